@@ -1,0 +1,286 @@
+/**
+ * `graft`: headless jobs for scripts and servers. Every command goes through the same
+ * dispatcher as the UI. With `--json`, stdout carries exactly one JSON document; progress and
+ * logs go to stderr.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CallName, CallResponse, EventPayload, Run } from '../shared/contract';
+import { GraftError } from '../shared/errors';
+import { defaultDataDir } from './data-dir';
+import { createWorkbench, type Workbench } from './workbench';
+import { createProgressPrinter } from './cli-progress';
+import { logger, setLogLevel } from './util/log';
+import { predictWithBundle } from './export/predict';
+
+const log = logger('cli');
+
+function int(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed)) {
+      throw new InvalidArgumentError(`${name} must be an integer, got "${value}"`);
+    }
+    return parsed;
+  };
+}
+
+function num(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed)) throw new InvalidArgumentError(`${name} must be a number, got "${value}"`);
+    return parsed;
+  };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+const program = new Command('graft')
+  .description('Graft: transfer pre-trained language models into text classifiers')
+  .option('--data-dir <dir>', 'data directory (default: GRAFT_HOME or the desktop app folder)')
+  .option('--verbose', 'log debug detail to stderr')
+  .option('--quiet', 'log only warnings and errors')
+  .showHelpAfterError();
+
+function dataDir(): string {
+  const opts = program.opts<{ dataDir?: string }>();
+  return opts.dataDir ?? defaultDataDir();
+}
+
+async function withWorkbench<T>(work: (wb: Workbench) => Promise<T>): Promise<T> {
+  const flags = program.opts<{ verbose?: boolean; quiet?: boolean }>();
+  if (flags.verbose) setLogLevel('debug');
+  else if (flags.quiet) setLogLevel('warn');
+
+  const wb = await createWorkbench({ dataDir: dataDir() });
+  try {
+    return await work(wb);
+  } finally {
+    await wb.close();
+  }
+}
+
+function print(value: unknown, json: boolean | undefined, human: () => string): void {
+  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : human() + '\n');
+}
+
+function pct(value: number | undefined): string {
+  return value === undefined ? '-' : `${(value * 100).toFixed(2)}%`;
+}
+
+async function call<C extends CallName>(wb: Workbench, name: C, request: unknown): Promise<CallResponse<C>> {
+  return wb.dispatcher.call(name, request as never);
+}
+
+const datasets = program.command('datasets').description('import and list datasets');
+
+datasets
+  .command('import <file>')
+  .description('import a labelled text file (CSV/TSV with a header, GLUE TSV, "label text" lines)')
+  .option('--test <file>', 'a separate test file (otherwise a seeded stratified split)')
+  .option('--validation <file>', 'a separate validation file')
+  .option('--text <column>', 'text column name')
+  .option('--label <column>', 'label column name')
+  .option('--name <name>', 'dataset name')
+  .option('--limit <n>', 'keep only the first N rows of the training file', int('--limit'))
+  .option('--test-ratio <r>', 'test share of a random split (0-1)', num('--test-ratio'), 0.2)
+  .option('--seed <n>', 'seed of the random split', int('--seed'), 13)
+  .option('--json', 'print the new dataset as JSON')
+  .action(async (file: string, o) => {
+    await withWorkbench(async (wb) => {
+      const dataset = await call(wb, 'datasets.import', {
+        path: file,
+        testPath: o.test,
+        validationPath: o.validation,
+        textColumn: o.text,
+        labelColumn: o.label,
+        name: o.name,
+        limit: o.limit,
+        testRatio: o.testRatio,
+        seed: o.seed,
+      });
+      print(dataset, o.json, () => {
+        const splits = Object.entries(dataset.splits).map(([k, v]) => `${k} ${v}`).join(', ');
+        return `${dataset.id}  ${dataset.name}  (${splits}; labels: ${dataset.labels.join(', ')})`;
+      });
+    });
+  });
+
+datasets
+  .command('list')
+  .option('--json', 'print JSON')
+  .action(async (o) => {
+    await withWorkbench(async (wb) => {
+      const list = await call(wb, 'datasets.list', {});
+      print(list, o.json, () =>
+        list.map((d) => `${d.id}  ${d.name}  ${JSON.stringify(d.splits)}`).join('\n') || 'no datasets',
+      );
+    });
+  });
+
+const models = program.command('models').description('import and list models');
+
+models
+  .command('import <dir>')
+  .description('import a Hugging Face model folder (config.json, tokenizer.json, model.safetensors)')
+  .option('--name <name>', 'model name')
+  .option('--json', 'print the new model as JSON')
+  .action(async (dir: string, o) => {
+    await withWorkbench(async (wb) => {
+      const model = await call(wb, 'models.import', { path: dir, name: o.name });
+      print(model, o.json, () =>
+        `${model.id}  ${model.name}  ${model.architecture}, ${model.layers} layers, ` +
+        `hidden ${model.hiddenSize}, ${(model.parameters / 1e6).toFixed(1)}M parameters`,
+      );
+    });
+  });
+
+models
+  .command('list')
+  .option('--json', 'print JSON')
+  .action(async (o) => {
+    await withWorkbench(async (wb) => {
+      const list = await call(wb, 'models.list', {});
+      print(list, o.json, () =>
+        list.map((m) => `${m.id}  ${m.name}  ${m.architecture}`).join('\n') || 'no models',
+      );
+    });
+  });
+
+program
+  .command('train')
+  .description('train a classifier and evaluate it on the test split')
+  .requiredOption('--dataset <id>', 'dataset id')
+  .requiredOption('--model <id>', 'model id')
+  .addOption(
+    new Option('--strategy <name>', 'transfer strategy').choices(['feature-extraction']).default('feature-extraction'),
+  )
+  .addOption(new Option('--head <kind>', 'classifier head').choices(['logreg', 'mlp']).default('logreg'))
+  .addOption(new Option('--pooling <kind>', 'token pooling').choices(['mean', 'cls', 'max']).default('mean'))
+  .option('--layer <n>', 'hidden layer to read (-1 = last, 0 = embeddings)', int('--layer'), -1)
+  .option('--epochs <n>', 'training epochs', int('--epochs'))
+  .option('--batch-size <n>', 'examples per step', int('--batch-size'))
+  .option('--lr <x>', 'learning rate', num('--lr'))
+  .option('--weight-decay <x>', 'AdamW weight decay', num('--weight-decay'))
+  .option('--hidden-units <n>', 'MLP hidden units', int('--hidden-units'))
+  .option('--max-length <n>', 'maximum tokens per text', int('--max-length'))
+  .option('--seed <n>', 'seed for initialisation and shuffling', int('--seed'))
+  .option('--json', 'print the finished run as JSON')
+  .action(async (o) => {
+    await withWorkbench(async (wb) => {
+      const progress = createProgressPrinter(process.stderr);
+      const unsubscribe = wb.dispatcher.bus.subscribe((name, payload) => {
+        if (name === 'run.progress') progress.update(payload as EventPayload<'run.progress'>);
+      });
+
+      const started = await call(wb, 'runs.start', {
+        datasetId: o.dataset,
+        modelId: o.model,
+        strategy: o.strategy,
+        head: o.head,
+        pooling: o.pooling,
+        layer: o.layer,
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        learningRate: o.lr,
+        weightDecay: o.weightDecay,
+        hiddenUnits: o.hiddenUnits,
+        maxLength: o.maxLength,
+        seed: o.seed,
+      });
+      const runId = started.id;
+      const status = await wb.runs.settled(runId);
+      unsubscribe();
+      progress.finish();
+
+      const run = await call(wb, 'runs.get', { id: runId });
+      print(run, o.json, () => describeRun(run));
+      if (status !== 'completed') process.exitCode = 1;
+    });
+  });
+
+function describeRun(run: Run): string {
+  const test = run.metrics.test;
+  const lines = [
+    `${run.id}  ${run.status}  ${run.strategy}  dataset ${run.datasetId}  model ${run.modelId}`,
+  ];
+  if (run.error) lines.push(`error: ${run.error}`);
+  if (test) {
+    lines.push(`test accuracy ${pct(test.accuracy)}  macro-F1 ${test.macroF1.toFixed(4)}`);
+    for (const c of test.perClass) {
+      lines.push(`  ${c.label.padEnd(16)} P ${c.precision.toFixed(3)}  R ${c.recall.toFixed(3)}  F1 ${c.f1.toFixed(3)}  n=${c.support}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+const runs = program.command('runs').description('list and show runs');
+
+runs
+  .command('list')
+  .option('--json', 'print JSON')
+  .action(async (o) => {
+    await withWorkbench(async (wb) => {
+      const list = await call(wb, 'runs.list', {});
+      print(list, o.json, () =>
+        list
+          .map((r) => `${r.id}  ${r.status.padEnd(9)}  ${r.strategy}  acc ${pct(r.metrics.test?.accuracy)}`)
+          .join('\n') || 'no runs',
+      );
+    });
+  });
+
+runs
+  .command('show <id>')
+  .option('--json', 'print JSON')
+  .action(async (id: string, o) => {
+    await withWorkbench(async (wb) => {
+      const run = await call(wb, 'runs.get', { id });
+      print(run, o.json, () => describeRun(run));
+    });
+  });
+
+program
+  .command('export <runId>')
+  .description('export a finished run as a self-contained ONNX bundle')
+  .option('--out <dir>', 'target folder (default: exports/<run id> in the data directory)')
+  .option('--json', 'print JSON')
+  .action(async (runId: string, o) => {
+    await withWorkbench(async (wb) => {
+      const result = await call(wb, 'runs.export', { runId, outDir: o.out });
+      print(result, o.json, () => `exported to ${result.dir}\n${result.files.map((f) => `  ${f}`).join('\n')}`);
+    });
+  });
+
+program
+  .command('predict <bundleDir>')
+  .description('classify texts with an exported bundle (no data directory needed)')
+  .requiredOption('--text <text>', 'a text to classify (repeatable)', collect)
+  .option('--json', 'print JSON')
+  .action(async (bundleDir: string, o) => {
+    const predictions = await predictWithBundle(bundleDir, o.text as string[]);
+    print(predictions, o.json, () =>
+      predictions
+        .map((p, i) => `${p.label}\t${(p.probabilities[p.label] * 100).toFixed(1)}%\t${(o.text as string[])[i]}`)
+        .join('\n'),
+    );
+  });
+
+program
+  .command('serve')
+  .description('serve the workbench UI on 127.0.0.1 (for browsers; no Electron needed)')
+  .option('--port <n>', 'port (default: a free one)', int('--port'), 0)
+  .action(async (o) => {
+    const { serveWorkbench } = await import('./serve-main');
+    await serveWorkbench({ dataDir: dataDir(), port: o.port });
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof GraftError) {
+    process.stderr.write(`graft: ${error.message}\n`);
+  } else {
+    log.error('unexpected failure', error);
+  }
+  process.exitCode = 1;
+});

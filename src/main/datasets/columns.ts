@@ -1,0 +1,139 @@
+/**
+ * Which column holds the text and which the label: named by the user, else guessed from the
+ * column names, else (two-column files only) from the content. Every failure lists the columns
+ * that do exist, since the user's next step is to pick one of them.
+ */
+import { GraftError } from '../../shared/errors';
+import type { RawTable } from './formats/types';
+
+export const KNOWN_TEXT_NAMES: readonly string[] = [
+  'text',
+  'sentence',
+  'sms',
+  'review',
+  'content',
+  'message',
+];
+
+export const KNOWN_LABEL_NAMES: readonly string[] = [
+  'label',
+  'labels',
+  'class',
+  'category',
+  'target',
+  'y',
+];
+
+/** A label column has few distinct values; more than this and it is not a class label. */
+const MAX_GUESSED_CLASSES = 1000;
+
+export interface ColumnChoice {
+  text: number;
+  label: number;
+}
+
+type Role = 'text' | 'label';
+
+function available(table: RawTable): string {
+  const names = table.columns.map((c) => JSON.stringify(c)).join(', ');
+  const generated = table.hasHeader ? '' : ' (the file has no header row)';
+  return `available columns: ${names}${generated}`;
+}
+
+function byName(table: RawTable, name: string, role: Role, path: string): number {
+  const exact = table.columns.indexOf(name);
+  if (exact >= 0) return exact;
+
+  const folded = table.columns.findIndex((c) => c.trim().toLowerCase() === name.toLowerCase());
+  if (folded >= 0) return folded;
+  throw new GraftError(
+    'invalid-argument',
+    `${path} has no ${role} column ${JSON.stringify(name)}; ${available(table)}`,
+  );
+}
+
+/** The single column whose name is a known one for this role; -1 for none; throws for several. */
+function guessByName(table: RawTable, role: Role, path: string): number {
+  const known = role === 'text' ? KNOWN_TEXT_NAMES : KNOWN_LABEL_NAMES;
+  const hits = table.columns
+    .map((c, i) => ({ i, name: c.trim().toLowerCase() }))
+    .filter((c) => known.includes(c.name));
+  if (hits.length <= 1) return hits[0]?.i ?? -1;
+
+  const names = hits.map((h) => JSON.stringify(table.columns[h.i])).join(' and ');
+  throw new GraftError(
+    'bad-input',
+    `${path}: cannot decide the ${role} column, ${names} both qualify; name it with ` +
+      `${role}Column; ${available(table)}`,
+  );
+}
+
+interface ColumnStats {
+  distinct: number;
+  meanLength: number;
+}
+
+function stats(table: RawTable, col: number): ColumnStats {
+  const values = new Set<string>();
+  let length = 0;
+  for (const r of table.records) {
+    const v = (r.fields[col] ?? '').trim();
+    values.add(v);
+    length += v.length;
+  }
+  return { distinct: values.size, meanLength: length / Math.max(1, table.records.length) };
+}
+
+/** Two unnamed columns: the label is the one with few distinct, short values. */
+function guessByContent(table: RawTable): ColumnChoice | null {
+  if (table.columns.length !== 2) return null;
+
+  const [a, b] = [stats(table, 0), stats(table, 1)];
+  const label = a.distinct < b.distinct && a.meanLength < b.meanLength ? 0 : 1;
+  const l = label === 0 ? a : b;
+  const t = label === 0 ? b : a;
+  const fewClasses = l.distinct <= MAX_GUESSED_CLASSES && l.distinct * 2 <= table.records.length;
+  if (!fewClasses || l.distinct >= t.distinct || l.meanLength >= t.meanLength) return null;
+  return { text: 1 - label, label };
+}
+
+export function chooseColumns(
+  table: RawTable,
+  requested: { textColumn?: string; labelColumn?: string },
+  path: string,
+): ColumnChoice {
+  let text = requested.textColumn ? byName(table, requested.textColumn, 'text', path) : -1;
+  let label = requested.labelColumn ? byName(table, requested.labelColumn, 'label', path) : -1;
+
+  if (text < 0) text = guessByName(table, 'text', path);
+  if (label < 0) label = guessByName(table, 'label', path);
+
+  // One known, two columns in all: the other one is the only candidate left
+  if (table.columns.length === 2 && (text < 0) !== (label < 0)) {
+    if (text < 0) text = 1 - label;
+    else label = 1 - text;
+  }
+
+  if (text < 0 && label < 0) {
+    const guess = guessByContent(table);
+    if (guess) return guess;
+  }
+
+  if (text < 0 || label < 0) {
+    const missing = text < 0 ? 'text' : 'label';
+    throw new GraftError(
+      'bad-input',
+      `${path}: cannot tell which column holds the ${missing}; name it with ${missing}Column ` +
+        `(recognised names: ${(missing === 'text' ? KNOWN_TEXT_NAMES : KNOWN_LABEL_NAMES).join(
+          ', ',
+        )}); ${available(table)}`,
+    );
+  }
+  if (text === label) {
+    throw new GraftError(
+      'invalid-argument',
+      `${path}: text and label are both column ${JSON.stringify(table.columns[text])}`,
+    );
+  }
+  return { text, label };
+}

@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../store';
+import { contentHash, defaultDatasetName, importDataset } from './import';
+import { lines, testFiles, type TestFiles } from './test-files';
+
+let files: TestFiles;
+let store: Store;
+
+beforeEach(() => {
+  files = testFiles();
+  store = openStore(files.write('graft.db', ''));
+});
+
+afterEach(() => {
+  store.close();
+  files.remove();
+});
+
+/** n rows alternating labels 1, 0, 10 (to check numeric label order), texts unique. */
+function csv(n: number): string {
+  const rows = Array.from({ length: n }, (_, i) => `row ${i},${['1', '0', '10'][i % 3]}`);
+  return lines('text,label', ...rows);
+}
+
+/** Nothing of a refused import may remain: no dataset, and so (by cascade) no rows. */
+function expectNothingStored(): void {
+  expect(store.datasets.list()).toEqual([]);
+}
+
+describe('importDataset', () => {
+  it('splits, labels, counts and stores a CSV', async () => {
+    const path = files.write('reviews.csv', csv(30));
+
+    const ds = await importDataset(store, { path, testRatio: 0.2, seed: 1 });
+
+    expect(ds).toMatchObject({
+      name: 'reviews',
+      sourcePath: path,
+      format: 'csv',
+      textColumn: 'text',
+      labelColumn: 'label',
+      labels: ['0', '1', '10'],
+      splits: { train: 24, test: 6 },
+      labelCounts: [
+        { label: '0', count: 10 },
+        { label: '1', count: 10 },
+        { label: '10', count: 10 },
+      ],
+    });
+    expect(ds.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(store.datasets.list()).toEqual([ds]);
+
+    const test = store.datasets.rows(ds.id, 'test');
+    expect(test.labels.filter((l) => l === 2).length).toBe(2); // stratified: 10 * 0.2
+    const train = store.datasets.rows(ds.id, 'train');
+    expect(ds.labels[train.labels[0]]).toBe(['1', '0', '10'][Number(train.texts[0].slice(4)) % 3]);
+  });
+
+  it('gives the same split and hash for the same seed, another split for another', async () => {
+    const path = files.write('d.csv', csv(40));
+    const a = await importDataset(store, { path, seed: 5 });
+    const b = await importDataset(store, { path, seed: 5 });
+    const c = await importDataset(store, { path, seed: 6 });
+
+    expect(b.contentHash).toBe(a.contentHash);
+    expect(store.datasets.rows(b.id, 'test')).toEqual(store.datasets.rows(a.id, 'test'));
+    expect(c.contentHash).not.toBe(a.contentHash);
+  });
+
+  it('hashes the normalised rows: CRLF and trailing spaces do not change it', async () => {
+    const lf = files.write('lf.csv', lines('text,label', 'good,1', 'bad,0', 'fine,1', 'meh,0'));
+    const crlf = files.write('cr.csv', 'text,label\r\ngood ,1\r\nbad,0\r\nfine,1\r\n meh,0\r\n');
+    const testFile = files.write('t.csv', lines('text,label', 'ok,1', 'no,0'));
+
+    const a = await importDataset(store, { path: lf, testPath: testFile });
+    const b = await importDataset(store, { path: crlf, testPath: testFile });
+    expect(b.contentHash).toBe(a.contentHash);
+    expect(a.contentHash).toBe(
+      contentHash(
+        {
+          train: { texts: ['good', 'bad', 'fine', 'meh'], labels: [1, 0, 1, 0] },
+          test: { texts: ['ok', 'no'], labels: [1, 0] },
+        },
+        ['0', '1'],
+      ),
+    );
+  });
+
+  it('uses test and validation files as given, with the training columns', async () => {
+    const train = files.write('train.tsv', lines('sentence\tlabel', 'a\t1', 'b\t0', 'c\t1'));
+    const test = files.write('test.tsv', lines('sentence\tlabel', 'd\t0', 'e\t1'));
+    const dev = files.write('dev.tsv', lines('sentence\tlabel', 'f\t1'));
+
+    const ds = await importDataset(store, { path: train, testPath: test, validationPath: dev });
+
+    expect(ds.name).toBe(defaultDatasetName(train));
+    expect(ds.splits).toEqual({ train: 3, validation: 1, test: 2 });
+    expect(store.datasets.rows(ds.id, 'test')).toEqual({ texts: ['d', 'e'], labels: [0, 1] });
+    expect(store.datasets.rows(ds.id, 'validation')).toEqual({ texts: ['f'], labels: [1] });
+  });
+
+  it('keeps the first N training rows with limit, before splitting', async () => {
+    const path = files.write('d.csv', csv(30));
+    const ds = await importDataset(store, { path, limit: 10, testRatio: 0.3 });
+    expect(ds.splits).toEqual({ train: 7, test: 3 });
+  });
+
+  it('names the folder when the file name is generic', () => {
+    expect(defaultDatasetName('/data/sst2/train.tsv')).toBe('sst2');
+    expect(defaultDatasetName('/data/trec/TREC.train')).toBe('TREC');
+  });
+});
+
+describe('importDataset refuses, storing nothing', () => {
+  it('an invalid request, naming the field', async () => {
+    await expect(importDataset(store, { path: 'x.csv', testRatio: 1.5 })).rejects.toThrow(
+      /invalid dataset import request: testRatio/,
+    );
+  });
+
+  it('a missing file, naming it', async () => {
+    const path = `${files.dir}/missing.csv`;
+    await expect(importDataset(store, { path })).rejects.toThrow(`file not found: ${path}`);
+    expectNothingStored();
+  });
+
+  it('a missing test file, after a good training file', async () => {
+    const path = files.write('d.csv', csv(9));
+    const testPath = `${files.dir}/missing-test.csv`;
+    await expect(importDataset(store, { path, testPath })).rejects.toThrow(/missing-test\.csv/);
+    expectNothingStored();
+  });
+
+  it('a label column with a single class, naming the class', async () => {
+    const path = files.write('one.csv', lines('text,label', 'a,pos', 'b,pos', 'c,pos'));
+    await expect(importDataset(store, { path })).rejects.toThrow(
+      /one\.csv: label column "label" has a single class, "pos", in all 3 rows/,
+    );
+    expectNothingStored();
+  });
+
+  it('a test file with labels the training file lacks, naming them and their lines', async () => {
+    const path = files.write('d.csv', csv(9));
+    const testPath = files.write('t.csv', lines('text,label', 'x,1', 'y,7', 'z,7', 'w,neg'));
+    await expect(importDataset(store, { path, testPath })).rejects.toThrow(
+      /t\.csv: the test file has labels the training file lacks: "7" \(line 3, 4\), "neg" \(line 5\); training labels: "0", "1", "10"/,
+    );
+    expectNothingStored();
+  });
+
+  it('a validation file whose text column is missing, listing the columns it has', async () => {
+    const path = files.write('d.csv', csv(9));
+    const validationPath = files.write('v.csv', lines('body,label', 'x,1', 'y,0'));
+    await expect(importDataset(store, { path, validationPath })).rejects.toThrow(
+      /v\.csv has no text column "text"; available columns: "body", "label"/,
+    );
+    expectNothingStored();
+  });
+
+  it('too few rows for a test split', async () => {
+    const path = files.write('tiny.csv', lines('text,label', 'a,1', 'b,0'));
+    await expect(importDataset(store, { path })).rejects.toThrow(/2 rows are too few/);
+    expectNothingStored();
+  });
+});

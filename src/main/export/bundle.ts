@@ -1,0 +1,117 @@
+/**
+ * Export a finished run as a self-contained bundle: one ONNX graph (token ids and attention
+ * mask in, class probabilities out: encoder, pooling and head together), the tokenizer, the
+ * labels, a manifest and a model card. Anything that runs ONNX can use it without Graft.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import type { Dataset, Model, Run } from '../../shared/contract';
+import { GraftError } from '../../shared/errors';
+import type { DataLayout } from '../data-dir';
+import { createGraph } from '../engine/graph-impl';
+import { buildEncoderGraph } from '../models/encoder';
+import type { Store } from '../store';
+import { loadHeadArtifact } from '../transfer/head-artifact';
+import { buildHeadLogits } from '../transfer/heads';
+import { logger } from '../util/log';
+import { BUNDLE_FORMAT, BUNDLE_MANIFEST, type BundleManifest } from './manifest';
+import { modelCard } from './model-card';
+
+const log = logger('export');
+
+const GRAPH_FILE = 'model.onnx';
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'];
+
+export interface ExportRequest {
+  store: Store;
+  layout: DataLayout;
+  runId: string;
+  outDir?: string;
+}
+
+function graftVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Encoder + pooling + head as one inference graph, trained head values frozen in. */
+export async function buildBundleGraph(run: Run, model: Model, runDir: string): Promise<Uint8Array> {
+  const artifact = loadHeadArtifact(runDir);
+  const g = createGraph('graft_classifier', { seed: run.config.seed });
+  const inputIds = g.input('input_ids', 'int64', ['batch', 'sequence']);
+  const attentionMask = g.input('attention_mask', 'int64', ['batch', 'sequence']);
+
+  const pooled = await buildEncoderGraph(g, model.path, {
+    inputIds,
+    attentionMask,
+    layer: run.config.layer,
+    pooling: run.config.pooling,
+  });
+  const logits = buildHeadLogits(g, pooled, artifact.head, { trainable: false });
+  g.output(g.softmax(logits, -1), 'probabilities');
+  return g.toModelProto();
+}
+
+export async function exportRun(request: ExportRequest): Promise<{ dir: string; files: string[] }> {
+  const { store, layout, runId } = request;
+  const run = store.runs.get(runId);
+  if (run.status !== 'completed') {
+    throw new GraftError('conflict', `run ${runId} is ${run.status}; only completed runs can be exported`);
+  }
+  const model = store.models.get(run.modelId);
+  const dataset: Dataset = store.datasets.get(run.datasetId);
+  const runDir = join(layout.runs, runId);
+  const dir = resolve(request.outDir ?? join(layout.exports, runId));
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, BUNDLE_MANIFEST))) {
+    throw new GraftError('conflict', `export folder ${dir} is not empty and holds no Graft bundle; choose an empty folder`);
+  }
+  mkdirSync(dir, { recursive: true });
+
+  log.info(`exporting run ${runId} to ${dir}`);
+  const graph = await buildBundleGraph(run, model, runDir);
+  writeFileSync(join(dir, GRAPH_FILE), graph);
+
+  const files = [GRAPH_FILE];
+  for (const name of TOKENIZER_FILES) {
+    if (existsSync(join(model.path, name))) {
+      copyFileSync(join(model.path, name), join(dir, name));
+      files.push(name);
+    }
+  }
+
+  const labels = run.metrics.test?.labels ?? dataset.labels;
+  writeFileSync(join(dir, 'labels.json'), JSON.stringify(labels, null, 2) + '\n');
+  files.push('labels.json');
+
+  const manifest: BundleManifest = {
+    format: BUNDLE_FORMAT,
+    graph: GRAPH_FILE,
+    maxLength: run.config.maxLength,
+    inputs: [
+      { name: 'input_ids', dtype: 'int64', shape: ['batch', 'sequence'] },
+      { name: 'attention_mask', dtype: 'int64', shape: ['batch', 'sequence'] },
+    ],
+    output: { name: 'probabilities', dtype: 'float32', shape: ['batch', labels.length] },
+    labels,
+    source: {
+      runId,
+      strategy: run.strategy,
+      model: model.name,
+      dataset: dataset.name,
+      exportedAt: new Date().toISOString(),
+      graftVersion: graftVersion(),
+    },
+  };
+  writeFileSync(join(dir, BUNDLE_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+  files.push(BUNDLE_MANIFEST);
+
+  writeFileSync(join(dir, 'README.md'), modelCard({ run, model, dataset, manifest }));
+  files.push('README.md');
+
+  log.info(`exported run ${runId}: ${files.join(', ')}`);
+  return { dir, files };
+}

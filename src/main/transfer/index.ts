@@ -1,0 +1,31 @@
+/**
+ * Strategy dispatch: maps a run's strategy name to the module that trains it.
+ */
+import type { TrainConfig } from '../../shared/contract';
+import { GraftError } from '../../shared/errors';
+import type { DataLayout } from '../data-dir';
+import type { RunContext, RunExecutor, RunOutcome } from '../runs/run-manager';
+import type { Store } from '../store';
+import { runFeatureExtraction } from './feature-extraction';
+
+export interface StrategyDeps {
+  store: Store;
+  layout: DataLayout;
+}
+
+type Strategy = (ctx: RunContext, deps: StrategyDeps) => Promise<RunOutcome>;
+
+const STRATEGIES: Record<TrainConfig['strategy'], Strategy> = {
+  'feature-extraction': runFeatureExtraction,
+};
+
+export function createRunExecutor(deps: StrategyDeps): RunExecutor {
+  return async (ctx) => {
+    const strategy = STRATEGIES[ctx.config.strategy];
+    if (!strategy) {
+      const known = Object.keys(STRATEGIES).join(', ');
+      throw new GraftError('unsupported', `strategy "${ctx.config.strategy}" is not available; available: ${known}`);
+    }
+    return strategy(ctx, deps);
+  };
+}

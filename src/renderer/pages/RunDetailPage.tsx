@@ -1,0 +1,231 @@
+/**
+ * One run: its configuration, curves per epoch (live while it trains), test metrics with the
+ * per-class table and the confusion matrix, and export.
+ */
+import { useState, type ReactElement } from 'react';
+import type { CallResponse, Run, SplitMetrics } from '../../shared/contract';
+import type { ApiError } from '../api';
+import { ErrorBox, ProgressBar, StatusBadge } from '../components/common';
+import { ConfusionMatrix } from '../components/ConfusionMatrix';
+import { RunChart } from '../components/RunCharts';
+import { dateTime, fixed, percent, seconds } from '../format';
+import { asApiError, useApi, useQuery } from '../hooks';
+import { mergePoints, useLive } from '../live';
+import { href } from '../router';
+import { isActive, nameOf } from '../runs';
+
+type ExportResult = CallResponse<'runs.export'>;
+type ExportState = { busy: boolean; result: ExportResult | null; error: ApiError | null };
+
+function ExportPanel(props: { run: Run }): ReactElement {
+  const api = useApi();
+  const [state, setState] = useState<ExportState>({ busy: false, result: null, error: null });
+
+  async function exportRun(): Promise<void> {
+    setState({ busy: true, result: null, error: null });
+    try {
+      const result = await api.call('runs.export', { runId: props.run.id });
+      setState({ busy: false, result, error: null });
+    } catch (caught) {
+      setState({ busy: false, result: null, error: asApiError(caught) });
+    }
+  }
+
+  return (
+    <div className="export">
+      <button type="button" onClick={exportRun} disabled={state.busy || props.run.status !== 'completed'}
+        data-testid="export-button"
+        title={props.run.status === 'completed' ? undefined : 'Only completed runs can be exported'}>
+        {state.busy ? 'Exporting…' : 'Export bundle'}
+      </button>
+      <ErrorBox error={state.error} testId="export-error" />
+      {state.result && (
+        <div className="notice" role="status" data-testid="export-result">
+          Exported to <code data-testid="export-dir">{state.result.dir}</code>
+          <ul className="files">
+            {state.result.files.map((file) => (
+              <li key={file}><code>{file}</code></li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function CancelButton(props: { run: Run }): ReactElement {
+  const api = useApi();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function cancel(): Promise<void> {
+    setBusy(true);
+    try {
+      await api.call('runs.cancel', { id: props.run.id });
+    } catch (caught) {
+      setError(asApiError(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <button type="button" className="danger" onClick={cancel} disabled={busy}
+        data-testid="cancel-button">
+        {busy ? 'Cancelling…' : 'Cancel run'}
+      </button>
+      <ErrorBox error={error} testId="cancel-error" />
+    </>
+  );
+}
+
+function Config(props: { run: Run; dataset: string; model: string }): ReactElement {
+  const { config, timings } = props.run;
+  const rows: [string, string][] = [
+    ['Dataset', props.dataset],
+    ['Model', props.model],
+    ['Strategy', config.strategy],
+    ['Head', config.head === 'mlp' ? `MLP (${config.hiddenUnits} hidden units)` : 'logistic regression'],
+    ['Pooling', config.pooling],
+    ['Layer', config.layer === -1 ? 'last' : String(config.layer)],
+    ['Epochs', String(config.epochs)],
+    ['Learning rate', String(config.learningRate)],
+    ['Weight decay', String(config.weightDecay)],
+    ['Batch size', String(config.batchSize)],
+    ['Max length', `${config.maxLength} tokens`],
+    ['Seed', String(config.seed)],
+    ['Created', dateTime(props.run.createdAt)],
+    ['Finished', dateTime(props.run.finishedAt)],
+    ...Object.entries(timings).map(([k, ms]): [string, string] => [`Time: ${k}`, seconds(ms)]),
+  ];
+
+  return (
+    <dl className="config" data-testid="run-config">
+      {rows.map(([key, value]) => (
+        <div key={key}>
+          <dt>{key}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function TestMetrics(props: { metrics: SplitMetrics }): ReactElement {
+  const { metrics } = props;
+  return (
+    <>
+      <div className="scores">
+        <div className="score">
+          <span className="score-value" data-testid="test-accuracy">{percent(metrics.accuracy)}</span>
+          <span className="score-label">accuracy</span>
+        </div>
+        <div className="score">
+          <span className="score-value" data-testid="test-macro-f1">{percent(metrics.macroF1)}</span>
+          <span className="score-label">macro-F1</span>
+        </div>
+        <div className="score">
+          <span className="score-value" data-testid="test-loss">{fixed(metrics.loss)}</span>
+          <span className="score-label">loss</span>
+        </div>
+      </div>
+
+      <div className="metrics-grid">
+        <table className="table compact" data-testid="per-class-table">
+          <thead>
+            <tr>
+              <th scope="col">Class</th>
+              <th scope="col" className="num">Precision</th>
+              <th scope="col" className="num">Recall</th>
+              <th scope="col" className="num">F1</th>
+              <th scope="col" className="num">Support</th>
+            </tr>
+          </thead>
+          <tbody>
+            {metrics.perClass.map((c) => (
+              <tr key={c.label}>
+                <th scope="row">{c.label}</th>
+                <td className="num">{fixed(c.precision)}</td>
+                <td className="num">{fixed(c.recall)}</td>
+                <td className="num">{fixed(c.f1)}</td>
+                <td className="num">{c.support}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <ConfusionMatrix labels={metrics.labels} confusion={metrics.confusion} />
+      </div>
+    </>
+  );
+}
+
+export function RunDetailPage(props: { id: string }): ReactElement {
+  const live = useLive(props.id);
+  // A status change (running → completed) brings metrics: fetch the run again then.
+  const query = useQuery('runs.get', { id: props.id }, live.status);
+  const datasets = useQuery('datasets.list', {});
+  const models = useQuery('models.list', {});
+  const run = query.data;
+
+  if (!run) {
+    return (
+      <section className="page">
+        <p><a href={href({ page: 'runs' })}>← Runs</a></p>
+        <ErrorBox error={query.error} testId="run-error" />
+        {!query.error && <p className="muted">Loading…</p>}
+      </section>
+    );
+  }
+
+  const status = live.status ?? run.status;
+  const points = mergePoints(run.curves, live.points);
+  const test = run.metrics.test;
+
+  return (
+    <section className="page" data-testid="run-detail" aria-labelledby="run-title">
+      <p><a href={href({ page: 'runs' })}>← Runs</a></p>
+      <div className="page-head">
+        <h1 id="run-title">
+          Run <code>{run.id.slice(0, 8)}</code> <StatusBadge status={status} testId="run-detail-status" />
+        </h1>
+        <div className="inline-actions">
+          {isActive({ status }) && <CancelButton run={run} />}
+          <ExportPanel run={{ ...run, status }} />
+        </div>
+      </div>
+
+      {run.error && (
+        <div className="error" role="alert" data-testid="run-failure">
+          <strong>This run failed.</strong> {run.error}
+        </div>
+      )}
+      {isActive({ status }) && live.progress && (
+        <ProgressBar progress={live.progress} testId="run-detail-progress" />
+      )}
+
+      <div className="card">
+        <h2>Configuration</h2>
+        <Config run={run} dataset={nameOf(datasets.data, run.datasetId)}
+          model={nameOf(models.data, run.modelId)} />
+      </div>
+
+      <div className="card">
+        <h2>Curves</h2>
+        <div className="chart-grid">
+          <RunChart points={points} metric="Loss" testId="loss-chart" />
+          <RunChart points={points} metric="Accuracy" testId="accuracy-chart" />
+        </div>
+      </div>
+
+      <div className="card">
+        <h2>Test set</h2>
+        {test ? <TestMetrics metrics={test} /> : (
+          <p className="muted" data-testid="test-pending">
+            {isActive({ status }) ? 'Metrics appear when training ends.' : 'No test metrics.'}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

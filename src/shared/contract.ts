@@ -1,0 +1,226 @@
+/**
+ * The API contract: every call the UI, the CLI and the tests can make, and every event the
+ * main process pushes, each with its zod schema. Three bindings dispatch into one handler
+ * table built from this file: Electron IPC (preload), serve mode (WebSocket) and direct calls.
+ *
+ * Types only: this module imports nothing from Node or the DOM.
+ */
+import { z } from 'zod';
+
+const Id = z.string().min(1).max(64);
+const Timestamp = z.string(); // ISO 8601
+
+export const SplitName = z.enum(['train', 'validation', 'test']);
+export type SplitName = z.infer<typeof SplitName>;
+
+export const DatasetImportRequest = z.object({
+  path: z.string().min(1),
+  testPath: z.string().min(1).optional(),
+  validationPath: z.string().min(1).optional(),
+  textColumn: z.string().min(1).optional(),
+  labelColumn: z.string().min(1).optional(),
+  name: z.string().min(1).max(200).optional(),
+  /** Keep only the first N training rows (after parsing, before splitting). */
+  limit: z.number().int().positive().optional(),
+  testRatio: z.number().gt(0).lt(1).default(0.2),
+  seed: z.number().int().default(13),
+});
+export type DatasetImportRequest = z.input<typeof DatasetImportRequest>;
+
+export const LabelCount = z.object({ label: z.string(), count: z.number().int() });
+
+export const Dataset = z.object({
+  id: Id,
+  name: z.string(),
+  sourcePath: z.string(),
+  format: z.string(),
+  textColumn: z.string(),
+  labelColumn: z.string(),
+  labels: z.array(z.string()),
+  splits: z.record(z.string(), z.number().int()),
+  labelCounts: z.array(LabelCount),
+  contentHash: z.string(),
+  createdAt: Timestamp,
+});
+export type Dataset = z.infer<typeof Dataset>;
+
+export const ModelImportRequest = z.object({
+  path: z.string().min(1),
+  name: z.string().min(1).max(200).optional(),
+});
+export type ModelImportRequest = z.input<typeof ModelImportRequest>;
+
+export const Model = z.object({
+  id: Id,
+  name: z.string(),
+  kind: z.enum(['transformer', 'word-vectors']),
+  architecture: z.string(),
+  path: z.string(),
+  layers: z.number().int(),
+  hiddenSize: z.number().int(),
+  heads: z.number().int(),
+  vocabSize: z.number().int(),
+  maxPositions: z.number().int(),
+  parameters: z.number().int(),
+  sizeOnDisk: z.number().int(),
+  createdAt: Timestamp,
+});
+export type Model = z.infer<typeof Model>;
+
+export const StrategyName = z.enum(['feature-extraction']);
+export type StrategyName = z.infer<typeof StrategyName>;
+
+export const TrainRequest = z.object({
+  datasetId: Id,
+  modelId: Id,
+  strategy: StrategyName.default('feature-extraction'),
+  head: z.enum(['logreg', 'mlp']).default('logreg'),
+  pooling: z.enum(['mean', 'cls', 'max']).default('mean'),
+  /** Hidden layer to read: -1 is the last layer, 0 the embeddings output. */
+  layer: z.number().int().default(-1),
+  epochs: z.number().int().positive().max(1000).default(20),
+  batchSize: z.number().int().positive().max(4096).default(32),
+  learningRate: z.number().positive().default(0.001),
+  weightDecay: z.number().min(0).default(0.0001),
+  hiddenUnits: z.number().int().positive().default(256),
+  maxLength: z.number().int().positive().max(512).default(128),
+  seed: z.number().int().default(13),
+});
+export type TrainRequest = z.input<typeof TrainRequest>;
+export type TrainConfig = z.infer<typeof TrainRequest>;
+
+export const RunStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const ClassMetrics = z.object({
+  label: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number().int(),
+});
+
+export const SplitMetrics = z.object({
+  accuracy: z.number(),
+  macroF1: z.number(),
+  loss: z.number(),
+  perClass: z.array(ClassMetrics),
+  /** confusion[i][j]: rows are true labels, columns predicted, in `labels` order. */
+  confusion: z.array(z.array(z.number().int())),
+  labels: z.array(z.string()),
+});
+export type SplitMetrics = z.infer<typeof SplitMetrics>;
+
+export const CurvePoint = z.object({
+  epoch: z.number().int(),
+  trainLoss: z.number(),
+  trainAccuracy: z.number(),
+  validationLoss: z.number().nullable(),
+  validationAccuracy: z.number().nullable(),
+});
+export type CurvePoint = z.infer<typeof CurvePoint>;
+
+export const Run = z.object({
+  id: Id,
+  datasetId: Id,
+  modelId: Id,
+  strategy: StrategyName,
+  status: RunStatus,
+  config: TrainRequest,
+  metrics: z.object({ test: SplitMetrics.optional() }).default({}),
+  curves: z.array(CurvePoint),
+  error: z.string().nullable(),
+  timings: z.record(z.string(), z.number()).default({}),
+  createdAt: Timestamp,
+  finishedAt: Timestamp.nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const RunSummary = Run.omit({ curves: true });
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const ExportRequest = z.object({
+  runId: Id,
+  /** Target folder; defaults to exports/<run id> in the data directory. */
+  outDir: z.string().min(1).optional(),
+});
+
+export const ExportResult = z.object({ dir: z.string(), files: z.array(z.string()) });
+
+export const PredictRequest = z.object({
+  bundleDir: z.string().min(1),
+  texts: z.array(z.string()).min(1),
+});
+
+export const Prediction = z.object({
+  label: z.string(),
+  probabilities: z.record(z.string(), z.number()),
+});
+
+export const AppInfo = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  executionProviders: z.array(z.string()),
+});
+
+const Empty = z.object({}).default({});
+const ById = z.object({ id: Id });
+const Ok = z.object({ ok: z.literal(true) });
+
+/** Every call: its request and response schemas. Names are `area.verb`. */
+export const calls = {
+  'app.info': { request: Empty, response: AppInfo },
+  'datasets.import': { request: DatasetImportRequest, response: Dataset },
+  'datasets.list': { request: Empty, response: z.array(Dataset) },
+  'datasets.get': { request: ById, response: Dataset },
+  'datasets.delete': { request: ById, response: Ok },
+  'models.import': { request: ModelImportRequest, response: Model },
+  'models.list': { request: Empty, response: z.array(Model) },
+  'models.get': { request: ById, response: Model },
+  'models.delete': { request: ById, response: Ok },
+  'runs.start': { request: TrainRequest, response: RunSummary },
+  'runs.list': { request: Empty, response: z.array(RunSummary) },
+  'runs.get': { request: ById, response: Run },
+  'runs.cancel': { request: ById, response: Ok },
+  'runs.export': { request: ExportRequest, response: ExportResult },
+  'bundles.predict': { request: PredictRequest, response: z.array(Prediction) },
+} as const;
+
+export type CallName = keyof typeof calls;
+export type CallRequest<C extends CallName> = z.input<(typeof calls)[C]['request']>;
+export type CallResponse<C extends CallName> = z.infer<(typeof calls)[C]['response']>;
+
+export const RunProgress = z.object({
+  runId: Id,
+  phase: z.enum(['queued', 'tokenizing', 'features', 'training', 'evaluating', 'done']),
+  done: z.number(),
+  total: z.number(),
+  epoch: z.number().int().optional(),
+  trainLoss: z.number().optional(),
+  message: z.string(),
+});
+export type RunProgress = z.infer<typeof RunProgress>;
+
+/** Every event the main process pushes: `area.what`. */
+export const events = {
+  'run.progress': RunProgress,
+  'run.status': z.object({ runId: Id, status: RunStatus, error: z.string().nullable() }),
+  'run.epoch': z.object({ runId: Id, point: CurvePoint }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+export const callNames = Object.keys(calls) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+/** What every binding returns: failures travel as data, never as thrown strings. */
+export type CallResult<C extends CallName> =
+  | { ok: true; value: CallResponse<C> }
+  | { ok: false; error: { code: string; message: string } };
+
+/** The API as the renderer sees it on `window.graft`. */
+export interface GraftApi {
+  call<C extends CallName>(name: C, request: CallRequest<C>): Promise<CallResponse<C>>;
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+}

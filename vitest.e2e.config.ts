@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 900_000,
+    hookTimeout: 600_000,
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});
