@@ -6,14 +6,7 @@
  * The page is treated as untrusted: context isolation, the sandbox, no Node, a strict CSP, no
  * navigation, no new windows, no permissions, and IPC answered only for our own frame.
  */
-import {
-  app,
-  BrowserWindow,
-  dialog,
-  ipcMain,
-  session,
-  type IpcMainInvokeEvent,
-} from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

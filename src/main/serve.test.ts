@@ -50,15 +50,12 @@ interface HttpReply {
 /** Raw request: the path goes out unnormalised and the Host header can be forged. */
 function get(path: string, headers: Record<string, string> = {}): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port: server.port, path, headers },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
     req.on('error', reject);
     req.end();
   });
@@ -162,7 +159,10 @@ describe('serve mode', () => {
 
     const garbage = nextMessage<ApiReply>(ws, (m) => m.id === null);
     ws.send('{not json');
-    expect((await garbage).result).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect((await garbage).result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
     ws.close();
   });
 

@@ -7,11 +7,20 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { callNames } from '../shared/contract';
-import { EVENT_CHANNEL, invokeChannel, type GraftBridge, type GraftCalls, type GraftEvent } from './bridge';
+import {
+  EVENT_CHANNEL,
+  invokeChannel,
+  type GraftBridge,
+  type GraftCalls,
+  type GraftEvent,
+} from './bridge';
 
 // One forwarder per call name; the main process validates every payload against its schema.
 const forwarders = Object.fromEntries(
-  callNames.map((name) => [name, (request: unknown) => ipcRenderer.invoke(invokeChannel(name), request)]),
+  callNames.map((name) => [
+    name,
+    (request: unknown) => ipcRenderer.invoke(invokeChannel(name), request),
+  ]),
 ) as GraftCalls;
 
 function onEvent(listener: (event: GraftEvent) => void): () => void {

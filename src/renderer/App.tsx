@@ -56,7 +56,11 @@ export function App(): ReactElement {
   return (
     <div className="app">
       {/* A button, not href="#main": the hash is the router's. */}
-      <button type="button" className="skip" onClick={() => document.getElementById('main')?.focus()}>
+      <button
+        type="button"
+        className="skip"
+        onClick={() => document.getElementById('main')?.focus()}
+      >
         Skip to content
       </button>
       <nav className="sidebar" aria-label="Main">

@@ -106,8 +106,7 @@ class SocketTransport implements Transport {
 
   private receive(text: string): void {
     const message = JSON.parse(text) as
-      | { id: number; result: CallResult<CallName> }
-      | { event: EventName; payload: unknown };
+      { id: number; result: CallResult<CallName> } | { event: EventName; payload: unknown };
 
     if ('event' in message) {
       for (const listener of this.listeners) listener(message as GraftEvent);

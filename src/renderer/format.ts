@@ -33,6 +33,24 @@ export function dateTime(iso: string | null): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
-export function seconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+export function seconds(value: number): string {
+  if (value < 1) return `${Math.round(value * 1000)} ms`;
+  if (value < 120) return `${value.toFixed(1)} s`;
+  return `${Math.floor(value / 60)} min ${Math.round(value % 60)} s`;
+}
+
+/** `featureSentencesPerSecond` → `feature sentences per second`. */
+export function words(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/**
+ * One entry of a run's `timings`: durations in seconds, plus a few statistics the runner
+ * records beside them (`…PerSecond` rates, `…Hit` flags), told apart by their key.
+ */
+export function timing(key: string, value: number): [string, string] {
+  if (key.endsWith('PerSecond'))
+    return [words(key.replace(/PerSecond$/, '')), `${value.toFixed(1)}/s`];
+  if (key.endsWith('Hit')) return [words(key), value ? 'yes' : 'no'];
+  return [`${words(key)} time`, seconds(value)];
 }

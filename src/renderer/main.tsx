@@ -6,6 +6,7 @@ import { App } from './App';
 import { ApiContext } from './hooks';
 import { feedLive } from './live';
 import './styles.css';
+import './runs.css';
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
 

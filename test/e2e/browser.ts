@@ -21,7 +21,13 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export const SCREENSHOT_DIR = resolve(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+export const SCREENSHOT_DIR = resolve(
+  import.meta.dirname,
+  '..',
+  '..',
+  'test-results',
+  'screenshots',
+);
 
 export interface Browser {
   context: BrowserContext;

@@ -51,6 +51,12 @@ function requireTwoClasses(train: ParsedFile, labels: readonly string[]): void {
   );
 }
 
+function quotedList(values: readonly string[], max: number): string {
+  const shown = values.slice(0, max).map((v) => JSON.stringify(v));
+  if (values.length > max) shown.push(`... (${values.length} in all)`);
+  return shown.join(', ');
+}
+
 function requireKnownLabels(file: ParsedFile, role: string, known: ReadonlySet<string>): void {
   const unseen = new Map<string, number[]>();
   for (const row of file.rows) {
@@ -68,7 +74,7 @@ function requireKnownLabels(file: ParsedFile, role: string, known: ReadonlySet<s
   throw new GraftError(
     'bad-input',
     `${file.path}: the ${role} file has labels the training file lacks: ${listed}; ` +
-      `training labels: ${[...known].map((l) => JSON.stringify(l)).join(', ')}`,
+      `training labels: ${quotedList([...known], 20)}`,
   );
 }
 

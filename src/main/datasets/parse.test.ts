@@ -115,7 +115,11 @@ describe('label text lines', () => {
   });
 
   it('falls back to Windows-1252 for a file that is not UTF-8', () => {
-    const bytes = Buffer.concat([Buffer.from(trec), Buffer.from([0x48, 0x55, 0x4d, 0x20, 0xe9, 0x21])]);
+    // 'HUM é!' with é as the single Latin-1 byte 0xE9, which UTF-8 rejects
+    const bytes = Buffer.concat([
+      Buffer.from(trec),
+      Buffer.from([0x48, 0x55, 0x4d, 0x20, 0xe9, 0x21]),
+    ]);
     const path = files.write('latin.train', bytes);
 
     const parsed = parseDatasetFile(path);
@@ -201,7 +205,9 @@ describe('files', () => {
 
   it('lists the accepted formats when it cannot tell', () => {
     const path = files.write('prose.txt', lines('Once upon a time', 'there was a file'));
-    expect(() => parseDatasetFile(path)).toThrow(/cannot tell the format of .*prose\.txt: accepted/);
+    expect(() => parseDatasetFile(path)).toThrow(
+      /cannot tell the format of .*prose\.txt: accepted/,
+    );
   });
 
   it('refuses UTF-16 and binary files by name', () => {

@@ -25,7 +25,7 @@ export interface ParseOptions {
   header?: 'auto' | boolean;
   /** 'auto' (default): RFC 4180 for CSV; off for TSV unless rows only line up with it. */
   quoting?: QuotingOption;
-  /** For "label text" files with `COARSE:fine` labels; 'coarse' (default) keeps the part before ':'. */
+  /** "label text" files with `COARSE:fine` labels: 'coarse' (default) keeps the part before ':'. */
   labelLevel?: LabelLevel;
 }
 
@@ -107,7 +107,9 @@ export function parseDatasetFile(path: string, options: ParseOptions = {}): Pars
   // Both problems in one message: the user fixes the file once, not twice
   const problems: string[] = [];
   if (emptyText.length > 0) {
-    problems.push(`empty text (column ${JSON.stringify(textColumn)}) at line ${lineList(emptyText)}`);
+    problems.push(
+      `empty text (column ${JSON.stringify(textColumn)}) at line ${lineList(emptyText)}`,
+    );
   }
   if (emptyLabel.length > 0) {
     problems.push(
@@ -122,5 +124,13 @@ export function parseDatasetFile(path: string, options: ParseOptions = {}): Pars
       `${rows.length} rows, text ${JSON.stringify(textColumn)}, ` +
       `label ${JSON.stringify(labelColumn)} in ${Math.round(performance.now() - started)} ms`,
   );
-  return { path, format: table.format, encoding, columns: table.columns, textColumn, labelColumn, rows };
+  return {
+    path,
+    format: table.format,
+    encoding,
+    columns: table.columns,
+    textColumn,
+    labelColumn,
+    rows,
+  };
 }

@@ -47,7 +47,11 @@ export type GradFn = (
  * Append d(loss)/d(w) for every w in `wrt` to g and return them in order. `loss` must be a float
  * scalar. A `wrt` tensor the loss does not depend on gets zeros.
  */
-export function gradients(g: GraphBuilder, loss: TensorRef, wrt: readonly TensorRef[]): TensorRef[] {
+export function gradients(
+  g: GraphBuilder,
+  loss: TensorRef,
+  wrt: readonly TensorRef[],
+): TensorRef[] {
   if (!isFloat(loss.dtype) || staticSize(loss.shape) !== 1) {
     throw new GraftError(
       'invalid-argument',
@@ -87,7 +91,8 @@ export function gradients(g: GraphBuilder, loss: TensorRef, wrt: readonly Tensor
     const fn = GRADIENTS[n.op];
     if (!fn) {
       const known = Object.keys(GRADIENTS).sort().join(', ');
-      throw new GraftError('unsupported', `gradients: no gradient for ${n.op}; the table has ${known}`);
+      const message = `gradients: no gradient for ${n.op}; the table has ${known}`;
+      throw new GraftError('unsupported', message);
     }
     const filled = dys.map((d, i) => d ?? c.zerosLike(n.outputs[i]));
     const needs = n.inputs.map((i) => i !== null && active.has(i.name));
@@ -148,7 +153,8 @@ function context(g: GraphBuilder): GradContext {
     if (!ref) return null;
     const data = g.constantValue(ref);
     if (!data) {
-      throw new GraftError('unsupported', `gradients: ${op} needs constant ${ref.name} at build time`);
+      const message = `gradients: ${op} needs constant ${ref.name} at build time`;
+      throw new GraftError('unsupported', message);
     }
     return Array.from(data as ArrayLike<number | bigint>, (v) => Number(v));
   };

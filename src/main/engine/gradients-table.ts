@@ -85,7 +85,9 @@ export const GRADIENTS: Readonly<Record<string, GradFn>> = {
     const [a, b] = [input(n, 0), input(n, 1)];
     const g = c.g;
     return [
-      need[0] ? c.unbroadcast(g.mul(dy, g.mul(b, g.pow(a, g.sub(b, c.scalar(1, b))))), a.shape) : null,
+      need[0]
+        ? c.unbroadcast(g.mul(dy, g.mul(b, g.pow(a, g.sub(b, c.scalar(1, b))))), a.shape)
+        : null,
       need[1] ? c.unbroadcast(g.mul(g.mul(dy, n.outputs[0]), g.log(a)), b.shape) : null,
     ];
   },
@@ -163,7 +165,8 @@ export const GRADIENTS: Readonly<Record<string, GradFn>> = {
   MatMul: (c, n, [dy], need) => {
     const [a, b] = [input(n, 0), input(n, 1)];
     if (a.shape.length < 2 || b.shape.length < 2) {
-      throw new GraftError('unsupported', 'gradients: MatMul with a 1-D operand (use [1, K] or [K, 1])');
+      const hint = 'use [1, K] or [K, 1]';
+      throw new GraftError('unsupported', `gradients: MatMul with a 1-D operand (${hint})`);
     }
     const da = need[0] ? c.unbroadcast(c.g.matMul(dy, swapLast(c, b)), a.shape) : null;
     if (!need[1]) return [da, null];
@@ -241,7 +244,8 @@ export const GRADIENTS: Readonly<Record<string, GradFn>> = {
     const g = c.g;
     const rank = x.shape.length;
     const axis = attrInt(n, 'axis', -1);
-    const axes = Array.from({ length: rank - (axis < 0 ? axis + rank : axis) }, (_, i) => rank - 1 - i);
+    const first = axis < 0 ? axis + rank : axis;
+    const axes = Array.from({ length: rank - first }, (_, i) => first + i);
     const xc = g.sub(x, g.reduceMean(x, axes, true));
     const variance = g.reduceMean(g.mul(xc, xc), axes, true);
     const eps = c.scalar(attrFloat(n, 'epsilon', 1e-5), x);
@@ -277,7 +281,8 @@ export const GRADIENTS: Readonly<Record<string, GradFn>> = {
   Transpose: lift((c, n, dy) => {
     const a = n.attrs.perm;
     const rank = dy.shape.length;
-    const perm = a && a.kind === 'ints' ? a.value : Array.from({ length: rank }, (_, i) => rank - 1 - i);
+    const reversed = Array.from({ length: rank }, (_, i) => rank - 1 - i);
+    const perm = a && a.kind === 'ints' ? a.value : reversed;
     const inverse = new Array<number>(perm.length);
     perm.forEach((p, i) => (inverse[p] = i));
     return c.g.transpose(dy, inverse);
@@ -365,7 +370,9 @@ function padBack(c: GradContext, n: OpNode, dy: TensorRef): TensorRef {
       end.push(one(d - Math.max(s, clamp(ends[k], d))));
       return;
     }
-    if (starts[k] < 0) throw new GraftError('unsupported', 'gradients: Slice from the end of a symbolic dim');
+    if (starts[k] < 0) {
+      throw new GraftError('unsupported', 'gradients: Slice from the end of a symbolic dim');
+    }
     begin.push(one(starts[k]));
     if (ends[k] < 0) end.push(one(-ends[k]));
     else if (ends[k] >= 2 ** 31) end.push(one(0));

@@ -121,9 +121,9 @@ export abstract class GraphCore {
     return ref;
   }
 
-  protected addTrainable(ref: TensorRef, init: Float32Array | Float64Array): void {
+  protected addTrainable(ref: TensorRef, init: Float32Array | Float64Array, key: string): void {
     this.inputList.push(ref);
-    this.trainables.push({ ref, init });
+    this.trainables.push({ ref, init, key });
   }
 
   /** Append a node; outputs get fresh names derived from the op. */
@@ -187,15 +187,40 @@ export abstract class GraphCore {
     this.inputList.splice(0, this.inputList.length, ...refs, ...rest);
   }
 
-  /** The GraphProto object for this graph (recursing into subgraph attributes). */
-  toGraphObj(): GraphProtoObj {
+  /**
+   * The GraphProto object for this graph (recursing into subgraph attributes). `prune` keeps
+   * only the nodes, inputs and initializers the outputs need (a training graph rebuilt for
+   * inference has loss nodes and label inputs that must not be asked for).
+   */
+  toGraphObj(prune = false): GraphProtoObj {
+    const used = prune ? this.usedNames() : null;
+    const keep = (name: string): boolean => used === null || used.has(name);
+    const nodes = this.nodeList.filter((n) => n.outputs.some((o) => keep(o.name)));
     return {
       name: this.name,
-      node: this.nodeList.map((n, i) => nodeObj(n, `${this.name}_n${i}`)),
-      initializer: [...this.initializers.values()].map((x) => tensorObj(x.ref, x.data)),
-      input: this.inputList.map(valueInfo),
+      node: nodes.map((n) => nodeObj(n, `${this.name}_n${n.id}`)),
+      initializer: [...this.initializers.values()]
+        .filter((x) => keep(x.ref.name))
+        .map((x) => tensorObj(x.ref, x.data)),
+      input: this.inputList.filter((r) => keep(r.name)).map(valueInfo),
       output: this.outputList.map(valueInfo),
     };
+  }
+
+  /** Names reachable backwards from the outputs; a subgraph's every reference counts. */
+  private usedNames(): Set<string> {
+    const used = new Set(this.outputList.map((o) => o.name));
+    for (let k = this.nodeList.length - 1; k >= 0; k--) {
+      const n = this.nodeList[k];
+      if (!n.outputs.some((o) => used.has(o.name))) continue;
+      for (const i of n.inputs) if (i) used.add(i.name);
+      for (const a of Object.values(n.attrs)) {
+        if (a.kind !== 'graph') continue;
+        const body = a.value as unknown as GraphCore;
+        for (const m of body.nodeList) for (const i of m.inputs) if (i) used.add(i.name);
+      }
+    }
+    return used;
   }
 }
 

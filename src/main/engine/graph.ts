@@ -41,6 +41,8 @@ export interface OpNode {
 export interface TrainableParam {
   readonly ref: TensorRef;
   readonly init: Float32Array | Float64Array;
+  /** The name given to `param()` (the value name adds a prefix inside a Loop body). */
+  readonly key: string;
 }
 
 export interface ParamOptions {
@@ -85,6 +87,8 @@ export interface DropoutOptions {
 export interface ModelOptions {
   /** Default 'graft'. */
   producerName?: string;
+  /** Default false. True drops nodes, inputs and initializers that no output needs. */
+  prune?: boolean;
 }
 
 /** Per-output description for `node()`, the escape hatch for ops without a method. */
@@ -113,8 +117,10 @@ export interface GraphBuilder {
   ): TensorRef;
   constant(data: TensorData | readonly number[], dtype: DType, shape: readonly Dim[]): TensorRef;
   scalar(value: number, dtype?: DType): TensorRef;
-  /** The int64 scalar input that drives dropout masks (created on first use). */
+  /** The int64 scalar that drives dropout masks (an input named graft_rng_counter by default). */
   rngCounter(): TensorRef;
+  /** Drive dropout from this int64 scalar instead (the trainer uses its step counter). */
+  setRngCounter(ref: TensorRef): void;
 
   // ---- element-wise (numpy broadcasting) -----------------------------------------------------
 
@@ -194,8 +200,11 @@ export interface GraphBuilder {
     attrs: Attrs,
     outputs: readonly OutputSpec[],
   ): TensorRef[];
-  /** A child graph (e.g. a Loop body) sharing this graph's name space and constants. */
-  subgraph(name: string): GraphBuilder;
+  /**
+   * A child graph (e.g. a Loop body) sharing this graph's name space and constants; its
+   * trainable parameters get value names `paramPrefix + name`.
+   */
+  subgraph(name: string, opts?: { paramPrefix?: string }): GraphBuilder;
   /** Order the inputs of the serialised graph (a Loop body's inputs are positional). */
   setInputOrder(refs: readonly TensorRef[]): void;
 

@@ -5,6 +5,9 @@
  * install when asked, see DESIGN.md); anywhere else the session falls back to CPU and logs why.
  * ORT is noisy at session creation, so its log severity follows our logger's level.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { GraftError } from '../../shared/errors';
 import { getLogLevel, logger } from '../util/log';
@@ -48,9 +51,34 @@ const ORT_SEVERITY: Record<LogLevel, 0 | 1 | 2 | 3 | 4> = {
   silent: 4,
 };
 
+const ORT_ENV_LEVEL: Record<LogLevel, 'verbose' | 'info' | 'warning' | 'error' | 'fatal'> = {
+  debug: 'info',
+  info: 'error',
+  warn: 'error',
+  error: 'error',
+  silent: 'fatal',
+};
+
 /** Whether this onnxruntime-node build knows a provider (not whether its libraries load). */
 export function providerBuiltIn(name: 'cuda' | 'cpu'): boolean {
   return ort.listSupportedBackends().some((b) => b.name === name);
+}
+
+/**
+ * Why CUDA cannot be used, or null when its provider library is installed beside the binding.
+ * Checking the file first keeps ORT from printing a load failure on every CPU-only machine.
+ */
+export function cudaUnavailableReason(): string | null {
+  if (!providerBuiltIn('cuda')) return 'this onnxruntime-node build has no CUDA provider';
+  try {
+    const pkg = createRequire(import.meta.url).resolve('onnxruntime-node/package.json');
+    const dir = join(dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
+    const files = existsSync(dir) ? readdirSync(dir) : [];
+    if (files.some((f) => f.includes('providers_cuda'))) return null;
+    return `the CUDA provider library is not installed in ${dir} (see npm run setup:cuda)`;
+  } catch (error) {
+    return `cannot locate onnxruntime-node's libraries: ${(error as Error).message}`;
+  }
 }
 
 export async function createSession(
@@ -69,6 +97,7 @@ export async function createSession(
     throw new GraftError('invalid-argument', `threads must be an integer >= 1, got ${got}`);
   }
 
+  ort.env.logLevel = ORT_ENV_LEVEL[getLogLevel()]; // read once, when ORT first initialises
   const base: ort.InferenceSession.SessionOptions = {
     logSeverityLevel: ORT_SEVERITY[getLogLevel()],
     graphOptimizationLevel: opts.optimization ?? 'all',
@@ -78,8 +107,7 @@ export async function createSession(
   };
 
   if (provider !== 'cpu') {
-    const builtIn = providerBuiltIn('cuda');
-    const reason = builtIn ? null : 'this onnxruntime-node build has no CUDA provider';
+    const reason = cudaUnavailableReason();
     if (reason === null) {
       try {
         const cuda = { ...base, executionProviders: ['cuda'] };

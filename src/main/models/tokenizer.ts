@@ -47,7 +47,7 @@ export interface TextTokenizer {
   /** Number of special tokens added around a single text ([CLS] x [SEP] -> 2). */
   readonly specialCount: number;
   /** Token ids and type ids of one text, truncated, specials added, unpadded. */
-  encode(text: string, options?: EncodeOptions): { ids: number[]; typeIds: number[] };
+  encode(text: string, options?: EncodeOptions): EncodedRow;
   encodeBatch(texts: readonly string[], options?: EncodeOptions): EncodedBatch;
 }
 
@@ -190,9 +190,8 @@ export function createTokenizer(sources: TokenizerSources): TextTokenizer {
     padId,
     specialCount,
 
-    encode(text: string, options?: EncodeOptions): { ids: number[]; typeIds: number[] } {
-      const { ids, typeIds } = encodeWithin(text, resolveMax(options));
-      return { ids, typeIds };
+    encode(text: string, options?: EncodeOptions): EncodedRow {
+      return encodeWithin(text, resolveMax(options));
     },
 
     encodeBatch(texts: readonly string[], options?: EncodeOptions): EncodedBatch {
@@ -203,7 +202,7 @@ export function createTokenizer(sources: TokenizerSources): TextTokenizer {
         }
         return encodeWithin(text, max);
       });
-      return pack(rows, padId);
+      return packRows(rows, padId);
     },
   };
 }
@@ -212,15 +211,18 @@ function positiveIntOrZero(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
-interface EncodedRow {
+export interface EncodedRow {
   ids: number[];
   typeIds: number[];
   /** Whether truncation dropped tokens from this row. */
-  cut: boolean;
+  cut?: boolean;
 }
 
-/** Right-pads rows into `[batch, seqLen]`; padding has mask 0, type 0 and the pad id. */
-function pack(rows: EncodedRow[], padId: number): EncodedBatch {
+/**
+ * Right-pads rows into `[batch, seqLen]`; padding has mask 0, type 0 and the pad id. Exported
+ * so callers that reorder rows (length-sorted batching) tokenise once and pack per batch.
+ */
+export function packRows(rows: readonly EncodedRow[], padId: number): EncodedBatch {
   const batch = rows.length;
   const seqLen = rows.reduce((m, r) => Math.max(m, r.ids.length), 0);
   const inputIds = new BigInt64Array(batch * seqLen).fill(BigInt(padId));

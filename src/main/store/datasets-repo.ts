@@ -160,7 +160,8 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
 
       const texts: string[] = [];
       const labels: number[] = [];
-      for (const row of selectRows.iterate(id, split) as Iterable<{ text: string; label: number }>) {
+      const stored = selectRows.iterate(id, split) as Iterable<{ text: string; label: number }>;
+      for (const row of stored) {
         texts.push(row.text);
         labels.push(row.label);
       }

@@ -89,24 +89,31 @@ describe('runs', () => {
 
   it('replaces the point of an epoch that is appended again', () => {
     const run = newRun();
-    const point = { epoch: 1, trainLoss: 1, trainAccuracy: 0.5 };
-    store.runs.appendCurvePoint(run.id, { ...point, validationLoss: null, validationAccuracy: null });
-    store.runs.appendCurvePoint(run.id, {
-      ...point,
-      trainLoss: 0.9,
+    const point = {
+      epoch: 1,
+      trainLoss: 1,
+      trainAccuracy: 0.5,
       validationLoss: null,
       validationAccuracy: null,
-    });
+    };
+    store.runs.appendCurvePoint(run.id, point);
+    store.runs.appendCurvePoint(run.id, { ...point, trainLoss: 0.9 });
 
     expect(store.runs.get(run.id).curves.map((p) => p.trainLoss)).toEqual([0.9]);
   });
 
   it('refuses values SQLite or JSON would silently change', () => {
     const run = newRun();
-    const nan = { epoch: 1, trainLoss: NaN, trainAccuracy: 0.5 };
-    expect(() =>
-      store.runs.appendCurvePoint(run.id, { ...nan, validationLoss: null, validationAccuracy: null }),
-    ).toThrow(/curve point for run .* is invalid: trainLoss/);
+    const nan = {
+      epoch: 1,
+      trainLoss: NaN,
+      trainAccuracy: 0.5,
+      validationLoss: null,
+      validationAccuracy: null,
+    };
+    expect(() => store.runs.appendCurvePoint(run.id, nan)).toThrow(
+      /curve point for run .* is invalid: trainLoss/,
+    );
     expect(() => store.runs.update(run.id, { timings: { total: Infinity } })).toThrow(/timings/);
     expect(() => store.runs.update(run.id, { status: 'paused' as never })).toThrow(/status/);
     expect(store.runs.get(run.id).curves).toEqual([]);

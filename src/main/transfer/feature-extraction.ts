@@ -92,11 +92,13 @@ export async function runFeatureExtraction(ctx: RunContext, deps: StrategyDeps):
   ctx.timings.training = (performance.now() - trainStarted) / 1000;
 
   ctx.progress({ phase: 'evaluating', done: 0, total: test.texts.length, message: 'scoring the test split' });
-  const evaluation = await evaluateHead(head, testFeatures, Int32Array.from(test.labels));
+  const evaluation = await evaluateHead(head, testFeatures, Int32Array.from(test.labels)).finally(
+    () => head.release(),
+  );
   const metrics = classificationMetrics(test.labels, evaluation.predicted, dataset.labels, evaluation.loss);
 
   saveHeadArtifact(ctx.runDir, {
-    head,
+    head: head.state,
     labels: dataset.labels,
     modelId: model.id,
     hiddenSize: trainFeatures.cols,

@@ -62,7 +62,8 @@ export function LineChart(props: LineChartProps): ReactElement {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   // Rebuild only when the layout changes; new points go through setData.
-  const layout = `${props.title}|${props.series.map((s) => s.label).join(',')}|${props.x.length <= 30}`;
+  const labels = props.series.map((s) => s.label).join(',');
+  const layout = `${props.title}|${labels}|${props.x.length <= 30}`;
 
   useEffect(() => {
     const el = container.current;
@@ -81,7 +82,7 @@ export function LineChart(props: LineChartProps): ReactElement {
       chart.destroy();
       plot.current = null;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- data updates go through setData
+    // Deliberately keyed on the layout only: data updates go through setData below.
   }, [layout]);
 
   useEffect(() => {

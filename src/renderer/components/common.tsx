@@ -1,7 +1,8 @@
 /** Small building blocks every page uses. */
-import type { ReactElement, ReactNode } from 'react';
+import { useState, type ReactElement, type ReactNode } from 'react';
 import type { RunProgress, RunStatus } from '../../shared/contract';
 import type { ApiError } from '../api';
+import { asApiError } from '../hooks';
 
 export function ErrorBox(props: { error: ApiError | null; testId: string }): ReactElement | null {
   if (!props.error) return null;
@@ -90,5 +91,58 @@ export function Empty(props: { children: ReactNode; testId?: string }): ReactEle
     <p className="empty" data-testid={props.testId}>
       {props.children}
     </p>
+  );
+}
+
+/** Two-step delete: the first press asks, the second deletes; no modal dialog needed. */
+export function DeleteButton(props: {
+  name: string;
+  onDelete(): Promise<void>;
+  testId: string;
+}): ReactElement {
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  async function remove(): Promise<void> {
+    try {
+      await props.onDelete();
+    } catch (caught) {
+      setError(asApiError(caught));
+      setConfirming(false);
+    }
+  }
+
+  if (error)
+    return (
+      <span className="error-inline" role="alert">
+        {error.message}
+      </span>
+    );
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        onClick={() => setConfirming(true)}
+        aria-label={`Delete ${props.name}`}
+        data-testid={props.testId}
+      >
+        Delete…
+      </button>
+    );
+  }
+  return (
+    <span className="inline-actions">
+      <button
+        type="button"
+        className="danger"
+        onClick={remove}
+        data-testid={`${props.testId}-confirm`}
+      >
+        Delete
+      </button>
+      <button type="button" onClick={() => setConfirming(false)}>
+        Keep
+      </button>
+    </span>
   );
 }

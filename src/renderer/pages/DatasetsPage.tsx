@@ -2,7 +2,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { Dataset, DatasetImportRequest } from '../../shared/contract';
 import type { ApiError } from '../api';
-import { Empty, ErrorBox, Field } from '../components/common';
+import { DeleteButton, Empty, ErrorBox, Field } from '../components/common';
 import { dateTime } from '../format';
 import { asApiError, useApi, useQuery } from '../hooks';
 
@@ -71,28 +71,58 @@ function ImportDatasetForm(props: { onImported(dataset: Dataset): void }): React
     <form className="card form" onSubmit={submit} data-testid="dataset-import-form">
       <h2>Import a dataset</h2>
       <p className="muted">
-        A CSV, TSV or JSON Lines file with one text column and one label column, on this machine.
+        A file on this machine: CSV or TSV with a text column and a label column, or one
+        &ldquo;LABEL text&rdquo; line per example (the TREC layout).
       </p>
       <div className="form-grid">
         <Field label="File path" htmlFor="ds-path" hint="Training data (or all of it).">
-          <input id="ds-path" required value={form.path} onChange={set('path')}
-            placeholder="/data/sst2/train.tsv" data-testid="dataset-path" />
+          <input
+            id="ds-path"
+            required
+            value={form.path}
+            onChange={set('path')}
+            placeholder="/data/sst2/train.tsv"
+            data-testid="dataset-path"
+          />
         </Field>
-        <Field label="Test file path" htmlFor="ds-test" hint="Optional; otherwise a split is held out.">
-          <input id="ds-test" value={form.testPath} onChange={set('testPath')}
-            data-testid="dataset-test-path" />
+        <Field
+          label="Test file path"
+          htmlFor="ds-test"
+          hint="Optional; otherwise a split is held out."
+        >
+          <input
+            id="ds-test"
+            value={form.testPath}
+            onChange={set('testPath')}
+            data-testid="dataset-test-path"
+          />
         </Field>
         <Field label="Text column" htmlFor="ds-text" hint="Detected when empty.">
-          <input id="ds-text" value={form.textColumn} onChange={set('textColumn')}
-            data-testid="dataset-text-column" />
+          <input
+            id="ds-text"
+            value={form.textColumn}
+            onChange={set('textColumn')}
+            data-testid="dataset-text-column"
+          />
         </Field>
         <Field label="Label column" htmlFor="ds-label" hint="Detected when empty.">
-          <input id="ds-label" value={form.labelColumn} onChange={set('labelColumn')}
-            data-testid="dataset-label-column" />
+          <input
+            id="ds-label"
+            value={form.labelColumn}
+            onChange={set('labelColumn')}
+            data-testid="dataset-label-column"
+          />
         </Field>
         <Field label="Row limit" htmlFor="ds-limit" hint="Keep only the first N training rows.">
-          <input id="ds-limit" type="number" min={1} step={1} value={form.limit}
-            onChange={set('limit')} data-testid="dataset-limit" />
+          <input
+            id="ds-limit"
+            type="number"
+            min={1}
+            step={1}
+            value={form.limit}
+            onChange={set('limit')}
+            data-testid="dataset-limit"
+          />
         </Field>
         <Field label="Name" htmlFor="ds-name" hint="Defaults to the file name.">
           <input id="ds-name" value={form.name} onChange={set('name')} data-testid="dataset-name" />
@@ -105,8 +135,12 @@ function ImportDatasetForm(props: { onImported(dataset: Dataset): void }): React
         </p>
       )}
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}
-          data-testid="dataset-import-submit">
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy}
+          data-testid="dataset-import-submit"
+        >
           {busy ? 'Importing…' : 'Import dataset'}
         </button>
       </div>
@@ -120,44 +154,22 @@ function LabelCounts(props: { dataset: Dataset }): ReactElement {
     <ul className="label-counts">
       {props.dataset.labelCounts.map((c) => (
         <li key={c.label} title={`${((c.count / Math.max(1, total)) * 100).toFixed(1)}%`}>
-          <span className="label-name">{c.label}</span> <span className="muted">{c.count}</span>
+          <span className="label-name">{c.label}</span>{' '}
+          <span className="muted">{c.count.toLocaleString()}</span>
         </li>
       ))}
     </ul>
   );
 }
 
-function DeleteButton(props: { dataset: Dataset; onDeleted(): void }): ReactElement {
-  const api = useApi();
-  const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  async function remove(): Promise<void> {
-    try {
-      await api.call('datasets.delete', { id: props.dataset.id });
-      props.onDeleted();
-    } catch (caught) {
-      setError(asApiError(caught));
-      setConfirming(false);
-    }
-  }
-
-  if (error) return <span className="error-inline" role="alert">{error.message}</span>;
-  return confirming ? (
-    <span className="inline-actions">
-      <button type="button" className="danger" onClick={remove}>Delete</button>
-      <button type="button" onClick={() => setConfirming(false)}>Keep</button>
-    </span>
-  ) : (
-    <button type="button" onClick={() => setConfirming(true)}
-      aria-label={`Delete ${props.dataset.name}`}>
-      Delete…
-    </button>
-  );
-}
-
 export function DatasetsPage(): ReactElement {
+  const api = useApi();
   const list = useQuery('datasets.list', {});
+
+  async function remove(dataset: Dataset): Promise<void> {
+    await api.call('datasets.delete', { id: dataset.id });
+    list.reload();
+  }
 
   return (
     <section className="page" aria-labelledby="datasets-title">
@@ -179,7 +191,9 @@ export function DatasetsPage(): ReactElement {
                 <th scope="col">Labels</th>
                 <th scope="col">Columns</th>
                 <th scope="col">Imported</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -193,19 +207,27 @@ export function DatasetsPage(): ReactElement {
                   </td>
                   <td>
                     {SPLIT_ORDER.filter((s) => s in dataset.splits).map((split) => (
-                      <div key={split} data-testid={`dataset-split-${split}`}>
-                        {split}: <strong>{dataset.splits[split]}</strong>
+                      <div key={split} className="nowrap" data-testid={`dataset-split-${split}`}>
+                        {split} <strong>{dataset.splits[split].toLocaleString()}</strong>
                       </div>
                     ))}
                   </td>
-                  <td><LabelCounts dataset={dataset} /></td>
+                  <td>
+                    <LabelCounts dataset={dataset} />
+                  </td>
                   <td className="small">
                     text: <code>{dataset.textColumn}</code>
                     <br />
                     label: <code>{dataset.labelColumn}</code>
                   </td>
                   <td className="small">{dateTime(dataset.createdAt)}</td>
-                  <td><DeleteButton dataset={dataset} onDeleted={list.reload} /></td>
+                  <td>
+                    <DeleteButton
+                      name={dataset.name}
+                      onDelete={() => remove(dataset)}
+                      testId="dataset-delete"
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -2,7 +2,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { Model } from '../../shared/contract';
 import type { ApiError } from '../api';
-import { Empty, ErrorBox, Field } from '../components/common';
+import { DeleteButton, Empty, ErrorBox, Field } from '../components/common';
 import { bytes, count } from '../format';
 import { asApiError, useApi, useQuery } from '../hooks';
 
@@ -40,8 +40,8 @@ function ImportModelForm(props: { onImported(model: Model): void }): ReactElemen
     <form className="card form" onSubmit={submit} data-testid="model-import-form">
       <h2>Import a model</h2>
       <p className="muted">
-        A Hugging Face folder (config.json, tokenizer files, model.safetensors) or static word
-        vectors in GloVe / word2vec text format.
+        A Hugging Face folder on this machine: config.json, the tokenizer files and
+        model.safetensors of a BERT-family encoder. It is copied into the model library.
       </p>
       <div className="form-grid">
         <Field label="Folder path" htmlFor="model-path">
@@ -79,7 +79,13 @@ function ImportModelForm(props: { onImported(model: Model): void }): ReactElemen
 }
 
 export function ModelsPage(): ReactElement {
+  const api = useApi();
   const list = useQuery('models.list', {});
+
+  async function remove(model: Model): Promise<void> {
+    await api.call('models.delete', { id: model.id });
+    list.reload();
+  }
 
   return (
     <section className="page" aria-labelledby="models-title">
@@ -98,11 +104,24 @@ export function ModelsPage(): ReactElement {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Architecture</th>
-                <th scope="col" className="num">Layers</th>
-                <th scope="col" className="num">Hidden size</th>
-                <th scope="col" className="num">Heads</th>
-                <th scope="col" className="num">Parameters</th>
-                <th scope="col" className="num">Size</th>
+                <th scope="col" className="num">
+                  Layers
+                </th>
+                <th scope="col" className="num">
+                  Hidden size
+                </th>
+                <th scope="col" className="num">
+                  Heads
+                </th>
+                <th scope="col" className="num">
+                  Parameters
+                </th>
+                <th scope="col" className="num">
+                  Size
+                </th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -122,6 +141,13 @@ export function ModelsPage(): ReactElement {
                     {count(model.parameters)}
                   </td>
                   <td className="num">{bytes(model.sizeOnDisk)}</td>
+                  <td>
+                    <DeleteButton
+                      name={model.name}
+                      onDelete={() => remove(model)}
+                      testId="model-delete"
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>

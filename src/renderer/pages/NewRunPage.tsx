@@ -19,8 +19,8 @@ const STRATEGIES: Record<StrategyName, { title: string; explanation: string }> =
 };
 
 const HEADS = {
-  logreg: 'Logistic regression: one linear layer. Fast, a strong baseline.',
-  mlp: 'MLP: one hidden layer. Can fit what a linear head cannot; needs more data.',
+  logreg: { title: 'Logistic regression', text: 'One linear layer. Fast, a strong baseline.' },
+  mlp: { title: 'MLP', text: 'One hidden layer. Fits what a linear head cannot; needs more data.' },
 } as const;
 
 interface RunForm {
@@ -118,8 +118,13 @@ export function NewRunPage(): ReactElement {
         <h2>Data and model</h2>
         <div className="form-grid">
           <Field label="Dataset" htmlFor="run-dataset">
-            <select id="run-dataset" required value={form.datasetId} onChange={set('datasetId')}
-              data-testid="run-dataset">
+            <select
+              id="run-dataset"
+              required
+              value={form.datasetId}
+              onChange={set('datasetId')}
+              data-testid="run-dataset"
+            >
               {datasets.data?.map((d) => (
                 <option key={d.id} value={d.id}>
                   {d.name} ({Object.values(d.splits).reduce((a, b) => a + b, 0)} rows,{' '}
@@ -129,8 +134,13 @@ export function NewRunPage(): ReactElement {
             </select>
           </Field>
           <Field label="Model" htmlFor="run-model">
-            <select id="run-model" required value={form.modelId} onChange={set('modelId')}
-              data-testid="run-model">
+            <select
+              id="run-model"
+              required
+              value={form.modelId}
+              onChange={set('modelId')}
+              data-testid="run-model"
+            >
               {models.data?.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.name} ({m.architecture}, {m.layers} layers)
@@ -143,10 +153,16 @@ export function NewRunPage(): ReactElement {
         <h2>Strategy</h2>
         <div className="form-grid">
           <Field label="Transfer strategy" htmlFor="run-strategy">
-            <select id="run-strategy" value={form.strategy} onChange={set('strategy')}
-              data-testid="run-strategy">
+            <select
+              id="run-strategy"
+              value={form.strategy}
+              onChange={set('strategy')}
+              data-testid="run-strategy"
+            >
               {Object.entries(STRATEGIES).map(([value, s]) => (
-                <option key={value} value={value}>{s.title}</option>
+                <option key={value} value={value}>
+                  {s.title}
+                </option>
               ))}
             </select>
           </Field>
@@ -157,12 +173,20 @@ export function NewRunPage(): ReactElement {
 
         <fieldset className="radio-group">
           <legend>Classifier head</legend>
-          {Object.entries(HEADS).map(([value, text]) => (
+          {Object.entries(HEADS).map(([value, head]) => (
             <label key={value} className="radio">
-              <input type="radio" name="head" value={value} checked={form.head === value}
-                onChange={set('head')} data-testid={`run-head-${value}`} />
-              <span><strong>{value === 'logreg' ? 'Logistic regression' : 'MLP'}</strong>
-                <small className="hint">{text}</small></span>
+              <input
+                type="radio"
+                name="head"
+                value={value}
+                checked={form.head === value}
+                onChange={set('head')}
+                data-testid={`run-head-${value}`}
+              />
+              <span>
+                <strong>{head.title}</strong>
+                <small className="hint">{head.text}</small>
+              </span>
             </label>
           ))}
         </fieldset>
@@ -170,21 +194,53 @@ export function NewRunPage(): ReactElement {
         <h2>Training</h2>
         <div className="form-grid four">
           <Field label="Epochs" htmlFor="run-epochs">
-            <input id="run-epochs" type="number" min={1} max={1000} step={1} required
-              value={form.epochs} onChange={set('epochs')} data-testid="run-epochs" />
+            <input
+              id="run-epochs"
+              type="number"
+              min={1}
+              max={1000}
+              step={1}
+              required
+              value={form.epochs}
+              onChange={set('epochs')}
+              data-testid="run-epochs"
+            />
           </Field>
           <Field label="Learning rate" htmlFor="run-lr">
-            <input id="run-lr" type="number" min={0} step="any" required
-              value={form.learningRate} onChange={set('learningRate')}
-              data-testid="run-learning-rate" />
+            <input
+              id="run-lr"
+              type="number"
+              min={0}
+              step="any"
+              required
+              value={form.learningRate}
+              onChange={set('learningRate')}
+              data-testid="run-learning-rate"
+            />
           </Field>
           <Field label="Batch size" htmlFor="run-batch">
-            <input id="run-batch" type="number" min={1} max={4096} step={1} required
-              value={form.batchSize} onChange={set('batchSize')} data-testid="run-batch-size" />
+            <input
+              id="run-batch"
+              type="number"
+              min={1}
+              max={4096}
+              step={1}
+              required
+              value={form.batchSize}
+              onChange={set('batchSize')}
+              data-testid="run-batch-size"
+            />
           </Field>
           <Field label="Seed" htmlFor="run-seed">
-            <input id="run-seed" type="number" step={1} required value={form.seed}
-              onChange={set('seed')} data-testid="run-seed" />
+            <input
+              id="run-seed"
+              type="number"
+              step={1}
+              required
+              value={form.seed}
+              onChange={set('seed')}
+              data-testid="run-seed"
+            />
           </Field>
         </div>
 
@@ -192,21 +248,38 @@ export function NewRunPage(): ReactElement {
           <summary>More options</summary>
           <div className="form-grid four">
             <Field label="Pooling" htmlFor="run-pooling" hint="How token vectors become one.">
-              <select id="run-pooling" value={form.pooling} onChange={set('pooling')}
-                data-testid="run-pooling">
+              <select
+                id="run-pooling"
+                value={form.pooling}
+                onChange={set('pooling')}
+                data-testid="run-pooling"
+              >
                 <option value="mean">mean of tokens</option>
                 <option value="cls">first token ([CLS])</option>
                 <option value="max">max over tokens</option>
               </select>
             </Field>
             <Field label="Layer" htmlFor="run-layer" hint="-1 = last, 0 = embeddings.">
-              <input id="run-layer" type="number" step={1} value={form.layer}
-                onChange={set('layer')} data-testid="run-layer" />
+              <input
+                id="run-layer"
+                type="number"
+                step={1}
+                value={form.layer}
+                onChange={set('layer')}
+                data-testid="run-layer"
+              />
             </Field>
             {form.head === 'mlp' && (
               <Field label="Hidden units" htmlFor="run-hidden" hint="Width of the MLP layer.">
-                <input id="run-hidden" type="number" min={1} step={1} value={form.hiddenUnits}
-                  onChange={set('hiddenUnits')} data-testid="run-hidden-units" />
+                <input
+                  id="run-hidden"
+                  type="number"
+                  min={1}
+                  step={1}
+                  value={form.hiddenUnits}
+                  onChange={set('hiddenUnits')}
+                  data-testid="run-hidden-units"
+                />
               </Field>
             )}
           </div>
@@ -214,8 +287,12 @@ export function NewRunPage(): ReactElement {
 
         <ErrorBox error={error} testId="run-start-error" />
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy || missing}
-            data-testid="run-start">
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || missing}
+            data-testid="run-start"
+          >
             {busy ? 'Starting…' : 'Start run'}
           </button>
         </div>

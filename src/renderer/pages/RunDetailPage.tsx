@@ -8,7 +8,7 @@ import type { ApiError } from '../api';
 import { ErrorBox, ProgressBar, StatusBadge } from '../components/common';
 import { ConfusionMatrix } from '../components/ConfusionMatrix';
 import { RunChart } from '../components/RunCharts';
-import { dateTime, fixed, percent, seconds } from '../format';
+import { dateTime, fixed, percent, timing } from '../format';
 import { asApiError, useApi, useQuery } from '../hooks';
 import { mergePoints, useLive } from '../live';
 import { href } from '../router';
@@ -17,38 +17,38 @@ import { isActive, nameOf } from '../runs';
 type ExportResult = CallResponse<'runs.export'>;
 type ExportState = { busy: boolean; result: ExportResult | null; error: ApiError | null };
 
-function ExportPanel(props: { run: Run }): ReactElement {
+/** Export: the button sits in the header, the result spans the page under it. */
+function useExport(runId: string): ExportState & { start(): Promise<void> } {
   const api = useApi();
   const [state, setState] = useState<ExportState>({ busy: false, result: null, error: null });
 
-  async function exportRun(): Promise<void> {
+  async function start(): Promise<void> {
     setState({ busy: true, result: null, error: null });
     try {
-      const result = await api.call('runs.export', { runId: props.run.id });
+      const result = await api.call('runs.export', { runId });
       setState({ busy: false, result, error: null });
     } catch (caught) {
       setState({ busy: false, result: null, error: asApiError(caught) });
     }
   }
 
+  return { ...state, start };
+}
+
+function ExportOutcome(props: { state: ExportState }): ReactElement | null {
+  const { result, error } = props.state;
+  if (error) return <ErrorBox error={error} testId="export-error" />;
+  if (!result) return null;
   return (
-    <div className="export">
-      <button type="button" onClick={exportRun} disabled={state.busy || props.run.status !== 'completed'}
-        data-testid="export-button"
-        title={props.run.status === 'completed' ? undefined : 'Only completed runs can be exported'}>
-        {state.busy ? 'Exporting…' : 'Export bundle'}
-      </button>
-      <ErrorBox error={state.error} testId="export-error" />
-      {state.result && (
-        <div className="notice" role="status" data-testid="export-result">
-          Exported to <code data-testid="export-dir">{state.result.dir}</code>
-          <ul className="files">
-            {state.result.files.map((file) => (
-              <li key={file}><code>{file}</code></li>
-            ))}
-          </ul>
-        </div>
-      )}
+    <div className="notice" role="status" data-testid="export-result">
+      Exported to <code data-testid="export-dir">{result.dir}</code>
+      <ul className="files">
+        {result.files.map((file) => (
+          <li key={file}>
+            <code>{file}</code>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
@@ -71,8 +71,13 @@ function CancelButton(props: { run: Run }): ReactElement {
 
   return (
     <>
-      <button type="button" className="danger" onClick={cancel} disabled={busy}
-        data-testid="cancel-button">
+      <button
+        type="button"
+        className="danger"
+        onClick={cancel}
+        disabled={busy}
+        data-testid="cancel-button"
+      >
         {busy ? 'Cancelling…' : 'Cancel run'}
       </button>
       <ErrorBox error={error} testId="cancel-error" />
@@ -86,7 +91,10 @@ function Config(props: { run: Run; dataset: string; model: string }): ReactEleme
     ['Dataset', props.dataset],
     ['Model', props.model],
     ['Strategy', config.strategy],
-    ['Head', config.head === 'mlp' ? `MLP (${config.hiddenUnits} hidden units)` : 'logistic regression'],
+    [
+      'Head',
+      config.head === 'mlp' ? `MLP (${config.hiddenUnits} hidden units)` : 'logistic regression',
+    ],
     ['Pooling', config.pooling],
     ['Layer', config.layer === -1 ? 'last' : String(config.layer)],
     ['Epochs', String(config.epochs)],
@@ -97,7 +105,7 @@ function Config(props: { run: Run; dataset: string; model: string }): ReactEleme
     ['Seed', String(config.seed)],
     ['Created', dateTime(props.run.createdAt)],
     ['Finished', dateTime(props.run.finishedAt)],
-    ...Object.entries(timings).map(([k, ms]): [string, string] => [`Time: ${k}`, seconds(ms)]),
+    ...Object.entries(timings).map(([key, value]) => timing(key, value)),
   ];
 
   return (
@@ -118,15 +126,21 @@ function TestMetrics(props: { metrics: SplitMetrics }): ReactElement {
     <>
       <div className="scores">
         <div className="score">
-          <span className="score-value" data-testid="test-accuracy">{percent(metrics.accuracy)}</span>
+          <span className="score-value" data-testid="test-accuracy">
+            {percent(metrics.accuracy)}
+          </span>
           <span className="score-label">accuracy</span>
         </div>
         <div className="score">
-          <span className="score-value" data-testid="test-macro-f1">{percent(metrics.macroF1)}</span>
+          <span className="score-value" data-testid="test-macro-f1">
+            {percent(metrics.macroF1)}
+          </span>
           <span className="score-label">macro-F1</span>
         </div>
         <div className="score">
-          <span className="score-value" data-testid="test-loss">{fixed(metrics.loss)}</span>
+          <span className="score-value" data-testid="test-loss">
+            {fixed(metrics.loss)}
+          </span>
           <span className="score-label">loss</span>
         </div>
       </div>
@@ -136,10 +150,18 @@ function TestMetrics(props: { metrics: SplitMetrics }): ReactElement {
           <thead>
             <tr>
               <th scope="col">Class</th>
-              <th scope="col" className="num">Precision</th>
-              <th scope="col" className="num">Recall</th>
-              <th scope="col" className="num">F1</th>
-              <th scope="col" className="num">Support</th>
+              <th scope="col" className="num">
+                Precision
+              </th>
+              <th scope="col" className="num">
+                Recall
+              </th>
+              <th scope="col" className="num">
+                F1
+              </th>
+              <th scope="col" className="num">
+                Support
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -166,12 +188,15 @@ export function RunDetailPage(props: { id: string }): ReactElement {
   const query = useQuery('runs.get', { id: props.id }, live.status);
   const datasets = useQuery('datasets.list', {});
   const models = useQuery('models.list', {});
+  const exporter = useExport(props.id);
   const run = query.data;
 
   if (!run) {
     return (
       <section className="page">
-        <p><a href={href({ page: 'runs' })}>← Runs</a></p>
+        <p>
+          <a href={href({ page: 'runs' })}>← Runs</a>
+        </p>
         <ErrorBox error={query.error} testId="run-error" />
         {!query.error && <p className="muted">Loading…</p>}
       </section>
@@ -179,21 +204,34 @@ export function RunDetailPage(props: { id: string }): ReactElement {
   }
 
   const status = live.status ?? run.status;
+  const canExport = status === 'completed';
   const points = mergePoints(run.curves, live.points);
   const test = run.metrics.test;
 
   return (
     <section className="page" data-testid="run-detail" aria-labelledby="run-title">
-      <p><a href={href({ page: 'runs' })}>← Runs</a></p>
+      <p>
+        <a href={href({ page: 'runs' })}>← Runs</a>
+      </p>
       <div className="page-head">
         <h1 id="run-title">
-          Run <code>{run.id.slice(0, 8)}</code> <StatusBadge status={status} testId="run-detail-status" />
+          Run <code>{run.id.slice(0, 8)}</code>{' '}
+          <StatusBadge status={status} testId="run-detail-status" />
         </h1>
         <div className="inline-actions">
           {isActive({ status }) && <CancelButton run={run} />}
-          <ExportPanel run={{ ...run, status }} />
+          <button
+            type="button"
+            onClick={exporter.start}
+            disabled={exporter.busy || !canExport}
+            title={canExport ? undefined : 'Only completed runs can be exported'}
+            data-testid="export-button"
+          >
+            {exporter.busy ? 'Exporting…' : 'Export bundle'}
+          </button>
         </div>
       </div>
+      <ExportOutcome state={exporter} />
 
       {run.error && (
         <div className="error" role="alert" data-testid="run-failure">
@@ -206,8 +244,11 @@ export function RunDetailPage(props: { id: string }): ReactElement {
 
       <div className="card">
         <h2>Configuration</h2>
-        <Config run={run} dataset={nameOf(datasets.data, run.datasetId)}
-          model={nameOf(models.data, run.modelId)} />
+        <Config
+          run={run}
+          dataset={nameOf(datasets.data, run.datasetId)}
+          model={nameOf(models.data, run.modelId)}
+        />
       </div>
 
       <div className="card">
@@ -220,7 +261,9 @@ export function RunDetailPage(props: { id: string }): ReactElement {
 
       <div className="card">
         <h2>Test set</h2>
-        {test ? <TestMetrics metrics={test} /> : (
+        {test ? (
+          <TestMetrics metrics={test} />
+        ) : (
           <p className="muted" data-testid="test-pending">
             {isActive({ status }) ? 'Metrics appear when training ends.' : 'No test metrics.'}
           </p>

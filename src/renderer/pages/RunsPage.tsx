@@ -49,14 +49,14 @@ function RunRow(props: { run: RunSummary; dataset: string; model: string }): Rea
         <div className="muted small">{dateTime(run.createdAt)}</div>
       </td>
       <td>{props.dataset}</td>
-      <td>{props.model}</td>
-      <td>
+      <td className="nowrap">{props.model}</td>
+      <td className="nowrap">
         {run.strategy}
         <div className="muted small">
           {run.config.head} · {run.config.epochs} epochs
         </div>
       </td>
-      <td>
+      <td className="status-cell">
         <StatusBadge status={live.status ?? run.status} testId="run-status" />
         {isActive(run) && live.progress && (
           <ProgressBar progress={live.progress} testId="run-progress" />
@@ -67,8 +67,12 @@ function RunRow(props: { run: RunSummary; dataset: string; model: string }): Rea
           </div>
         )}
       </td>
-      <td className="num" data-testid="run-accuracy">{percent(test?.accuracy)}</td>
-      <td className="num" data-testid="run-macro-f1">{percent(test?.macroF1)}</td>
+      <td className="num" data-testid="run-accuracy">
+        {percent(test?.accuracy)}
+      </td>
+      <td className="num" data-testid="run-macro-f1">
+        {percent(test?.macroF1)}
+      </td>
     </tr>
   );
 }
@@ -118,8 +122,12 @@ export function RunsPage(): ReactElement {
                 <th scope="col">Model</th>
                 <th scope="col">Strategy</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Test accuracy</th>
-                <th scope="col" className="num">Macro-F1</th>
+                <th scope="col" className="num">
+                  Test accuracy
+                </th>
+                <th scope="col" className="num">
+                  Macro-F1
+                </th>
               </tr>
             </thead>
             <tbody>

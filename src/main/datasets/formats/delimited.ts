@@ -137,7 +137,8 @@ function readDelimited(
     const columns = header
       ? records[0].fields.map((f, i) => f.trim() || `column${i + 1}`)
       : generatedColumnNames(width);
-    return { format, columns, hasHeader: header, records: header ? records.slice(1) : records, notes };
+    const data = header ? records.slice(1) : records;
+    return { format, columns, hasHeader: header, records: data, notes };
   };
 }
 

@@ -1,0 +1,100 @@
+/**
+ * The `graft` command as a user runs it: a child process per command against a temp data
+ * directory, a tiny BERT folder, stdout parsed as the one JSON document `--json` promises.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyBertFolder } from '../../src/main/models/__fixtures__/tiny-bert';
+
+const BIN = resolve(__dirname, '../../bin/graft.mjs');
+
+let dir: string;
+let dataDir: string;
+
+function graft(...args: string[]): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GRAFT_LOG_LEVEL: 'warn' },
+    timeout: 120_000,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function json<T>(args: string[]): T {
+  const result = graft(...args);
+  expect(result.status, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'graft-cli-'));
+  dataDir = join(dir, 'data');
+  const lines = ['sentence\tlabel'];
+  const phrases = ['the movie was good', 'it is boring', 'a very good film', 'a very bad film', 'great fun', 'not fun'];
+  for (let i = 0; i < 60; i++) lines.push(`${phrases[i % 6]}${i % 5 === 0 ? ' !' : ''}\t${i % 2}`);
+  writeFileSync(join(dir, 'train.tsv'), lines.join('\n') + '\n');
+  mkdirSync(join(dir, 'tiny'));
+  writeTinyBertFolder(join(dir, 'tiny'), { seed: 3 });
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('graft CLI', () => {
+  it('runs the main job end to end with --json output', () => {
+    const dataset = json<{ id: string; splits: Record<string, number> }>([
+      'datasets', 'import', join(dir, 'train.tsv'), '--test-ratio', '0.25', '--seed', '5', '--json',
+    ]);
+    expect(dataset.splits).toEqual({ train: 45, test: 15 });
+
+    const model = json<{ id: string; hiddenSize: number }>(['models', 'import', join(dir, 'tiny'), '--json']);
+    expect(model.hiddenSize).toBe(8);
+
+    const run = json<{ id: string; status: string; metrics: { test: { accuracy: number; macroF1: number } } }>([
+      'train', '--dataset', dataset.id, '--model', model.id, '--strategy', 'feature-extraction',
+      '--head', 'logreg', '--epochs', '3', '--seed', '1', '--json',
+    ]);
+    expect(run.status).toBe('completed');
+    expect(run.metrics.test.accuracy).toBeGreaterThanOrEqual(0);
+    expect(run.metrics.test.accuracy).toBeLessThanOrEqual(1);
+    expect(typeof run.metrics.test.macroF1).toBe('number');
+
+    const runs = json<{ id: string }[]>(['runs', 'list', '--json']);
+    expect(runs.map((r) => r.id)).toEqual([run.id]);
+    expect(json<{ id: string }>(['runs', 'show', run.id, '--json']).id).toBe(run.id);
+
+    const bundle = join(dir, 'bundle');
+    const exported = json<{ files: string[] }>(['export', run.id, '--out', bundle, '--json']);
+    expect(exported.files).toContain('model.onnx');
+
+    const predictions = json<{ label: string }[]>(['predict', bundle, '--text', 'a very good film', '--text', 'not fun', '--json']);
+    expect(predictions).toHaveLength(2);
+    for (const p of predictions) expect(['0', '1']).toContain(p.label);
+  });
+
+  it('prints help for every command', () => {
+    for (const args of [[], ['datasets', 'import'], ['models', 'import'], ['train'], ['runs', 'list'], ['export'], ['predict'], ['serve']]) {
+      const result = graft(...args, '--help');
+      expect(result.status, args.join(' ')).toBe(0);
+      expect(result.stdout).toContain('Usage: graft');
+    }
+  });
+
+  it('fails with a message naming the bad input and exit code 1', () => {
+    const missing = join(dir, 'missing.tsv');
+    const result = graft('datasets', 'import', missing);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(missing);
+    expect(result.stdout).toBe('');
+
+    const badFlag = graft('train', '--dataset', 'x', '--model', 'y', '--epochs', 'many');
+    expect(badFlag.status).not.toBe(0);
+    expect(badFlag.stderr).toContain('--epochs must be an integer');
+
+    const badStrategy = graft('train', '--dataset', 'x', '--model', 'y', '--strategy', 'magic');
+    expect(badStrategy.status).not.toBe(0);
+    expect(badStrategy.stderr).toMatch(/magic[\s\S]*feature-extraction/);
+  });
+});
