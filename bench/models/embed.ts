@@ -13,7 +13,7 @@
  * "sentence<TAB>label", every sentence ends in a space before the tab.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setLogLevel } from '../../src/main/util/log';
@@ -55,7 +55,8 @@ function paddedTokens(lengths: number[], batch: number): number {
 const REFERENCE_PY = `
 import sys, time, json, torch
 from sentence_transformers import SentenceTransformer
-texts = json.load(sys.stdin); threads, batch, model_dir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+texts = json.load(sys.stdin)
+threads, batch, model_dir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 torch.set_num_threads(threads)
 m = SentenceTransformer(model_dir, device="cpu"); m.max_seq_length = 128
 m.encode(texts[:batch], batch_size=batch)
@@ -96,15 +97,18 @@ async function main(): Promise<void> {
   const features = await encoder.embed(texts, { maxLength: 128, batchSize, pooling: 'mean' });
   const embedS = (performance.now() - t2) / 1000;
   const steady = rssMiB();
+  const weightsMiB = statSync(join(modelDir, 'model.safetensors')).size / 2 ** 20;
   const rate = texts.length / embedS;
 
-  say(`all-MiniLM-L6-v2, ${texts.length} SST-2 train phrases, maxLength 128, batch ${batchSize}, ` +
-    `${threads} threads (${cpus().length} cores), provider ${encoder.provider}`);
+  say(`all-MiniLM-L6-v2, ${texts.length} SST-2 train phrases, maxLength 128, ` +
+    `batch ${batchSize}, ${threads} threads (${cpus().length} cores), ${encoder.provider}`);
   say(`load: ${loadMs.toFixed(0)} ms; RSS ${before.toFixed(0)} -> ${afterLoad.toFixed(0)} MiB ` +
-    `settled (+${(afterLoad - before).toFixed(0)} MiB; weights on disk 86.7 MiB), load peak ` +
+    `settled (+${(afterLoad - before).toFixed(0)} MiB; weights on disk ` +
+    `${weightsMiB.toFixed(1)} MiB), load peak ` +
     `${loadPeak.toFixed(0)} MiB (+${(loadPeak - before).toFixed(0)}), after embedding ` +
     `${steady.toFixed(0)} MiB`);
-  say(`tokenize: ${tokenizeMs.toFixed(0)} ms (${(texts.length / tokenizeMs * 1000).toFixed(0)}/s); ` +
+  const tokenizeRate = (texts.length / tokenizeMs) * 1000;
+  say(`tokenize: ${tokenizeMs.toFixed(0)} ms (${tokenizeRate.toFixed(0)}/s); ` +
     `mean ${(real / texts.length).toFixed(1)} tokens; padded positions ` +
     `${paddedTokens(lengths, batchSize)} in input order vs ${paddedTokens(sorted, batchSize)} ` +
     `length-sorted (${real} real)`);
@@ -113,8 +117,8 @@ async function main(): Promise<void> {
 
   const python = process.env.GRAFT_REF_PYTHON;
   if (python) {
-    const ref = spawnSync(python, ['-c', REFERENCE_PY, String(threads), String(batchSize), modelDir],
-      { input: JSON.stringify(texts), encoding: 'utf8' });
+    const args = ['-c', REFERENCE_PY, String(threads), String(batchSize), modelDir];
+    const ref = spawnSync(python, args, { input: JSON.stringify(texts), encoding: 'utf8' });
     const refRate = Number(ref.stdout.trim().split('\n').pop());
     if (ref.status === 0 && Number.isFinite(refRate)) {
       say(`sentence-transformers (PyTorch CPU): ${refRate.toFixed(1)} sentences/s; ` +

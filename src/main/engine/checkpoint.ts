@@ -100,8 +100,10 @@ export function decodeCheckpoint(
     const size = t.length * (t.dtype === 'float64' ? 8 : 4);
     const start = dataStart + t.offset;
     if (start + size > bytes.length) bad(`tensor '${t.name}' runs past the end of the file`);
-    // Copy into a fresh, aligned buffer: the file's bytes may sit at any offset in memory.
-    const raw = bytes.slice(start, start + size);
+    // Copy into a fresh, aligned buffer: the file's bytes may sit at any offset in memory
+    // (and a Node Buffer's slice() is a view into a shared pool, not a copy).
+    const raw = new Uint8Array(size);
+    raw.set(bytes.subarray(start, start + size));
     const data =
       t.dtype === 'float64' ? new Float64Array(raw.buffer) : new Float32Array(raw.buffer);
     (t.group === 'param' ? params : state).set(t.name, data);

@@ -72,8 +72,8 @@ export function buildBertEncoder(
     throw new GraftError('invalid-argument',
       `layers must be an integer in 0..${config.layers}, got ${layerCount}`);
   }
-  for (const [what, ref] of [['inputIds', inputIds], ['attentionMask', attentionMask],
-    ['tokenTypeIds', options.tokenTypeIds]] as const) {
+  const idInputs = { inputIds, attentionMask, tokenTypeIds: options.tokenTypeIds };
+  for (const [what, ref] of Object.entries(idInputs)) {
     if (ref && (ref.dtype !== 'int64' || ref.shape.length !== 2)) {
       throw new GraftError('invalid-argument',
         `${what} must be int64 [batch, seq], got ${ref.dtype}[${ref.shape.join(', ')}]`);

@@ -96,6 +96,8 @@ describe('loadEncoder on a tiny BERT folder', () => {
     await expect(enc.embed(['a'], { pooling: 'sum' as never }))
       .rejects.toThrow(/pooling must be one of mean, cls, max, got sum/);
     await expect(enc.embed(['a'], { batchSize: 0 })).rejects.toThrow(/batchSize must be/);
+    await expect(enc.embed(['a'], { maxLength: 64 }))
+      .rejects.toThrow(/maxLength must be an integer in 3\.\.32, the model's max_position/);
     const controller = new AbortController();
     controller.abort();
     await expect(enc.embed(['a'], { signal: controller.signal })).rejects.toThrow(/cancelled/);

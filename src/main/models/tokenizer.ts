@@ -156,12 +156,17 @@ export function createTokenizer(sources: TokenizerSources): TextTokenizer {
   const post = tokenizer.post_processor;
   const specialCount = post ? post.post_process([], null, true).tokens.length : 0;
 
+  // A longer row would index past the position table (Gather out of range at run time).
+  const positions = positiveInt(sources.modelConfig?.max_position_embeddings);
+  const hardMax = Math.min(MAX_LENGTH_CAP, positions ?? MAX_LENGTH_CAP);
+
   function resolveMax(options?: EncodeOptions): number {
     const requested = options?.maxLength ?? maxLength;
-    if (!Number.isInteger(requested) || requested <= specialCount || requested > MAX_LENGTH_CAP) {
+    if (!Number.isInteger(requested) || requested <= specialCount || requested > hardMax) {
+      const why = hardMax < MAX_LENGTH_CAP ? ', the model\'s max_position_embeddings' : '';
       throw new GraftError(
         'invalid-argument',
-        `maxLength must be an integer in ${specialCount + 1}..${MAX_LENGTH_CAP} ` +
+        `maxLength must be an integer in ${specialCount + 1}..${hardMax}${why} ` +
           `(room for the ${specialCount} special tokens), got ${requested}`,
       );
     }

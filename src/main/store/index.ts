@@ -32,7 +32,10 @@ export interface Store {
 function openDatabase(dbFile: string): Database.Database {
   try {
     mkdirSync(dirname(dbFile), { recursive: true });
-    const db = new Database(dbFile);
+    // Electron runs on its own ABI: its shell points this at a build made for it, while Node
+    // (CLI, serve mode, tests) loads the one npm install compiled.
+    const nativeBinding = process.env.GRAFT_SQLITE_BINDING;
+    const db = new Database(dbFile, nativeBinding ? { nativeBinding } : {});
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     // WAL makes NORMAL durable against application crashes; only power loss can drop a commit
