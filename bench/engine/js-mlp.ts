@@ -49,7 +49,8 @@ export class JsMlp {
           for (let c = 0; c < l.fo; c++) out[row + c] += a * l.w[wk + c];
         }
       }
-      if (i < this.layers.length - 1) for (let j = 0; j < out.length; j++) out[j] = Math.max(0, out[j]);
+      const hidden = i < this.layers.length - 1;
+      if (hidden) for (let j = 0; j < out.length; j++) out[j] = Math.max(0, out[j]);
       h = out;
     });
 

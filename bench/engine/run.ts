@@ -74,11 +74,13 @@ function encoderLayer(g: GraphBuilder, x: TensorRef): TensorRef {
   };
   const norm = (h: TensorRef, name: string): TensorRef => {
     const scale = g.param(`${name}.scale`, new Float32Array(d).fill(1), [d]);
-    return g.layerNorm(h, scale, g.param(`${name}.bias`, new Float32Array(d), [d]), { epsilon: 1e-12 });
+    const bias = g.param(`${name}.bias`, new Float32Array(d), [d]);
+    return g.layerNorm(h, scale, bias, { epsilon: 1e-12 });
   };
 
   // [B, S, D] -> [B, S, H, Dh] -> [B, H, S, Dh] (keys end as [B, H, Dh, S]).
-  const split = (h: TensorRef, perm: number[]): TensorRef => g.transpose(g.reshape(h, [0, 0, heads, dh]), perm);
+  const split = (h: TensorRef, perm: number[]): TensorRef =>
+    g.transpose(g.reshape(h, [0, 0, heads, dh]), perm);
   const q = split(dense(x, 'q', d, d), [0, 2, 1, 3]);
   const k = split(dense(x, 'k', d, d), [0, 2, 3, 1]);
   const v = split(dense(x, 'v', d, d), [0, 2, 1, 3]);
@@ -119,19 +121,21 @@ async function engineRates(
 
 async function main(): Promise<void> {
   const r = new Rng(7);
-  const rows: [string, number][] = [];
   const say = (label: string, value: number): void => {
-    rows.push([label, value]);
     process.stdout.write(`  ${label.padEnd(44)} ${value.toFixed(1).padStart(10)} steps/s\n`);
   };
   process.stdout.write(`engine bench (Loop K = ${LOOP_K}, ORT default threads)\n`);
 
-  const mlpBatch = randomBatch(r, { x: { dims: [MLP.batch, MLP.sizes[0]] }, y: { dims: [MLP.batch], classes: 10 } });
+  const mlpBatch = randomBatch(r, {
+    x: { dims: [MLP.batch, MLP.sizes[0]] },
+    y: { dims: [MLP.batch], classes: 10 },
+  });
   const mlp = await engineRates(mlpTrainer, mlpBatch, 6);
   say('MLP 64-256-256-10, batch 64: engine Loop', mlp.loop);
   say('MLP: engine, one run per step', mlp.single);
   const js = new JsMlp(MLP.sizes, 0);
-  const jsRate = await rate(1, 6, () => js.step(mlpBatch.x.data as Float32Array, mlpBatch.y.data as BigInt64Array));
+  const [jx, jy] = [mlpBatch.x.data as Float32Array, mlpBatch.y.data as BigInt64Array];
+  const jsRate = await rate(1, 6, () => void js.step(jx, jy));
   say('MLP: plain-JS Float32Array reference', jsRate);
 
   const tfDims = [TF.batch, TF.seq, TF.d];
@@ -140,11 +144,14 @@ async function main(): Promise<void> {
   say(`encoder layer d${TF.d} h${TF.heads} ffn${TF.ffn}, ${TF.batch}x${TF.seq}: Loop`, tf.loop);
   say('encoder layer: engine, one run per step', tf.single);
 
+  const ratio = (label: string, value: number): void => {
+    process.stdout.write(`  ${label.padEnd(44)} ${value.toFixed(2).padStart(10)}x\n`);
+  };
   process.stdout.write('ratios\n');
-  process.stdout.write(`  MLP engine (one run/step) vs plain JS   ${(mlp.single / jsRate).toFixed(1)}x\n`);
-  process.stdout.write(`  MLP engine (Loop) vs plain JS           ${(mlp.loop / jsRate).toFixed(1)}x\n`);
-  process.stdout.write(`  MLP Loop vs separate runs               ${(mlp.loop / mlp.single).toFixed(2)}x\n`);
-  process.stdout.write(`  encoder Loop vs separate runs           ${(tf.loop / tf.single).toFixed(2)}x\n`);
+  ratio('MLP engine (one run per step) / plain JS', mlp.single / jsRate);
+  ratio('MLP engine (Loop) / plain JS', mlp.loop / jsRate);
+  ratio('MLP Loop / separate runs', mlp.loop / mlp.single);
+  ratio('encoder layer Loop / separate runs', tf.loop / tf.single);
 }
 
 await main();

@@ -11,6 +11,7 @@ import { createWorkbench, type Workbench } from './workbench';
 import { createProgressPrinter } from './cli-progress';
 import { logger, setLogLevel } from './util/log';
 import { predictWithBundle } from './export/predict';
+import { availableStrategies } from './transfer';
 
 const log = logger('cli');
 
@@ -154,7 +155,7 @@ program
   .requiredOption('--dataset <id>', 'dataset id')
   .requiredOption('--model <id>', 'model id')
   .addOption(
-    new Option('--strategy <name>', 'transfer strategy').choices(['feature-extraction']).default('feature-extraction'),
+    new Option('--strategy <name>', 'transfer strategy').choices(availableStrategies()).default('feature-extraction'),
   )
   .addOption(new Option('--head <kind>', 'classifier head').choices(['logreg', 'mlp']).default('logreg'))
   .addOption(new Option('--pooling <kind>', 'token pooling').choices(['mean', 'cls', 'max']).default('mean'))

@@ -67,8 +67,18 @@ export const Model = z.object({
 });
 export type Model = z.infer<typeof Model>;
 
-export const StrategyName = z.enum(['feature-extraction']);
+export const StrategyName = z.enum([
+  'feature-extraction',
+  'scalar-mix',
+  'feature-concat',
+  'gated-fusion',
+  'layer-transfer',
+  'fine-tune',
+]);
 export type StrategyName = z.infer<typeof StrategyName>;
+
+/** Which strategies exist and which of them a build of Graft can train (see transfer/). */
+export const STRATEGY_NAMES = StrategyName.options;
 
 export const TrainRequest = z.object({
   datasetId: Id,
@@ -85,10 +95,36 @@ export const TrainRequest = z.object({
   hiddenUnits: z.number().int().positive().default(256),
   maxLength: z.number().int().positive().max(512).default(128),
   seed: z.number().int().default(13),
-});
-export type TrainRequest = z.input<typeof TrainRequest>;
-export type TrainConfig = z.infer<typeof TrainRequest>;
 
+  // feature-concat: hidden-state indices to concatenate (default: the last four).
+  layers: z.array(z.number().int()).min(1).optional(),
+  // feature-concat and gated-fusion: a word-vectors model to add (averaged, or gated per token).
+  wordVectorsId: Id.optional(),
+  // feature-concat: add TF-IDF features of the training vocabulary.
+  tfidf: z.boolean().default(false),
+  tfidfFeatures: z.number().int().positive().max(100_000).default(5000),
+
+  // layer-transfer: teacher layers copied into the student, in order (default every other).
+  studentLayers: z.array(z.number().int().nonnegative()).min(1).optional(),
+  // layer-transfer: distil from the teacher's logits with this temperature (0 = no teacher).
+  distillTemperature: z.number().min(0).default(0),
+  // layer-transfer: weight of the distillation loss against the label loss.
+  distillAlpha: z.number().min(0).max(1).default(0.5),
+
+  // fine-tune: unfreeze only the top k encoder layers (absent: the whole encoder).
+  unfreezeTopK: z.number().int().nonnegative().optional(),
+  // fine-tune: learning rate multiplier per layer going down (1 = none).
+  layerwiseLrDecay: z.number().gt(0).max(1).default(1),
+  warmupRatio: z.number().min(0).max(1).default(0.1),
+  schedule: z.enum(['constant', 'linear', 'cosine']).default('linear'),
+  clipNorm: z.number().positive().optional(),
+  dropout: z.number().min(0).lt(1).default(0.1),
+  classWeights: z.enum(['none', 'balanced']).default('none'),
+  // Stop when the validation metric has not improved for this many epochs (absent: never).
+  earlyStoppingPatience: z.number().int().positive().optional(),
+});
+export type TrainConfig = z.infer<typeof TrainRequest>;
+export type TrainRequest = z.input<typeof TrainRequest>;
 export const RunStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 export type RunStatus = z.infer<typeof RunStatus>;
 

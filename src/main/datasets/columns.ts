@@ -84,8 +84,23 @@ function stats(table: RawTable, col: number): ColumnStats {
   return { distinct: values.size, meanLength: length / Math.max(1, table.records.length) };
 }
 
+/**
+ * More than two unnamed columns (GoEmotions: text, label ids, comment id): the text is the
+ * longest on average, the label the one with the fewest distinct values among the rest.
+ */
+function guessAmongMany(table: RawTable): ColumnChoice | null {
+  const all = table.columns.map((_, i) => ({ i, ...stats(table, i) }));
+  const text = all.reduce((a, b) => (b.meanLength > a.meanLength ? b : a));
+  const rest = all.filter((c) => c.i !== text.i);
+  const label = rest.reduce((a, b) => (b.distinct < a.distinct ? b : a));
+  const fewClasses =
+    label.distinct <= MAX_GUESSED_CLASSES && label.distinct * 2 <= table.records.length;
+  return fewClasses && label.distinct < text.distinct ? { text: text.i, label: label.i } : null;
+}
+
 /** Two unnamed columns: the label is the one with few distinct, short values. */
 function guessByContent(table: RawTable): ColumnChoice | null {
+  if (table.columns.length > 2 && !table.hasHeader) return guessAmongMany(table);
   if (table.columns.length !== 2) return null;
 
   const [a, b] = [stats(table, 0), stats(table, 1)];

@@ -11,6 +11,8 @@ import { GraftError } from '../../shared/errors';
 import type { DataLayout } from '../data-dir';
 import { createGraph } from '../engine/graph-impl';
 import { buildEncoderGraph } from '../models/encoder';
+import { loadTokenizer } from '../models/tokenizer';
+import { effectiveMaxLength } from '../transfer/features';
 import type { Store } from '../store';
 import { loadHeadArtifact } from '../transfer/head-artifact';
 import { buildHeadLogits } from '../transfer/heads';
@@ -90,7 +92,7 @@ export async function exportRun(request: ExportRequest): Promise<{ dir: string; 
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
     graph: GRAPH_FILE,
-    maxLength: run.config.maxLength,
+    maxLength: effectiveMaxLength(run.config.maxLength, loadTokenizer(model.path).maxLength),
     inputs: [
       { name: 'input_ids', dtype: 'int64', shape: ['batch', 'sequence'] },
       { name: 'attention_mask', dtype: 'int64', shape: ['batch', 'sequence'] },

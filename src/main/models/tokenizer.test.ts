@@ -82,6 +82,7 @@ describe.skipIf(!haveShared)('tokenizer on the real bert-base-uncased tokenizer.
 
   it('defaults to 512 and rejects maxLength outside 3..512', () => {
     expect(tok.maxLength).toBe(512);
+    expect(tok.hardMaxLength).toBe(512);
     expect(tok.specialCount).toBe(2);
     const long = 'word '.repeat(600);
     expect(tok.encodeBatch([long]).seqLen).toBe(512);
@@ -133,6 +134,7 @@ describe.skipIf(!minilm)('tokenizer of the fetched all-MiniLM-L6-v2 folder', () 
   it('matches AutoTokenizer, including a literal [MASK] and a split [unused0]', () => {
     const tok = loadTokenizer(minilm!);
     expect(tok.maxLength).toBe(256); // sentence_bert_config.json max_seq_length
+    expect(tok.hardMaxLength).toBe(512); // max_position_embeddings
     const enc = tok.encodeBatch(['Hello, world!', EXPECTED[1][0], '',
       '[MASK] token and [unused0] x'], { maxLength: 12 });
     expect(rows(enc.inputIds, 4, 12)).toEqual([

@@ -41,8 +41,10 @@ export interface EncodedBatch {
 }
 
 export interface TextTokenizer {
-  /** Default `maxLength` of this model (see `defaultMaxLength`). */
+  /** Default `maxLength` of this model (see `defaultMaxLength`); a recommendation. */
   readonly maxLength: number;
+  /** Largest accepted `maxLength`: min(512, max_position_embeddings); a hard limit. */
+  readonly hardMaxLength: number;
   readonly padId: number;
   /** Number of special tokens added around a single text ([CLS] x [SEP] -> 2). */
   readonly specialCount: number;
@@ -192,6 +194,7 @@ export function createTokenizer(sources: TokenizerSources): TextTokenizer {
 
   return {
     maxLength,
+    hardMaxLength: hardMax,
     padId,
     specialCount,
 

@@ -72,6 +72,14 @@ interface Sidecar {
   computeSeconds: number;
 }
 
+/** The run's max length, capped at what the model's positions allow. */
+export function effectiveMaxLength(requested: number, modelLimit: number): number {
+  if (requested > modelLimit) {
+    log.info(`max length ${requested} exceeds the model's limit; using ${modelLimit}`);
+  }
+  return Math.min(requested, modelLimit);
+}
+
 export async function extractFeatures(request: FeatureRequest): Promise<FeatureMatrix> {
   const key = featureCacheKey(request);
   const dataFile = join(request.cacheDir, `${key}.f32`);
@@ -93,8 +101,9 @@ export async function extractFeatures(request: FeatureRequest): Promise<FeatureM
   const encoder = await loadEncoder(request.model.path);
   try {
     const layers = [request.layer < 0 ? encoder.layers + 1 + request.layer : request.layer];
+    const maxLength = effectiveMaxLength(request.maxLength, encoder.tokenizer.maxLength);
     const data = await encoder.embed(request.texts, {
-      maxLength: request.maxLength,
+      maxLength,
       layers,
       pooling: request.pooling,
       signal: request.signal,

@@ -15,9 +15,14 @@ export interface StrategyDeps {
 
 type Strategy = (ctx: RunContext, deps: StrategyDeps) => Promise<RunOutcome>;
 
-const STRATEGIES: Record<TrainConfig['strategy'], Strategy> = {
+/** The strategies this build trains; the contract names every strategy Graft plans. */
+const STRATEGIES: Partial<Record<TrainConfig['strategy'], Strategy>> = {
   'feature-extraction': runFeatureExtraction,
 };
+
+export function availableStrategies(): TrainConfig['strategy'][] {
+  return Object.keys(STRATEGIES) as TrainConfig['strategy'][];
+}
 
 export function createRunExecutor(deps: StrategyDeps): RunExecutor {
   return async (ctx) => {

@@ -9,7 +9,8 @@ import { href, navigate } from '../router';
 // The contract's own defaults, so the form and the CLI start from the same numbers.
 const DEFAULTS = TrainRequest.parse({ datasetId: 'default', modelId: 'default' });
 
-const STRATEGIES: Record<StrategyName, { title: string; explanation: string }> = {
+// The strategies the main process trains today; the wizard grows with transfer/.
+const STRATEGIES: Partial<Record<StrategyName, { title: string; explanation: string }>> = {
   'feature-extraction': {
     title: 'Feature extraction',
     explanation:
@@ -167,7 +168,7 @@ export function NewRunPage(): ReactElement {
             </select>
           </Field>
           <p className="explanation" data-testid="run-strategy-explanation">
-            {STRATEGIES[form.strategy].explanation}
+            {STRATEGIES[form.strategy]?.explanation}
           </p>
         </div>
 

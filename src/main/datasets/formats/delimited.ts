@@ -1,11 +1,12 @@
 /**
- * CSV and TSV with one record per line and an optional header row.
+ * CSV and TSV (and other delimiters) with one record per line and an optional header row.
  *
  * Quoting is where real files differ. CSV follows RFC 4180 (papaparse). TSV as written by GLUE
  * and the SMS Spam Collection has no quoting at all: a message may begin with `"` and that quote
  * is part of the text, so RFC parsing would strip it or swallow the lines that follow (5,572 SMS
- * rows instead of 5,574). TSV is therefore read with quoting off, and RFC quoting is tried only
- * when that gives rows of unequal width, which is what a TSV with quoted tabs or newlines does.
+ * rows instead of 5,574). GoEmotions' TSV is the opposite: texts with a quote are RFC-quoted.
+ * TSV is therefore read with quoting off unless every field that opens with a quote is a whole
+ * RFC-quoted field, or unless only RFC quoting makes the rows line up.
  */
 import Papa from 'papaparse';
 import { GraftError } from '../../../shared/errors';
@@ -14,15 +15,35 @@ import {
   generatedColumnNames,
   type FormatName,
   type FormatReader,
+  type MalformedRecord,
+  type QuotingOption,
   type RawRecord,
   type RawTable,
   type ReadOptions,
 } from './types';
 
-const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', '\t': 'tab' };
+const DELIMITER_NAMES: Record<string, string> = {
+  ',': 'comma',
+  '\t': 'tab',
+  ';': 'semicolon',
+  '|': 'pipe',
+};
+
+/** Delimiters tried, in this order, when a file's extension does not settle it. */
+export const SNIFFED_DELIMITERS: readonly string[] = [',', '\t', ';', '|'];
+
+/** Above this share of malformed records the delimiter or format is wrong, not a few rows. */
+const MAX_MALFORMED_SHARE = 0.1;
+
+/** A whole field in RFC 4180 quotes: `"..."` with inner quotes doubled. */
+const RFC_FIELD = /^"(?:[^"]|"")*"$/s;
 
 function isBlank(fields: readonly string[]): boolean {
   return fields.every((f) => f.trim() === '');
+}
+
+function delimiterName(d: string): string {
+  return DELIMITER_NAMES[d] ?? JSON.stringify(d);
 }
 
 /** Quoting off: a record is a line, fields are what lies between delimiters. */
@@ -38,14 +59,14 @@ export function splitPlain(text: string, delimiter: string): RawRecord[] {
 
 export interface QuotedResult {
   records: RawRecord[];
-  /** The first malformed quote papaparse met, with its line; null when there was none. */
-  problem: { line: number; message: string } | null;
+  /** Records papaparse flagged (malformed quotes), with their lines. */
+  problems: { line: number; message: string }[];
 }
 
 /** RFC 4180 via papaparse, tracking the line each record starts on from papaparse's cursor. */
 export function splitQuoted(text: string, delimiter: string): QuotedResult {
   const records: RawRecord[] = [];
-  let problem: QuotedResult['problem'] = null;
+  const problems: QuotedResult['problems'] = [];
   let start = 0;
   let line = 1;
 
@@ -57,76 +78,173 @@ export function splitQuoted(text: string, delimiter: string): QuotedResult {
     step: (result) => {
       const end = result.meta.cursor;
       if (!isBlank(result.data)) records.push({ line, fields: result.data });
-      if (problem === null && result.errors.length > 0) {
-        problem = { line, message: result.errors[0].message };
-      }
+      if (result.errors.length > 0) problems.push({ line, message: result.errors[0].message });
 
       for (let i = start; i < end && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
       start = end;
     },
   });
-  return { records, problem };
+  return { records, problems };
 }
 
-function firstMismatch(records: readonly RawRecord[]): RawRecord | undefined {
+/** True when some field opens with a quote and every such field is one whole quoted field. */
+function looksRfcQuoted(records: readonly RawRecord[]): boolean {
+  let quoted = 0;
+  for (const r of records) {
+    for (const f of r.fields) {
+      if (f.charCodeAt(0) !== 34) continue;
+      if (!RFC_FIELD.test(f)) return false;
+      quoted++;
+    }
+  }
+  return quoted > 0;
+}
+
+function mismatches(records: readonly RawRecord[]): RawRecord[] {
   const width = records[0]?.fields.length ?? 0;
-  return records.find((r) => r.fields.length !== width);
+  return records.filter((r) => r.fields.length !== width);
 }
 
-function widthError(path: string, records: RawRecord[], bad: RawRecord, delim: string): GraftError {
-  const first = records[0];
-  return new GraftError(
-    'bad-input',
-    `${path} line ${bad.line}: ${bad.fields.length} fields, but line ${first.line} has ` +
-      `${first.fields.length} (${DELIMITER_NAMES[delim] ?? JSON.stringify(delim)}-separated)`,
+function widthReason(bad: RawRecord, first: RawRecord, delim: string): string {
+  return (
+    `${bad.fields.length} fields, but line ${first.line} has ${first.fields.length} ` +
+    `(${delimiterName(delim)}-separated)`
   );
+}
+
+interface Split {
+  records: RawRecord[];
+  malformed: MalformedRecord[];
+}
+
+/**
+ * Keeps well-formed records and sets the others aside, or throws: at the first bad record in
+ * strict mode, and in any mode when so many are bad that the file is not this shape at all.
+ */
+function setAside(
+  path: string,
+  records: RawRecord[],
+  bad: ReadonlySet<RawRecord>,
+  reasons: (r: RawRecord) => string,
+  lenient: boolean,
+): Split {
+  const first = records.find((r) => bad.has(r));
+  if (!first) return { records, malformed: [] };
+  if (!lenient || bad.size > Math.max(1, records.length * MAX_MALFORMED_SHARE)) {
+    const share = lenient ? ` (${bad.size} of ${records.length} records)` : '';
+    throw new GraftError('bad-input', `${path} line ${first.line}: ${reasons(first)}${share}`);
+  }
+  return {
+    records: records.filter((r) => !bad.has(r)),
+    malformed: records
+      .filter((r) => bad.has(r))
+      .map((r) => ({ line: r.line, reason: reasons(r), raw: r.fields.join('\u241F') })),
+  };
+}
+
+function widthSplit(path: string, records: RawRecord[], delim: string, lenient: boolean): Split {
+  const bad = new Set(mismatches(records));
+  return setAside(path, records, bad, (r) => widthReason(r, records[0], delim), lenient);
+}
+
+function quotedSplit(path: string, text: string, delim: string, lenient: boolean): Split {
+  const quoted = splitQuoted(text, delim);
+  const problemLines = new Map(quoted.problems.map((p) => [p.line, p.message]));
+  const width = quoted.records[0]?.fields.length ?? 0;
+  const bad = new Set(
+    quoted.records.filter((r) => problemLines.has(r.line) || r.fields.length !== width),
+  );
+  const reason = (r: RawRecord): string => {
+    const message = problemLines.get(r.line);
+    return message
+      ? `malformed quoted field (${message})`
+      : widthReason(r, quoted.records[0], delim);
+  };
+  return setAside(path, quoted.records, bad, reason, lenient);
 }
 
 function splitRecords(
   path: string,
   text: string,
   delimiter: string,
-  quoting: 'rfc4180' | 'none' | 'auto',
+  quoting: QuotingOption,
   notes: string[],
-): RawRecord[] {
-  if (quoting === 'none' || quoting === 'auto') {
-    const plain = splitPlain(text, delimiter);
-    const bad = firstMismatch(plain);
-    if (!bad) {
-      notes.push('quoting off');
-      return plain;
-    }
-    if (quoting === 'none') throw widthError(path, plain, bad, delimiter);
-
-    // Unequal widths may come from quoted delimiters or newlines: RFC quoting may explain them
-    const quoted = splitQuoted(text, delimiter);
-    if (quoted.problem === null && !firstMismatch(quoted.records)) {
-      notes.push('RFC 4180 quoting');
-      return quoted.records;
-    }
-    throw widthError(path, plain, bad, delimiter);
+  lenient: boolean,
+): Split {
+  if (quoting === 'rfc4180') {
+    notes.push('RFC 4180 quoting');
+    return quotedSplit(path, text, delimiter, lenient);
   }
 
+  const plain = splitPlain(text, delimiter);
+  if (quoting === 'none') {
+    notes.push('quoting off');
+    return widthSplit(path, plain, delimiter, lenient);
+  }
+
+  if (looksRfcQuoted(plain)) {
+    notes.push('RFC 4180 quoting (every quoted field is whole)');
+    return quotedSplit(path, text, delimiter, lenient);
+  }
+  if (mismatches(plain).length === 0) {
+    notes.push('quoting off');
+    return { records: plain, malformed: [] };
+  }
+
+  // Unequal widths may come from quoted delimiters or newlines: RFC quoting may explain them
   const quoted = splitQuoted(text, delimiter);
-  if (quoted.problem !== null) {
-    const { line, message } = quoted.problem;
-    throw new GraftError('bad-input', `${path} line ${line}: malformed quoted field (${message})`);
+  if (quoted.problems.length === 0 && mismatches(quoted.records).length === 0) {
+    notes.push('RFC 4180 quoting');
+    return { records: quoted.records, malformed: [] };
   }
-  const bad = firstMismatch(quoted.records);
-  if (bad) throw widthError(path, quoted.records, bad, delimiter);
-  notes.push('RFC 4180 quoting');
-  return quoted.records;
+  notes.push('quoting off');
+  return widthSplit(path, plain, delimiter, lenient);
+}
+
+/** Every sampled line has the same number (at least one) of this delimiter. */
+function sameCount(lines: readonly string[], delimiter: string): boolean {
+  const counts = lines.map((l) => l.split(delimiter).length - 1);
+  return counts.length > 0 && counts[0] > 0 && counts.every((c) => c === counts[0]);
+}
+
+/** The delimiter whose RFC-parsed sample lines up in two or more columns; null for none. */
+export function sniffDelimiter(lines: readonly string[]): string | null {
+  for (const d of SNIFFED_DELIMITERS) {
+    if (d === '\t' ? sameCount(lines, d) : linesUp(lines, d)) return d;
+  }
+  return null;
+}
+
+function linesUp(lines: readonly string[], delimiter: string): boolean {
+  // The sample may end inside a quoted field, so its last record is not held against it
+  const { records } = splitQuoted(lines.join('\n'), delimiter);
+  const whole = records.slice(0, Math.max(1, records.length - 1));
+  return whole[0]?.fields.length > 1 && mismatches(whole).length === 0;
 }
 
 function readDelimited(
   format: FormatName,
-  delimiter: string,
-  defaultQuoting: 'rfc4180' | 'auto',
+  defaultDelimiter: string,
+  defaultQuoting: QuotingOption,
 ): FormatReader['read'] {
   return (path: string, text: string, options: ReadOptions): RawTable => {
     const notes: string[] = [];
+    let delimiter = options.delimiter ?? defaultDelimiter;
+    if (!options.delimiter && format === 'csv') {
+      const sample = text.split('\n', 200).filter((l) => l.trim() !== '');
+      if (!linesUp(sample, ',')) delimiter = sniffDelimiter(sample) ?? ',';
+    }
+    if (delimiter !== defaultDelimiter) notes.push(`${delimiterName(delimiter)}-separated`);
+
     const quoting = options.quoting === 'auto' ? defaultQuoting : options.quoting;
-    const records = splitRecords(path, text, delimiter, quoting, notes);
+    const { records, malformed } = splitRecords(
+      path,
+      text,
+      delimiter,
+      quoting,
+      notes,
+      options.lenient,
+    );
 
     const header =
       records.length > 0 &&
@@ -138,14 +256,8 @@ function readDelimited(
       ? records[0].fields.map((f, i) => f.trim() || `column${i + 1}`)
       : generatedColumnNames(width);
     const data = header ? records.slice(1) : records;
-    return { format, columns, hasHeader: header, records: data, notes };
+    return { format, columns, hasHeader: header, records: data, malformed, notes };
   };
-}
-
-/** Every sampled line has the same number (at least one) of this delimiter. */
-function sameCount(lines: readonly string[], delimiter: string): boolean {
-  const counts = lines.map((l) => l.split(delimiter).length - 1);
-  return counts.length > 0 && counts[0] > 0 && counts.every((c) => c === counts[0]);
 }
 
 export const tsvReader: FormatReader = {
@@ -157,12 +269,7 @@ export const tsvReader: FormatReader = {
 
 export const csvReader: FormatReader = {
   name: 'csv',
-  extensions: ['.csv'],
-  sniff: (lines) => {
-    // The sample may end inside a quoted field, so its last record is not held against it
-    const { records } = splitQuoted(lines.join('\n'), ',');
-    const whole = records.slice(0, Math.max(1, records.length - 1));
-    return whole[0]?.fields.length > 1 && !firstMismatch(whole);
-  },
+  extensions: ['.csv', '.psv'],
+  sniff: (lines) => sniffDelimiter(lines) !== null,
   read: readDelimited('csv', ',', 'rfc4180'),
 };

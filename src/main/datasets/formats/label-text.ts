@@ -1,9 +1,10 @@
 /**
  * "label text" lines, one example a line: the label is the first whitespace-separated token,
  * the text the rest. TREC's files look like `DESC:manner How did serfdom develop ...?`, where the
- * label has a coarse part (6 classes) and a fine part (50); the coarse part is the default.
+ * label has a coarse part (6 classes) and a fine part (50). The reader keeps the whole token;
+ * the label transform (coarse by default for this format) decides which part counts.
  */
-import type { FormatReader, RawRecord, RawTable, ReadOptions } from './types';
+import type { FormatReader, RawRecord, RawTable } from './types';
 
 const LINE = /^(\S+)(?:[ \t]+(.*))?$/;
 
@@ -15,7 +16,7 @@ function coarse(label: string): string {
   return colon > 0 ? label.slice(0, colon) : label;
 }
 
-function read(_path: string, text: string, options: ReadOptions): RawTable {
+function read(_path: string, text: string): RawTable {
   const records: RawRecord[] = [];
   const lines = text.split('\n');
 
@@ -24,16 +25,16 @@ function read(_path: string, text: string, options: ReadOptions): RawTable {
     if (line === '') continue;
 
     const match = LINE.exec(line);
-    const label = match ? match[1] : line;
-    const rest = match?.[2] ?? '';
-    records.push({
-      line: i + 1,
-      fields: [options.labelLevel === 'coarse' ? coarse(label) : label, rest],
-    });
+    records.push({ line: i + 1, fields: [match ? match[1] : line, match?.[2] ?? ''] });
   }
-
-  const notes = [options.labelLevel === 'coarse' ? 'coarse labels' : 'fine labels'];
-  return { format: 'label-text', columns: ['label', 'text'], hasHeader: false, records, notes };
+  return {
+    format: 'label-text',
+    columns: ['label', 'text'],
+    hasHeader: false,
+    records,
+    malformed: [],
+    notes: [],
+  };
 }
 
 export const labelTextReader: FormatReader = {

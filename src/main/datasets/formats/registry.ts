@@ -1,17 +1,25 @@
 /**
  * Which reader handles a file: its extension when that is unambiguous, otherwise a sniff of the
  * first lines, in an order where the stricter shapes go first (a TSV line can never pass as
- * "label text", while almost any prose line passes as a one-column CSV).
+ * "label text", while almost any prose line passes as a one-column CSV). Parquet and folders
+ * are told apart before any text is decoded, in parse.ts.
  */
 import { extname } from 'node:path';
 import { GraftError } from '../../../shared/errors';
 import { csvReader, tsvReader } from './delimited';
+import { jsonlReader, jsonReader } from './json';
 import { labelTextReader } from './label-text';
-import type { FormatName, FormatReader } from './types';
+import { FORMAT_NAMES, type FormatName, type FormatReader } from './types';
 
-export const readers: readonly FormatReader[] = [tsvReader, labelTextReader, csvReader];
+export const readers: readonly FormatReader[] = [
+  jsonlReader,
+  jsonReader,
+  tsvReader,
+  labelTextReader,
+  csvReader,
+];
 
-export const FORMAT_NAMES: readonly FormatName[] = readers.map((r) => r.name);
+export { FORMAT_NAMES };
 
 const SNIFF_LINES = 200;
 
@@ -20,7 +28,7 @@ export function readerByName(name: FormatName): FormatReader {
   if (!reader) {
     throw new GraftError(
       'invalid-argument',
-      `unknown format ${JSON.stringify(name)}; accepted formats: ${FORMAT_NAMES.join(', ')}`,
+      `unknown text format ${JSON.stringify(name)}; accepted formats: ${FORMAT_NAMES.join(', ')}`,
     );
   }
   return reader;
@@ -42,7 +50,8 @@ export function chooseReader(path: string, text: string): FormatReader {
   throw new GraftError(
     'bad-input',
     `cannot tell the format of ${path}: accepted are CSV (.csv, comma-separated with a header ` +
-      'row), TSV (.tsv, tab-separated) and "label text" lines (like TREC\'s "DESC:manner How ' +
-      'did ...")',
+      'row, or ;/| separated), TSV (.tsv, tab-separated), JSON Lines (.jsonl), JSON arrays ' +
+      '(.json), Parquet (.parquet), a folder of class sub-folders, and "label text" lines ' +
+      '(like TREC\'s "DESC:manner How did ...")',
   );
 }

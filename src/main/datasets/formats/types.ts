@@ -1,11 +1,21 @@
 /**
  * What every file format produces: a table of raw string fields with the line each record
- * starts on, so that every later error can point at a line. A new format (JSONL, Parquet...)
- * is one more `FormatReader` in `registry.ts`; column choice, validation, splitting and storage
- * do not change.
+ * starts on, so that every later error can point at a line. A new format is one more
+ * `FormatReader` in `registry.ts`; column choice, validation, splitting and storage do not
+ * change. Records a reader could not make sense of are kept as `malformed`, with their line
+ * and raw text, so the user can decide to drop them and still recover them from the report.
  */
 
-export type FormatName = 'csv' | 'tsv' | 'label-text';
+export const FORMAT_NAMES = [
+  'csv',
+  'tsv',
+  'label-text',
+  'jsonl',
+  'json',
+  'parquet',
+  'folder',
+] as const;
+export type FormatName = (typeof FORMAT_NAMES)[number];
 
 export type QuotingOption = 'auto' | 'rfc4180' | 'none';
 
@@ -18,6 +28,13 @@ export interface RawRecord {
   fields: string[];
 }
 
+export interface MalformedRecord {
+  line: number;
+  reason: string;
+  /** The record's raw text (or as much as was read), so a dropped row can be recovered. */
+  raw: string;
+}
+
 export interface RawTable {
   format: FormatName;
   /** Column names; `column1`, `column2`... when the file has no header row. */
@@ -25,7 +42,9 @@ export interface RawTable {
   hasHeader: boolean;
   /** Data records only, in file order, blank lines left out. */
   records: RawRecord[];
-  /** How the file was read, for the log: 'quoting off', 'labels coarse'... */
+  /** Records that could not be read as rows of this table; empty for a clean file. */
+  malformed: MalformedRecord[];
+  /** How the file was read, for the log and report: 'quoting off', 'no header row'... */
   notes: string[];
 }
 
@@ -33,6 +52,10 @@ export interface ReadOptions {
   header: 'auto' | boolean;
   quoting: QuotingOption;
   labelLevel: LabelLevel;
+  /** A delimiter the user chose; otherwise the format's own or a sniffed one. */
+  delimiter?: string;
+  /** Collect malformed records instead of throwing at the first (the importer's mode). */
+  lenient: boolean;
 }
 
 export interface FormatReader {

@@ -1,0 +1,172 @@
+/**
+ * JSON Lines (one object a line) and JSON arrays of objects. Keys become columns, in the order
+ * they are first met; numbers and booleans become their text; a list (a multi-label value)
+ * stays a JSON list in its field, which the label reader recognises. A JSONL line that is not
+ * JSON is set aside as malformed with its line number, the way a CSV row of the wrong width is.
+ */
+import { GraftError } from '../../../shared/errors';
+import {
+  generatedColumnNames,
+  type FormatReader,
+  type MalformedRecord,
+  type RawRecord,
+  type RawTable,
+  type ReadOptions,
+} from './types';
+
+/** Above this share of unreadable lines the file is not JSON Lines at all. */
+const MAX_MALFORMED_SHARE = 0.1;
+
+function fieldText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+class Columns {
+  readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  of(key: string): number {
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(key);
+      this.index.set(key, i);
+    }
+    return i;
+  }
+}
+
+/** One JSON value as a record's fields, or a reason it cannot be one. */
+function toFields(value: unknown, columns: Columns): string[] | string {
+  if (Array.isArray(value)) return value.map(fieldText);
+  if (value === null || typeof value !== 'object') {
+    return `expected an object or a list of fields, got ${value === null ? 'null' : typeof value}`;
+  }
+  const fields: string[] = [];
+  for (const [key, v] of Object.entries(value)) fields[columns.of(key)] = fieldText(v);
+  return fields;
+}
+
+function table(
+  format: 'jsonl' | 'json',
+  records: RawRecord[],
+  malformed: MalformedRecord[],
+  columns: Columns,
+): RawTable {
+  // Records missing a key get '' there, so every record has one field per column
+  const width = columns.names.length || Math.max(0, ...records.map((r) => r.fields.length));
+  for (const r of records) {
+    for (let i = 0; i < width; i++) r.fields[i] ??= '';
+  }
+  const keyed = columns.names.length > 0;
+  return {
+    format,
+    columns: keyed ? columns.names : generatedColumnNames(width),
+    hasHeader: keyed,
+    records,
+    malformed,
+    notes: [],
+  };
+}
+
+function readJsonl(path: string, text: string, options: ReadOptions): RawTable {
+  const lines = text.split('\n');
+  const columns = new Columns();
+  const records: RawRecord[] = [];
+  const malformed: MalformedRecord[] = [];
+
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].trim();
+    if (raw === '') continue;
+    let fields: string[] | string;
+    try {
+      fields = toFields(JSON.parse(raw), columns);
+    } catch (error) {
+      fields = `not JSON (${error instanceof Error ? error.message : String(error)})`;
+    }
+    if (typeof fields === 'string') {
+      if (!options.lenient) throw new GraftError('bad-input', `${path} line ${i + 1}: ${fields}`);
+      malformed.push({ line: i + 1, reason: fields, raw });
+    } else {
+      records.push({ line: i + 1, fields });
+    }
+  }
+  if (malformed.length > Math.max(1, (records.length + malformed.length) * MAX_MALFORMED_SHARE)) {
+    const first = malformed[0];
+    throw new GraftError(
+      'bad-input',
+      `${path} line ${first.line}: ${first.reason} (${malformed.length} of ` +
+        `${records.length + malformed.length} lines are not JSON records)`,
+    );
+  }
+  return table('jsonl', records, malformed, columns);
+}
+
+/** Line and column of a character offset, for JSON syntax errors that give only a position. */
+function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return `line ${line}, column ${offset - start + 1}`;
+}
+
+function readJsonArray(path: string, text: string): RawTable {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const at = /position (\d+)/.exec(message);
+    const where = at ? ` at ${lineColumn(text, Number(at[1]))}` : '';
+    throw new GraftError('bad-input', `${path}: not valid JSON${where} (${message})`);
+  }
+
+  // `{ "data": [...] }` is as common as a bare list: take the one list-valued property
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const lists = Object.entries(value).filter(([, v]) => Array.isArray(v));
+    if (lists.length === 1) value = lists[0][1];
+  }
+  if (!Array.isArray(value)) {
+    throw new GraftError(
+      'bad-input',
+      `${path}: expected a JSON list of records (or an object holding one list); ` +
+        'accepted shapes: [{"text": ..., "label": ...}, ...] or one such object per line (JSONL)',
+    );
+  }
+
+  const columns = new Columns();
+  const records: RawRecord[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const fields = toFields(value[i], columns);
+    if (typeof fields === 'string') {
+      throw new GraftError('bad-input', `${path} record ${i + 1}: ${fields}`);
+    }
+    // A JSON array has no useful line per record; the record's position stands in for it
+    records.push({ line: i + 1, fields });
+  }
+  const result = table('json', records, [], columns);
+  result.notes.push('record numbers stand for lines');
+  return result;
+}
+
+export const jsonlReader: FormatReader = {
+  name: 'jsonl',
+  extensions: ['.jsonl', '.ndjson'],
+  sniff: (lines) => lines.length > 0 && lines.every((l) => /^\s*[{[].*[}\]]\s*$/.test(l)),
+  read: readJsonl,
+};
+
+export const jsonReader: FormatReader = {
+  name: 'json',
+  extensions: ['.json'],
+  sniff: (lines) => /^\s*[[{]/.test(lines[0] ?? ''),
+  read: (path, text) => readJsonArray(path, text),
+};
