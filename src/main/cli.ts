@@ -4,14 +4,20 @@
  * logs go to stderr.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { CallName, CallResponse, EventPayload, Run } from '../shared/contract';
+import type {
+  CallName,
+  CallResponse,
+  DatasetReport,
+  EventPayload,
+  Run,
+} from '../shared/contract';
 import { GraftError } from '../shared/errors';
 import { defaultDataDir } from './data-dir';
 import { createWorkbench, type Workbench } from './workbench';
 import { createProgressPrinter } from './cli-progress';
 import { logger, setLogLevel } from './util/log';
 import { predictWithBundle } from './export/predict';
-import { availableStrategies } from './transfer';
+import { addTrainOptions, trainRequestFrom } from './cli-train';
 
 const log = logger('cli');
 
@@ -76,9 +82,39 @@ async function call<C extends CallName>(wb: Workbench, name: C, request: unknown
 
 const datasets = program.command('datasets').description('import and list datasets');
 
+function ratios(value: string): { train: number; validation: number; test: number } {
+  const parts = value.split(/[,:/]/).map(Number);
+  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) {
+    throw new InvalidArgumentError(`--ratios takes train,validation,test shares like 0.8,0.1,0.1, got "${value}"`);
+  }
+  const [train, validation, test] = parts;
+  return { train, validation, test };
+}
+
+function list(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
+}
+
+function describeReport(report: DatasetReport): string {
+  const lines = report.files.map(
+    (f) => `${f.role.padEnd(10)} ${f.path}: ${f.format}, ${f.encoding}, ${f.rows} rows` +
+      (f.notes.length > 0 ? ` (${f.notes.join(', ')})` : ''),
+  );
+  lines.push(`columns: text ${JSON.stringify(report.textColumn)}, label ${JSON.stringify(report.labelColumn)}` +
+    (report.multiLabel ? ' (multi-label)' : ''));
+  lines.push(`splits: ${Object.entries(report.splits).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(`labels: ${report.labelCounts.map((c) => `${c.label} ${c.count}`).join(', ')}`);
+  for (const i of report.issues) lines.push(`${i.severity.toUpperCase().padEnd(7)} ${i.kind}: ${i.message}`);
+  const dropped = Object.entries(report.droppedByReason);
+  if (dropped.length > 0) lines.push(`dropped: ${dropped.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(report.stored ? 'stored' : 'not stored (report only)');
+  return lines.join('\n');
+}
+
 datasets
   .command('import <file>')
-  .description('import a labelled text file (CSV/TSV with a header, GLUE TSV, "label text" lines)')
+  .description('import a labelled text dataset: CSV/TSV, JSONL/JSON, Parquet, "label text" lines, ' +
+    'or a folder of class sub-folders')
   .option('--test <file>', 'a separate test file (otherwise a seeded stratified split)')
   .option('--validation <file>', 'a separate validation file')
   .option('--text <column>', 'text column name')
@@ -86,11 +122,26 @@ datasets
   .option('--name <name>', 'dataset name')
   .option('--limit <n>', 'keep only the first N rows of the training file', int('--limit'))
   .option('--test-ratio <r>', 'test share of a random split (0-1)', num('--test-ratio'), 0.2)
+  .option('--ratios <t,v,t>', 'train,validation,test shares of a random split, e.g. 0.8,0.1,0.1', ratios)
   .option('--seed <n>', 'seed of the random split', int('--seed'), 13)
-  .option('--json', 'print the new dataset as JSON')
+  .addOption(new Option('--format <name>', 'file format (default: detected)')
+    .choices(['auto', 'csv', 'tsv', 'label-text', 'jsonl', 'json', 'parquet', 'folder']))
+  .addOption(new Option('--encoding <name>', 'text encoding (default: detected)')
+    .choices(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'gbk']))
+  .option('--delimiter <char>', 'field delimiter (default: sniffed; "\\t" for tab)')
+  .option('--no-quoting', 'read quote characters as text (TSV like the SMS Spam Collection)')
+  .option('--label-transform <t>', 'none, coarse, fine, lower, before:SEP, after:SEP')
+  .option('--multi-label <sep>', 'multi-label: the separator between a row\'s labels')
+  .option('--label-names <file>', 'names for integer labels, one a line (label i = line i+1)')
+  .option('--split-column <column>', 'a column giving each row\'s split (train, dev, test)')
+  .option('--drop <kinds>', 'drop flagged rows: empty-text, empty-label, malformed, duplicate, ' +
+    'conflicting-duplicate, test-overlap (comma-separated, repeatable)', list)
+  .option('--max-length <n>', 'model token limit, for the report\'s long-text share', int('--max-length'))
+  .option('--report', 'print the validation report and store nothing')
+  .option('--json', 'print JSON: the dataset with its report (or the report alone with --report)')
   .action(async (file: string, o) => {
     await withWorkbench(async (wb) => {
-      const dataset = await call(wb, 'datasets.import', {
+      const request = {
         path: file,
         testPath: o.test,
         validationPath: o.validation,
@@ -99,11 +150,30 @@ datasets
         name: o.name,
         limit: o.limit,
         testRatio: o.testRatio,
+        ratios: o.ratios,
         seed: o.seed,
-      });
-      print(dataset, o.json, () => {
+        format: o.format,
+        encoding: o.encoding,
+        delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
+        quoting: o.quoting === false ? 'none' : undefined,
+        labelTransform: o.labelTransform,
+        multiLabel: o.multiLabel,
+        labelNamesPath: o.labelNames,
+        splitColumn: o.splitColumn,
+        drop: o.drop,
+        maxLength: o.maxLength,
+      };
+      if (o.report) {
+        const report = await call(wb, 'datasets.preview', request);
+        print(report, o.json, () => describeReport(report));
+        return;
+      }
+      const dataset = await call(wb, 'datasets.import', request);
+      const report = await call(wb, 'datasets.report', { id: dataset.id });
+      print({ ...dataset, report }, o.json, () => {
         const splits = Object.entries(dataset.splits).map(([k, v]) => `${k} ${v}`).join(', ');
-        return `${dataset.id}  ${dataset.name}  (${splits}; labels: ${dataset.labels.join(', ')})`;
+        return `${dataset.id}  ${dataset.name}  (${splits}; labels: ${dataset.labels.join(', ')})\n` +
+          describeReport(report);
       });
     });
   });
@@ -138,6 +208,32 @@ models
   });
 
 models
+  .command('download <repo>')
+  .description('download a model from the Hugging Face Hub into the library (resumes, verifies)')
+  .option('--revision <rev>', 'branch, tag or commit (default: main)')
+  .option('--json', 'print the new model as JSON')
+  .action(async (repo: string, o) => {
+    await withWorkbench(async (wb) => {
+      let last = 0;
+      const stop = wb.dispatcher.bus.subscribe((name, payload) => {
+        if (name !== 'model.download') return;
+        const p = payload as EventPayload<'model.download'>;
+        if (p.phase === 'downloading' && Date.now() - last < 1000 && p.done < p.total) return;
+        last = Date.now();
+        const share = p.total > 0 ? ` ${((100 * p.done) / p.total).toFixed(0)}%` : '';
+        process.stderr.write(`${p.phase}${share} ${p.file ?? repo}\n`);
+      });
+      try {
+        const model = await call(wb, 'models.download', { repo, revision: o.revision });
+        print(model, o.json, () => `${model.id}  ${model.name}  ${model.architecture}, ` +
+          `${model.layers} layers, hidden ${model.hiddenSize}, licence ${model.licence ?? '?'}`);
+      } finally {
+        stop();
+      }
+    });
+  });
+
+models
   .command('list')
   .option('--json', 'print JSON')
   .action(async (o) => {
@@ -149,24 +245,12 @@ models
     });
   });
 
-program
+const train = program
   .command('train')
   .description('train a classifier and evaluate it on the test split')
-  .requiredOption('--dataset <id>', 'dataset id')
-  .requiredOption('--model <id>', 'model id')
-  .addOption(
-    new Option('--strategy <name>', 'transfer strategy').choices(availableStrategies()).default('feature-extraction'),
-  )
-  .addOption(new Option('--head <kind>', 'classifier head').choices(['logreg', 'mlp']).default('logreg'))
-  .addOption(new Option('--pooling <kind>', 'token pooling').choices(['mean', 'cls', 'max']).default('mean'))
-  .option('--layer <n>', 'hidden layer to read (-1 = last, 0 = embeddings)', int('--layer'), -1)
-  .option('--epochs <n>', 'training epochs', int('--epochs'))
-  .option('--batch-size <n>', 'examples per step', int('--batch-size'))
-  .option('--lr <x>', 'learning rate', num('--lr'))
-  .option('--weight-decay <x>', 'AdamW weight decay', num('--weight-decay'))
-  .option('--hidden-units <n>', 'MLP hidden units', int('--hidden-units'))
-  .option('--max-length <n>', 'maximum tokens per text', int('--max-length'))
-  .option('--seed <n>', 'seed for initialisation and shuffling', int('--seed'))
+  .option('--dataset <id>', 'dataset id (or datasetId in --config)')
+  .option('--model <id>', 'model id (or modelId in --config)');
+addTrainOptions(train)
   .option('--json', 'print the finished run as JSON')
   .action(async (o) => {
     await withWorkbench(async (wb) => {
@@ -175,21 +259,7 @@ program
         if (name === 'run.progress') progress.update(payload as EventPayload<'run.progress'>);
       });
 
-      const started = await call(wb, 'runs.start', {
-        datasetId: o.dataset,
-        modelId: o.model,
-        strategy: o.strategy,
-        head: o.head,
-        pooling: o.pooling,
-        layer: o.layer,
-        epochs: o.epochs,
-        batchSize: o.batchSize,
-        learningRate: o.lr,
-        weightDecay: o.weightDecay,
-        hiddenUnits: o.hiddenUnits,
-        maxLength: o.maxLength,
-        seed: o.seed,
-      });
+      const started = await call(wb, 'runs.start', trainRequestFrom(o));
       const runId = started.id;
       const status = await wb.runs.settled(runId);
       unsubscribe();
@@ -207,6 +277,9 @@ function describeRun(run: Run): string {
     `${run.id}  ${run.status}  ${run.strategy}  dataset ${run.datasetId}  model ${run.modelId}`,
   ];
   if (run.error) lines.push(`error: ${run.error}`);
+  for (const [key, value] of Object.entries(run.details ?? {})) {
+    lines.push(`${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  }
   if (test) {
     lines.push(`test accuracy ${pct(test.accuracy)}  macro-F1 ${test.macroF1.toFixed(4)}`);
     for (const c of test.perClass) {

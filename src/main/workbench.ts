@@ -6,13 +6,14 @@ import { createRequire } from 'node:module';
 import { availableProviders } from './engine/session';
 import { dataLayout, type DataLayout } from './data-dir';
 import { createDispatcher, EventBus, type Dispatcher, type Handlers } from './dispatch';
-import { importDataset } from './datasets';
+import { datasetReport, importDataset, previewDataset } from './datasets';
 import { exportRun } from './export/bundle';
 import { predictWithBundle } from './export/predict';
 import { deleteModel, importModel } from './models/library';
+import { downloadModel, withProvenance } from './models/hub-library';
 import { RunManager } from './runs/run-manager';
 import { openStore, type Store } from './store';
-import { createRunExecutor } from './transfer';
+import { availableStrategies, createRunExecutor } from './transfer';
 import { logger, setLogFile } from './util/log';
 
 const log = logger('workbench');
@@ -64,13 +65,17 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       store.datasets.delete(id);
       return { ok: true as const };
     },
+    'datasets.preview': async (request) => previewDataset(request),
+    'datasets.report': async ({ id }) => datasetReport(store, id),
     'models.import': async (request) => importModel(store, layout, request),
-    'models.list': async () => store.models.list(),
-    'models.get': async ({ id }) => store.models.get(id),
+    'models.list': async () => store.models.list().map(withProvenance),
+    'models.get': async ({ id }) => withProvenance(store.models.get(id)),
     'models.delete': async ({ id }) => {
-      deleteModel(store, id);
+      deleteModel(store, layout, id);
       return { ok: true as const };
     },
+    'models.download': async (r) =>
+      downloadModel(store, layout, r, { emit: (p) => bus.emit('model.download', p) }),
     'runs.start': async (request) => runs.start(request),
     'runs.list': async () => store.runs.list(),
     'runs.get': async ({ id }) => store.runs.get(id),
@@ -80,6 +85,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
     'runs.export': async ({ runId, outDir }) => exportRun({ store, layout, runId, outDir }),
     'bundles.predict': async ({ bundleDir, texts }) => predictWithBundle(bundleDir, texts),
+    'strategies.list': async () => availableStrategies(),
   };
 
   const dispatcher = createDispatcher(handlers, bus);

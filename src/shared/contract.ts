@@ -13,6 +13,17 @@ const Timestamp = z.string(); // ISO 8601
 export const SplitName = z.enum(['train', 'validation', 'test']);
 export type SplitName = z.infer<typeof SplitName>;
 
+/** Rows the user may decide to drop at import, by what is wrong with them. */
+export const DropReason = z.enum([
+  'empty-text',
+  'empty-label',
+  'malformed',
+  'duplicate',
+  'conflicting-duplicate',
+  'test-overlap',
+]);
+export type DropReason = z.infer<typeof DropReason>;
+
 export const DatasetImportRequest = z.object({
   path: z.string().min(1),
   testPath: z.string().min(1).optional(),
@@ -24,8 +35,89 @@ export const DatasetImportRequest = z.object({
   limit: z.number().int().positive().optional(),
   testRatio: z.number().gt(0).lt(1).default(0.2),
   seed: z.number().int().default(13),
+  /** 'auto' when absent: from the extension or magic bytes, else sniffed. */
+  format: z.enum(['auto', 'csv', 'tsv', 'label-text', 'jsonl', 'json', 'parquet', 'folder'])
+    .optional(),
+  /** 'auto' when absent: BOM, UTF-16, UTF-8, GBK, then Windows-1252. */
+  encoding: z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'gbk']).optional(),
+  delimiter: z.string().min(1).max(8).optional(),
+  quoting: z.enum(['auto', 'rfc4180', 'none']).optional(),
+  header: z.boolean().optional(),
+  /** none, coarse, fine, lower, before:SEP, after:SEP (TREC: coarse = 6 classes, fine = 50). */
+  labelTransform: z.string().min(1).optional(),
+  /** Multi-label: the separator between a row's labels in the label column. */
+  multiLabel: z.string().min(1).optional(),
+  /** A file of label names, one a line: integer label i is the name on line i + 1. */
+  labelNamesPath: z.string().min(1).optional(),
+  /** A column holding each row's split (train, dev/validation, test). */
+  splitColumn: z.string().min(1).optional(),
+  /** Random split shares; they must sum to 1. Overrides testRatio. */
+  ratios: z
+    .object({ train: z.number().gt(0), validation: z.number().min(0), test: z.number().gt(0) })
+    .refine((r) => Math.abs(r.train + r.validation + r.test - 1) < 1e-6, 'ratios must sum to 1')
+    .optional(),
+  /** Which flagged rows to drop; each dropped row is listed in the report. */
+  drop: z.array(DropReason).optional(),
+  /** Token limit of the intended model, for the report's share of over-long texts. */
+  maxLength: z.number().int().positive().optional(),
 });
 export type DatasetImportRequest = z.input<typeof DatasetImportRequest>;
+
+export const ReportIssue = z.object({
+  kind: z.enum([
+    'empty-text',
+    'empty-label',
+    'malformed',
+    'duplicate',
+    'conflicting-duplicate',
+    'test-overlap',
+    'imbalance',
+    'tiny-class',
+    'long-text',
+    'encoding',
+  ]),
+  /** error: the import refuses until these rows are dropped; warning/info: for the user. */
+  severity: z.enum(['error', 'warning', 'info']),
+  count: z.number().int(),
+  message: z.string(),
+  /** The first rows concerned (file and 1-based line). */
+  rows: z.array(z.object({ file: z.string(), line: z.number().int() })),
+});
+export type ReportIssue = z.infer<typeof ReportIssue>;
+
+export const DroppedRow = z.object({
+  reason: DropReason,
+  file: z.string(),
+  line: z.number().int(),
+  text: z.string(),
+  label: z.string(),
+});
+export type DroppedRow = z.infer<typeof DroppedRow>;
+
+/** What an import found and did: shown before storing (preview) and kept with the dataset. */
+export const DatasetReport = z.object({
+  files: z.array(
+    z.object({
+      role: z.string(),
+      path: z.string(),
+      format: z.string(),
+      encoding: z.string(),
+      notes: z.array(z.string()),
+      rows: z.number().int(),
+    }),
+  ),
+  textColumn: z.string(),
+  labelColumn: z.string(),
+  multiLabel: z.boolean(),
+  rowsRead: z.number().int(),
+  splits: z.record(z.string(), z.number().int()),
+  labelCounts: z.array(z.object({ label: z.string(), count: z.number().int() })),
+  issues: z.array(ReportIssue),
+  droppedByReason: z.record(z.string(), z.number().int()),
+  dropped: z.array(DroppedRow),
+  stored: z.boolean(),
+});
+export type DatasetReport = z.infer<typeof DatasetReport>;
 
 export const LabelCount = z.object({ label: z.string(), count: z.number().int() });
 
@@ -41,6 +133,11 @@ export const Dataset = z.object({
   labelCounts: z.array(LabelCount),
   contentHash: z.string(),
   createdAt: Timestamp,
+  /** Rows carry a list of labels (SplitRows.labelSets); absent means single-label. */
+  multiLabel: z.boolean().optional(),
+  encoding: z.string().optional(),
+  /** Rows dropped at import; each is listed in the dataset's report. */
+  dropped: z.number().int().optional(),
 });
 export type Dataset = z.infer<typeof Dataset>;
 
@@ -64,8 +161,31 @@ export const Model = z.object({
   parameters: z.number().int(),
   sizeOnDisk: z.number().int(),
   createdAt: Timestamp,
+  /** Where it came from: "hub:<repo>@<commit>", "folder" or "file"; absent when unknown. */
+  source: z.string().optional(),
+  /** The licence its model card states (e.g. "apache-2.0"); null when it states none. */
+  licence: z.string().nullable().optional(),
 });
 export type Model = z.infer<typeof Model>;
+
+export const ModelDownloadRequest = z.object({
+  /** Hub id, "owner/name" (or a bare legacy name). */
+  repo: z.string().min(1).max(200),
+  /** Branch, tag or commit; default "main". */
+  revision: z.string().min(1).max(200).optional(),
+});
+export type ModelDownloadRequest = z.input<typeof ModelDownloadRequest>;
+
+export const ModelDownloadProgress = z.object({
+  repo: z.string(),
+  revision: z.string(),
+  phase: z.enum(['resolving', 'downloading', 'verifying', 'done']),
+  file: z.string().nullable(),
+  /** Bytes on disk so far (resumed bytes count) and in total. */
+  done: z.number(),
+  total: z.number(),
+});
+export type ModelDownloadProgress = z.infer<typeof ModelDownloadProgress>;
 
 export const StrategyName = z.enum([
   'feature-extraction',
@@ -167,6 +287,8 @@ export const Run = z.object({
   curves: z.array(CurvePoint),
   error: z.string().nullable(),
   timings: z.record(z.string(), z.number()).default({}),
+  /** What a strategy learned worth showing (scalar-mix layer weights, gate opening, ...). */
+  details: z.record(z.string(), z.unknown()).default({}),
   createdAt: Timestamp,
   finishedAt: Timestamp.nullable(),
 });
@@ -210,16 +332,21 @@ export const calls = {
   'datasets.list': { request: Empty, response: z.array(Dataset) },
   'datasets.get': { request: ById, response: Dataset },
   'datasets.delete': { request: ById, response: Ok },
+  'datasets.preview': { request: DatasetImportRequest, response: DatasetReport },
+  'datasets.report': { request: ById, response: DatasetReport },
   'models.import': { request: ModelImportRequest, response: Model },
   'models.list': { request: Empty, response: z.array(Model) },
   'models.get': { request: ById, response: Model },
   'models.delete': { request: ById, response: Ok },
+  'models.download': { request: ModelDownloadRequest, response: Model },
   'runs.start': { request: TrainRequest, response: RunSummary },
   'runs.list': { request: Empty, response: z.array(RunSummary) },
   'runs.get': { request: ById, response: Run },
   'runs.cancel': { request: ById, response: Ok },
   'runs.export': { request: ExportRequest, response: ExportResult },
   'bundles.predict': { request: PredictRequest, response: z.array(Prediction) },
+  /** The strategies this build can train (a subset of StrategyName). */
+  'strategies.list': { request: Empty, response: z.array(StrategyName) },
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -242,6 +369,7 @@ export const events = {
   'run.progress': RunProgress,
   'run.status': z.object({ runId: Id, status: RunStatus, error: z.string().nullable() }),
   'run.epoch': z.object({ runId: Id, point: CurvePoint }),
+  'model.download': ModelDownloadProgress,
 } as const;
 
 export type EventName = keyof typeof events;

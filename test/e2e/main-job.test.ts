@@ -91,6 +91,8 @@ describe.skipIf(noRealJob !== null)('the main job in the browser', () => {
     await page.click('[data-testid=nav-new-run]');
     await page.waitForSelector('[data-testid=run-form]');
     await screenshot(page, 'e2e-3-new-run');
+    // The wizard's defaults: newest dataset and model, feature extraction; four steps to review.
+    for (let step = 0; step < 4; step++) await page.click('[data-testid=wizard-next]');
     await page.click('[data-testid=run-start]');
     await page.waitForSelector('[data-testid=run-detail]');
     await page.waitForSelector('[data-testid=run-detail-progress]', { timeout: 60_000 });

@@ -4,7 +4,8 @@
  * without a mark (every other byte NUL); strict UTF-8; strict GBK where the result is mostly
  * Chinese; and Windows-1252 (a superset of Latin-1, which TREC's and SUBJ's files need) as the
  * last resort, with a warning naming the first line that was not UTF-8. The user may override.
- * Node 20's full ICU gives TextDecoder every one of these, so no decoding library is needed.
+ * Node 20's full ICU gives TextDecoder all of these (Windows-1252's 0x80-0x9F row excepted, see
+ * below), so no decoding library is needed.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
@@ -29,8 +30,12 @@ const PROBE_BYTES = 64 * 1024;
 /** Share of C0 control characters (other than tab and newlines) above which text is binary. */
 const MAX_CONTROL_SHARE = 0.01;
 
-/** Share of CJK among non-ASCII characters that makes a strict GBK decoding credible. */
-const MIN_CJK_SHARE = 0.6;
+/**
+ * Share of CJK among all characters that makes a strict GBK decoding credible. Share of all
+ * characters, not of the non-ASCII ones: TREC's single stray Latin-1 byte before an ASCII
+ * letter also decodes as one (meaningless) GBK character.
+ */
+const MIN_CJK_SHARE = 0.1;
 
 /** The file's bytes, with missing, unreadable and folder paths reported by name. */
 export function readBytes(path: string): Buffer {
@@ -100,6 +105,30 @@ function requireText(text: string, path: string, encoding: TextEncoding): void {
   }
 }
 
+/**
+ * Windows-1252's 0x80-0x9F. Node 20's TextDecoder('windows-1252') decodes these as Latin-1
+ * control characters (U+0085 for SUBJ's ellipsis byte), against the WHATWG table, so the
+ * table is applied here; bytes the code page leaves undefined keep their Latin-1 value.
+ */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039,
+  0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc,
+  0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1.replace(/[\x80-\x9f]/g, (c) =>
+    String.fromCharCode(CP1252_HIGH[c.charCodeAt(0) - 0x80]),
+  );
+}
+
+function decodeAs(encoding: TextEncoding, bytes: Uint8Array): string {
+  return encoding === 'windows-1252'
+    ? decodeWindows1252(bytes)
+    : new TextDecoder(encoding).decode(bytes);
+}
+
 function strict(encoding: TextEncoding, bytes: Uint8Array): string | null {
   try {
     return new TextDecoder(encoding, { fatal: true }).decode(bytes);
@@ -109,17 +138,17 @@ function strict(encoding: TextEncoding, bytes: Uint8Array): string | null {
 }
 
 function mostlyChinese(text: string): boolean {
-  let nonAscii = 0;
+  let counted = 0;
   let cjk = 0;
   for (const ch of text) {
     const c = ch.codePointAt(0) as number;
-    if (c < 128) continue;
-    nonAscii++;
-    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef)) {
-      cjk++;
-    }
+    if (c <= 32) continue;
+    counted++;
+    const ideograph = c >= 0x4e00 && c <= 0x9fff;
+    const punctuation = (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef);
+    if (ideograph || punctuation) cjk++;
   }
-  return nonAscii > 0 && cjk >= nonAscii * MIN_CJK_SHARE;
+  return cjk > 0 && cjk >= counted * MIN_CJK_SHARE;
 }
 
 /** The text with any leading BOM dropped, so it never sticks to the first column name. */
@@ -129,11 +158,12 @@ function withoutBom(text: string): string {
 
 /** Picks the encoding of `bytes` (see the header) without decoding the whole file twice. */
 export function detectEncoding(bytes: Uint8Array): { encoding: TextEncoding; notes: string[] } {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return { encoding: 'utf-8', notes: ['BOM'] };
-  }
+  // A UTF-8 BOM changes nothing about the rows, so it leaves no note: such a file and its
+  // BOM-less twin parse to equal results
   const utf16 = sniffUtf16(bytes);
-  if (utf16) return { encoding: utf16, notes: bytes[0] === 0xff || bytes[0] === 0xfe ? ['BOM'] : [] };
+  if (utf16) {
+    return { encoding: utf16, notes: bytes[0] === 0xff || bytes[0] === 0xfe ? [] : ['no BOM'] };
+  }
   return { encoding: 'utf-8', notes: [] };
 }
 
@@ -148,7 +178,7 @@ export function decodeText(bytes: Uint8Array, path: string, encoding: EncodingOp
       requireText(text, path, encoding);
       return { text: withoutBom(text), encoding, notes: ['encoding chosen by the user'] };
     }
-    const text = new TextDecoder(encoding).decode(bytes);
+    const text = decodeAs(encoding, bytes);
     requireText(text, path, encoding);
     return { text: withoutBom(text), encoding, notes: ['encoding chosen by the user'] };
   }
@@ -179,7 +209,7 @@ export function decodeText(bytes: Uint8Array, path: string, encoding: EncodingOp
     return { text: gbk, encoding: 'gbk', notes: [`not UTF-8 from line ${line}`] };
   }
 
-  const text = new TextDecoder('windows-1252').decode(bytes);
+  const text = decodeWindows1252(bytes);
   requireText(text, path, 'windows-1252');
   log.warn(`${path} is not UTF-8 (first at line ${line}); reading it as Windows-1252`);
   return { text, encoding: 'windows-1252', notes: [`not UTF-8 from line ${line}`] };

@@ -1,12 +1,23 @@
 /** Dataset import: parsing, validation, splits. See import.ts for the order of the checks. */
-export { importDataset, contentHash, defaultDatasetName } from './import';
+export {
+  importDataset,
+  previewDataset,
+  datasetReport,
+  contentHash,
+  defaultDatasetName,
+} from './import';
 export {
   parseDatasetFile,
+  loadDatasetFile,
   type ParseOptions,
   type ParsedFile,
   type ParsedRow,
 } from './parse';
-export type { FormatName, LabelLevel, QuotingOption } from './formats/types';
-export { FORMAT_NAMES } from './formats/registry';
-export { sortLabels } from './labels';
+export {
+  FORMAT_NAMES,
+  type FormatName,
+  type LabelLevel,
+  type QuotingOption,
+} from './formats/types';
+export { sortLabels, labelTransform, LABEL_TRANSFORM_HELP } from './labels';
 export { stratifiedSplit, testQuota } from './split';

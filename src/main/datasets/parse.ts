@@ -167,15 +167,16 @@ export function tableToRows(
   options: ParseOptions,
 ): ParsedFile {
   if (table.records.length === 0) {
-    throw new GraftError('bad-input', `${path} has ${table.hasHeader ? 'a header row but ' : ''}no data rows`);
+    const header = table.hasHeader ? 'a header row but ' : '';
+    throw new GraftError('bad-input', `${path} has ${header}no data rows`);
   }
   const records =
     options.limit !== undefined ? table.records.slice(0, options.limit) : table.records;
   const kept: RawTable = { ...table, records };
   const cols = chooseColumns(kept, options, path);
-  const splitCol = options.splitColumn
-    ? chooseColumns(kept, { textColumn: options.splitColumn, labelColumn: table.columns[cols.label] }, path).text
-    : -1;
+  // chooseColumns finds a named column (case-insensitively, listing the others on failure)
+  const splitRequest = { textColumn: options.splitColumn, labelColumn: table.columns[cols.label] };
+  const splitCol = options.splitColumn ? chooseColumns(kept, splitRequest, path).text : -1;
   const transform = transformFor(table, options);
   const name = namer(options.labelNames);
   const malformed: MalformedRecord[] = [...table.malformed];
@@ -244,15 +245,19 @@ function requireClean(file: ParsedFile): void {
   }
   const bad = file.malformed ?? [];
   if (bad.length > 0) {
-    problems.push(`line ${bad[0].line}: ${bad[0].reason}` + (bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''));
+    const more = bad.length > 1 ? ` (and ${bad.length - 1} more)` : '';
+    problems.push(`line ${bad[0].line}: ${bad[0].reason}${more}`);
   }
-  if (problems.length > 0) throw new GraftError('bad-input', `${file.path}: ${problems.join('; ')}`);
+  if (problems.length > 0) {
+    throw new GraftError('bad-input', `${file.path}: ${problems.join('; ')}`);
+  }
 }
 
 function logParsed(parsed: ParsedFile, started: number): void {
   log.info(
     () =>
-      `parsed ${parsed.path}: ${parsed.format} (${[parsed.encoding, ...(parsed.notes ?? [])].join(', ')}), ` +
+      `parsed ${parsed.path}: ${parsed.format} ` +
+      `(${[parsed.encoding, ...(parsed.notes ?? [])].join(', ')}), ` +
       `${parsed.rows.length} rows, text ${JSON.stringify(parsed.textColumn)}, ` +
       `label ${JSON.stringify(parsed.labelColumn)} in ${Math.round(performance.now() - started)} ms`,
   );

@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import type { Dataset, Model, Run } from '../../shared/contract';
+import type { Dataset, Model, Run, StrategyName } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 import type { DataLayout } from '../data-dir';
 import { createGraph } from '../engine/graph-impl';
@@ -14,7 +14,9 @@ import { buildEncoderGraph } from '../models/encoder';
 import { loadTokenizer } from '../models/tokenizer';
 import { effectiveMaxLength } from '../transfer/features';
 import type { Store } from '../store';
+import { buildClassifierBundleGraph } from '../transfer/encoder-classifier';
 import { loadHeadArtifact } from '../transfer/head-artifact';
+import { buildStrategyBundle } from '../transfer/bundles';
 import { buildHeadLogits } from '../transfer/heads';
 import { logger } from '../util/log';
 import { BUNDLE_FORMAT, BUNDLE_MANIFEST, type BundleManifest } from './manifest';
@@ -40,8 +42,34 @@ function graftVersion(): string {
   }
 }
 
-/** Encoder + pooling + head as one inference graph, trained head values frozen in. */
-export async function buildBundleGraph(run: Run, model: Model, runDir: string): Promise<Uint8Array> {
+/**
+ * Builds a finished run's inference graph from its run folder: input_ids and attention_mask
+ * (int64 [batch, sequence]) in, probabilities (float32 [batch, classes]) out, trained values
+ * frozen in as initializers. One per strategy that saves something other than a head.json.
+ */
+export type BundleGraphBuilder = (run: Run, model: Model, runDir: string) => Promise<Uint8Array>;
+
+/** Strategies with their own graph; every other strategy exports a frozen encoder + head.json. */
+const GRAPH_BUILDERS: Partial<Record<StrategyName, BundleGraphBuilder>> = {
+  'fine-tune': buildClassifierBundleGraph,
+  'layer-transfer': buildClassifierBundleGraph,
+  'scalar-mix': buildStrategyBundle,
+  'feature-concat': buildStrategyBundle,
+  'gated-fusion': buildStrategyBundle,
+};
+
+/** The run's inference graph, built by its strategy's builder. */
+export function buildBundleGraph(run: Run, model: Model, runDir: string): Promise<Uint8Array> {
+  const build = GRAPH_BUILDERS[run.strategy] ?? buildHeadBundleGraph;
+  return build(run, model, runDir);
+}
+
+/** Frozen encoder + pooling + head.json's head as one inference graph. */
+export async function buildHeadBundleGraph(
+  run: Run,
+  model: Model,
+  runDir: string,
+): Promise<Uint8Array> {
   const artifact = loadHeadArtifact(runDir);
   const g = createGraph('graft_classifier', { seed: run.config.seed });
   const inputIds = g.input('input_ids', 'int64', ['batch', 'sequence']);

@@ -1,7 +1,8 @@
 /**
  * A ready-to-use frozen encoder: HF folder in, pooled sentence features out.
  *
- * One ONNX session holds the whole BERT graph with every hidden state exposed raw and pooled
+ * One ONNX session holds the whole encoder graph (any architecture of arch-config.ts) with
+ * every hidden state exposed raw and pooled
  * three ways (mask-aware mean, [CLS], mask-aware max); ORT computes only what a run fetches, so
  * the unused outputs cost nothing. Texts are tokenised once, sorted by length and batched so
  * each batch pads to similar lengths (on SST-2 that removes most of the padding work), then the
@@ -13,7 +14,7 @@ import { createGraph } from '../engine/graph-impl';
 import { createSession, i64, type EngineSession, type Provider } from '../engine/session';
 import type { TensorRef } from '../engine/types';
 import { logger } from '../util/log';
-import { buildBertEncoder } from './bert';
+import { buildTransformerEncoder } from './transformer';
 import { inspectModelFolder, type ModelFolderInfo } from './hf-folder';
 import { loadFolderWeights } from './safetensors';
 import { loadTokenizer, packRows, type EncodedBatch, type TextTokenizer } from './tokenizer';
@@ -133,7 +134,7 @@ export async function buildEncoderGraph(
       `pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`);
   }
   const weights = await loadFolderWeights(dir, { filter: encoderWeight });
-  const { hiddenStates } = buildBertEncoder(g, weights, info, {
+  const { hiddenStates } = buildTransformerEncoder(g, weights, info, {
     inputIds: options.inputIds,
     attentionMask: options.attentionMask,
     tokenTypeIds: options.tokenTypeIds,
@@ -143,9 +144,13 @@ export async function buildEncoderGraph(
   return poolHidden(g, hiddenStates[index], options.attentionMask, pooling);
 }
 
-/** The pooler and position_ids buffers are not part of the encoder graph. */
-function encoderWeight(name: string): boolean {
-  return !name.includes('pooler.') && !name.endsWith('position_ids');
+/**
+ * Encoder weights only, so task heads (pooler, lm_head, cls.predictions, ELECTRA's
+ * discriminator_predictions) and position_ids buffers are never read into memory.
+ */
+const ENCODER_WEIGHT = /^([A-Za-z_]+\.)?(embeddings|encoder|transformer|embeddings_project)\./;
+export function encoderWeight(name: string): boolean {
+  return ENCODER_WEIGHT.test(name) && !name.endsWith('position_ids');
 }
 
 export async function loadEncoder(dir: string, options: LoadEncoderOptions = {}): Promise<Encoder> {
@@ -154,11 +159,14 @@ export async function loadEncoder(dir: string, options: LoadEncoderOptions = {})
   const tokenizer = loadTokenizer(dir);
   const weights = await loadFolderWeights(dir, { filter: encoderWeight });
 
-  const g = createGraph('bert-encoder');
+  const g = createGraph(`${info.architecture}-encoder`);
   const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
   const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
-  const tokenTypeIds = g.input('token_type_ids', 'int64', ['batch', 'seq']);
-  const { hiddenStates } = buildBertEncoder(g, weights, info, {
+  // Only models with a real segment table take token types (RoBERTa's has one row).
+  const tokenTypeIds = info.typeVocabSize > 1
+    ? g.input('token_type_ids', 'int64', ['batch', 'seq'])
+    : undefined;
+  const { hiddenStates } = buildTransformerEncoder(g, weights, info, {
     inputIds,
     attentionMask,
     tokenTypeIds,

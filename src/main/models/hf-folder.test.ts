@@ -77,7 +77,7 @@ describe('inspectModelFolder', () => {
 
   it('rejects configs the encoder cannot build', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ hidden_act: 'gelu_new' }, /hidden_act "gelu_new" is not supported; accepted: gelu, relu/],
+      [{ hidden_act: 'silu' }, /hidden_act "silu" is not supported; accepted: gelu, relu, gelu_/],
       [{ position_embedding_type: 'relative_key' }, /position_embedding_type "relative_key"/],
       [{ num_attention_heads: 3 }, /hidden_size 8 is not a multiple of num_attention_heads 3/],
       [{ hidden_size: 'big' }, /"hidden_size" must be a non-negative integer, got "big"/],

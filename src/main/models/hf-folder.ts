@@ -9,33 +9,22 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { GraftError } from '../../shared/errors';
+import { parseEncoderConfig, type EncoderConfig, type SupportedModelType } from './arch-config';
 import { countParameters, folderTensorInfo } from './safetensors';
 
-/** model_type values whose encoder `buildBertEncoder` can build (BERT, MiniLM, BERT miniatures). */
-export const SUPPORTED_MODEL_TYPES = ['bert'] as const;
-export type SupportedModelType = (typeof SUPPORTED_MODEL_TYPES)[number];
+export {
+  parseBertConfig,
+  parseEncoderConfig,
+  SUPPORTED_ACTIVATIONS,
+  SUPPORTED_MODEL_TYPES,
+  type BertConfig,
+  type EncoderConfig,
+  type SupportedActivation,
+  type SupportedModelType,
+} from './arch-config';
 
-/** Activations the builder implements: HF's "gelu" is the exact erf form. */
-export const SUPPORTED_ACTIVATIONS = ['gelu', 'relu'] as const;
-export type SupportedActivation = (typeof SUPPORTED_ACTIVATIONS)[number];
-
-/** The config.json fields the encoder needs, validated and named in Graft's style. */
-export interface BertConfig {
-  modelType: SupportedModelType;
-  vocabSize: number;
-  hiddenSize: number;
-  layers: number;
-  heads: number;
-  intermediateSize: number;
-  maxPositions: number;
-  typeVocabSize: number;
-  layerNormEps: number;
-  hiddenAct: SupportedActivation;
-  padTokenId: number;
-}
-
-export interface ModelFolderInfo extends BertConfig {
-  /** model_type, the value that picks Graft's builder (e.g. "bert"). */
+export interface ModelFolderInfo extends EncoderConfig {
+  /** model_type, the value that picks Graft's builder (e.g. "bert", "roberta"). */
   architecture: SupportedModelType;
   /** config.json `architectures` (e.g. ["BertModel"]), for display. */
   architectures: string[];
@@ -82,7 +71,7 @@ export function inspectModelFolder(dir: string): ModelFolderInfo {
   }
 
   const raw = readConfigJson(join(dir, 'config.json'));
-  const config = parseBertConfig(raw, join(dir, 'config.json'));
+  const config = parseEncoderConfig(raw, join(dir, 'config.json'));
   const tensors = folderTensorInfo(dir); // throws the pickle/safetensors message if needed
 
   // The embedding table must agree with config.json, or the config belongs to another model.
@@ -92,11 +81,13 @@ export function inspectModelFolder(dir: string): ModelFolderInfo {
     throw new GraftError('bad-input', `${dir}: ${what}; not a BERT-family checkpoint`);
   }
   const [rows, cols] = tensors.get(wordKey)!.shape;
-  if (rows !== config.vocabSize || cols !== config.hiddenSize) {
+  if (rows !== config.vocabSize || cols !== config.embeddingSize) {
+    const widthKey = config.embeddingSize !== config.hiddenSize ? 'embedding_size'
+      : config.modelType === 'distilbert' ? 'dim' : 'hidden_size';
     throw new GraftError(
       'bad-input',
       `${dir}: ${wordKey} is [${rows}, ${cols}] but config.json says vocab_size ` +
-        `${config.vocabSize}, hidden_size ${config.hiddenSize}`,
+        `${config.vocabSize}, ${widthKey} ${config.embeddingSize}`,
     );
   }
 
@@ -124,58 +115,4 @@ function readConfigJson(path: string): Record<string, unknown> {
     throw new GraftError('bad-input', `${path}: expected a JSON object`);
   }
   return parsed as Record<string, unknown>;
-}
-
-/** Reads and checks the BERT fields of a parsed config.json; `where` names it in errors. */
-export function parseBertConfig(raw: Record<string, unknown>, where = 'config.json'): BertConfig {
-  const modelType = raw.model_type;
-  if (!SUPPORTED_MODEL_TYPES.includes(modelType as SupportedModelType)) {
-    throw new GraftError(
-      'unsupported',
-      `${where}: model_type ${JSON.stringify(modelType)} is not supported; Graft builds ` +
-        `${SUPPORTED_MODEL_TYPES.map((t) => `"${t}"`).join(', ')} encoders (BERT, MiniLM and ` +
-        `the BERT miniatures)`,
-    );
-  }
-
-  const int = (key: string, fallback?: number): number => {
-    const value = raw[key] ?? fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      throw new GraftError('bad-input', `${where}: "${key}" must be a non-negative integer, ` +
-        `got ${JSON.stringify(raw[key])}`);
-    }
-    return value;
-  };
-  const config: BertConfig = {
-    modelType: modelType as SupportedModelType,
-    vocabSize: int('vocab_size'),
-    hiddenSize: int('hidden_size'),
-    layers: int('num_hidden_layers'),
-    heads: int('num_attention_heads'),
-    intermediateSize: int('intermediate_size'),
-    maxPositions: int('max_position_embeddings'),
-    typeVocabSize: int('type_vocab_size', 2),
-    padTokenId: int('pad_token_id', 0),
-    layerNormEps: typeof raw.layer_norm_eps === 'number' ? raw.layer_norm_eps : 1e-12,
-    hiddenAct: (raw.hidden_act ?? 'gelu') as SupportedActivation,
-  };
-
-  if (config.heads === 0 || config.hiddenSize % config.heads !== 0) {
-    throw new GraftError('bad-input', `${where}: hidden_size ${config.hiddenSize} is not a ` +
-      `multiple of num_attention_heads ${config.heads}`);
-  }
-  if (!SUPPORTED_ACTIVATIONS.includes(config.hiddenAct)) {
-    throw new GraftError('unsupported', `${where}: hidden_act ${JSON.stringify(raw.hidden_act)} ` +
-      `is not supported; accepted: ${SUPPORTED_ACTIVATIONS.join(', ')}`);
-  }
-  const positions = raw.position_embedding_type ?? 'absolute';
-  if (positions !== 'absolute') {
-    throw new GraftError('unsupported', `${where}: position_embedding_type ` +
-      `${JSON.stringify(positions)} is not supported; accepted: absolute`);
-  }
-  if (raw.embedding_size !== undefined && raw.embedding_size !== config.hiddenSize) {
-    throw new GraftError('unsupported', `${where}: embedding_size ${String(raw.embedding_size)} ` +
-      `differs from hidden_size (factorised embeddings are not supported)`);
-  }
-  return config;
 }

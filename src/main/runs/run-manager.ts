@@ -34,6 +34,8 @@ export interface RunContext {
 
 export interface RunOutcome {
   test: SplitMetrics;
+  /** Stored as the run's details (learned layer weights, gate opening, ...). */
+  details?: Record<string, unknown>;
 }
 
 export type RunExecutor = (ctx: RunContext) => Promise<RunOutcome>;
@@ -152,7 +154,11 @@ export class RunManager {
     try {
       const outcome = await this.execute(ctx);
       timings.total = (performance.now() - started) / 1000;
-      this.store.runs.update(runId, { metrics: { test: outcome.test }, timings });
+      this.store.runs.update(runId, {
+        metrics: { test: outcome.test },
+        timings,
+        ...(outcome.details ? { details: outcome.details } : {}),
+      });
       this.bus.emit('run.progress', { runId, phase: 'done', done: 1, total: 1, message: 'finished' });
       this.finish(runId, 'completed', null);
       log.info(`run ${runId} completed: test accuracy ${outcome.test.accuracy.toFixed(4)}`);

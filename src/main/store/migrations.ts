@@ -87,6 +87,29 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'multi-label rows, dataset meta and import reports',
+    sql: `
+      -- JSON object: multiLabel, encoding, dropped (all optional in the contract)
+      ALTER TABLE datasets ADD COLUMN meta TEXT NOT NULL DEFAULT '{}';
+      -- Multi-label rows: JSON array of label indices; label holds the first of them, so
+      -- readers that know only single labels still get a valid index
+      ALTER TABLE dataset_rows ADD COLUMN label_set TEXT;
+      CREATE TABLE dataset_reports (
+        dataset_id TEXT PRIMARY KEY REFERENCES datasets(id) ON DELETE CASCADE,
+        report TEXT NOT NULL         -- JSON DatasetReport, with every dropped row
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'run details',
+    sql: `
+      -- JSON object: what a strategy learned worth showing (layer weights, gate opening, ...)
+      ALTER TABLE runs ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks; returns the versions it applied. */

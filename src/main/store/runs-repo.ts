@@ -35,6 +35,7 @@ export interface RunPatch {
   metrics?: Run['metrics'];
   error?: string | null;
   timings?: Record<string, number>;
+  details?: Record<string, unknown>;
   finishedAt?: string | null;
 }
 
@@ -60,6 +61,7 @@ interface RunRow {
   metrics: string;
   error: string | null;
   timings: string;
+  details?: string;
   created_at: string;
   finished_at: string | null;
 }
@@ -78,6 +80,7 @@ const Patch = z
     metrics: z.object({ test: SplitMetrics.optional() }),
     error: z.string().nullable(),
     timings: z.record(z.string(), z.number()),
+    details: z.record(z.string(), z.unknown()),
     finishedAt: z.string().nullable(),
   })
   .partial()
@@ -96,6 +99,7 @@ function toSummary(row: RunRow): RunSummary {
       metrics: parseJson(row.metrics, `run ${row.id} metrics`),
       error: row.error,
       timings: parseJson(row.timings, `run ${row.id} timings`),
+      details: parseJson(row.details ?? '{}', `run ${row.id} details`),
       createdAt: row.created_at,
       finishedAt: row.finished_at,
     },
@@ -174,6 +178,7 @@ export function runRepository(db: Database.Database): RunRepository {
       if (checked.metrics !== undefined) set('metrics', JSON.stringify(checked.metrics));
       if (checked.error !== undefined) set('error', checked.error);
       if (checked.timings !== undefined) set('timings', JSON.stringify(checked.timings));
+      if (checked.details !== undefined) set('details', JSON.stringify(checked.details));
       if (checked.finishedAt !== undefined) set('finished_at', checked.finishedAt);
 
       if (sets.length > 0) {

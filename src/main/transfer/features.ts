@@ -46,6 +46,11 @@ export interface FeatureRequest {
   split: SplitName;
   texts: readonly string[];
   layer: number;
+  /**
+   * Several hidden-state indices, pooled each and concatenated in this order ([rows, H * k]);
+   * when given, `layer` is ignored. Absent: the single `layer` (cache keys stay as before).
+   */
+  layers?: readonly number[];
   pooling: TrainConfig['pooling'];
   maxLength: number;
   cacheDir: string;
@@ -60,6 +65,7 @@ export function featureCacheKey(r: Omit<FeatureRequest, 'texts' | 'cacheDir' | '
     dataset: r.datasetHash,
     split: r.split,
     layer: r.layer,
+    ...(r.layers ? { layers: [...r.layers] } : {}),
     pooling: r.pooling,
     maxLength: r.maxLength,
   };
@@ -100,7 +106,7 @@ export async function extractFeatures(request: FeatureRequest): Promise<FeatureM
   const started = performance.now();
   const encoder = await loadEncoder(request.model.path);
   try {
-    const layers = [request.layer < 0 ? encoder.layers + 1 + request.layer : request.layer];
+    const layers = (request.layers ?? [request.layer]).map((l) => (l < 0 ? encoder.layers + 1 + l : l));
     const maxLength = effectiveMaxLength(request.maxLength, encoder.tokenizer.maxLength);
     const data = await encoder.embed(request.texts, {
       maxLength,

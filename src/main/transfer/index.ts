@@ -6,7 +6,12 @@ import { GraftError } from '../../shared/errors';
 import type { DataLayout } from '../data-dir';
 import type { RunContext, RunExecutor, RunOutcome } from '../runs/run-manager';
 import type { Store } from '../store';
+import { runFeatureConcat } from './feature-concat';
 import { runFeatureExtraction } from './feature-extraction';
+import { runGatedFusion } from './gated-fusion';
+import { runScalarMix } from './scalar-mix';
+import { runFineTune } from './fine-tune';
+import { runLayerTransfer } from './layer-transfer';
 
 export interface StrategyDeps {
   store: Store;
@@ -18,6 +23,11 @@ type Strategy = (ctx: RunContext, deps: StrategyDeps) => Promise<RunOutcome>;
 /** The strategies this build trains; the contract names every strategy Graft plans. */
 const STRATEGIES: Partial<Record<TrainConfig['strategy'], Strategy>> = {
   'feature-extraction': runFeatureExtraction,
+  'scalar-mix': runScalarMix,
+  'feature-concat': runFeatureConcat,
+  'gated-fusion': runGatedFusion,
+  'fine-tune': runFineTune,
+  'layer-transfer': runLayerTransfer,
 };
 
 export function availableStrategies(): TrainConfig['strategy'][] {

@@ -1,70 +1,41 @@
-/** New run: pick data, a model and a strategy, set the few knobs that matter, start. */
-import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
-import { TrainRequest, type StrategyName } from '../../shared/contract';
+/**
+ * New run, as a wizard: dataset, model, strategy, hyperparameters, review, start. One form for
+ * all steps, so Enter always means "next" (and "start" on the review), the browser's own
+ * validation covers the number fields, and Back never loses what was typed.
+ */
+import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
+import type { StrategyName } from '../../shared/contract';
 import type { ApiError } from '../api';
-import { Empty, ErrorBox, Field } from '../components/common';
+import { ErrorBox } from '../components/common';
 import { asApiError, useApi, useQuery } from '../hooks';
-import { href, navigate } from '../router';
+import { navigate } from '../router';
+import { DatasetStep, ModelStep, StrategyStep } from '../wizard/choices';
+import { defaultValues, initialForm, toRequest, validate, type WizardForm } from '../wizard/form';
+import { ParamsStep } from '../wizard/ParamsStep';
+import { ReviewStep } from '../wizard/ReviewStep';
+import type { DiagramOptions } from '../wizard/StrategyDiagram';
+import { STRATEGY_ORDER } from '../wizard/strategies';
+import '../wizard/wizard.css';
 
-// The contract's own defaults, so the form and the CLI start from the same numbers.
-const DEFAULTS = TrainRequest.parse({ datasetId: 'default', modelId: 'default' });
+const STEPS = [
+  { id: 'dataset', title: 'Dataset', lead: 'Which labelled texts should the classifier learn?' },
+  { id: 'model', title: 'Model', lead: 'Which pre-trained language model should it start from?' },
+  { id: 'strategy', title: 'Strategy', lead: 'How should its knowledge reach the classifier?' },
+  { id: 'params', title: 'Hyperparameters', lead: 'How long and how fast to train.' },
+  { id: 'review', title: 'Review', lead: 'Check the run and its estimated cost, then start it.' },
+] as const;
 
-// The strategies the main process trains today; the wizard grows with transfer/.
-const STRATEGIES: Partial<Record<StrategyName, { title: string; explanation: string }>> = {
-  'feature-extraction': {
-    title: 'Feature extraction',
-    explanation:
-      'The model stays frozen: each text is encoded once, pooled into one vector, and only a ' +
-      'small classifier head is trained on those vectors.',
-  },
-};
-
-const HEADS = {
-  logreg: { title: 'Logistic regression', text: 'One linear layer. Fast, a strong baseline.' },
-  mlp: { title: 'MLP', text: 'One hidden layer. Fits what a linear head cannot; needs more data.' },
-} as const;
-
-interface RunForm {
-  datasetId: string;
-  modelId: string;
-  strategy: StrategyName;
-  head: keyof typeof HEADS;
-  pooling: 'mean' | 'cls' | 'max';
-  layer: string;
-  epochs: string;
-  learningRate: string;
-  batchSize: string;
-  hiddenUnits: string;
-  seed: string;
-}
-
-const INITIAL: RunForm = {
-  datasetId: '',
-  modelId: '',
-  strategy: DEFAULTS.strategy,
-  head: DEFAULTS.head,
-  pooling: DEFAULTS.pooling,
-  layer: String(DEFAULTS.layer),
-  epochs: String(DEFAULTS.epochs),
-  learningRate: String(DEFAULTS.learningRate),
-  batchSize: String(DEFAULTS.batchSize),
-  hiddenUnits: String(DEFAULTS.hiddenUnits),
-  seed: String(DEFAULTS.seed),
-};
-
-function toRequest(form: RunForm): TrainRequest {
+function diagramOptions(form: WizardForm, layers: number, hasWordVectors: boolean): DiagramOptions {
+  const topK = form.values.unfreezeTopK.trim();
   return {
-    datasetId: form.datasetId,
-    modelId: form.modelId,
-    strategy: form.strategy,
-    head: form.head,
-    pooling: form.pooling,
-    layer: Number(form.layer),
-    epochs: Number(form.epochs),
-    learningRate: Number(form.learningRate),
-    batchSize: Number(form.batchSize),
-    hiddenUnits: Number(form.hiddenUnits),
-    seed: Number(form.seed),
+    layers: layers || 6,
+    layer: Number.isInteger(Number(form.values.layer)) ? Number(form.values.layer) : -1,
+    concatLayers: form.layers,
+    studentLayers: form.studentLayers,
+    unfreezeTopK: topK === '' ? undefined : Number(topK),
+    distill: Number(form.values.distillTemperature) > 0,
+    wordVectors: form.strategy === 'gated-fusion' || (hasWordVectors && !!form.wordVectorsId),
+    tfidf: form.values.tfidf === 'true',
   };
 }
 
@@ -72,29 +43,97 @@ export function NewRunPage(): ReactElement {
   const api = useApi();
   const datasets = useQuery('datasets.list', {});
   const models = useQuery('models.list', {});
-  const [form, setForm] = useState<RunForm>(INITIAL);
+  const strategies = useQuery('strategies.list', {});
+  const [form, setForm] = useState<WizardForm>(initialForm);
+  const [step, setStep] = useState(0);
+  const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const moved = useRef(false);
 
   // Preselect the newest dataset and model once the lists arrive.
   useEffect(() => {
+    const encoder = models.data?.find((m) => m.kind !== 'word-vectors');
     setForm((f) => ({
       ...f,
       datasetId: f.datasetId || datasets.data?.[0]?.id || '',
-      modelId: f.modelId || models.data?.[0]?.id || '',
+      modelId: f.modelId || encoder?.id || '',
     }));
   }, [datasets.data, models.data]);
 
-  const set = (key: keyof RunForm) => (event: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [key]: event.target.value }));
+  // Focus follows the step, so keyboard and screen-reader users land on its title.
+  useEffect(() => {
+    if (moved.current) heading.current?.focus();
+    moved.current = true;
+  }, [step]);
+
+  const available = strategies.data ?? [];
+  const dataset = datasets.data?.find((d) => d.id === form.datasetId);
+  const model = models.data?.find((m) => m.id === form.modelId);
+  const wordVectorModels = (models.data ?? []).filter((m) => m.kind === 'word-vectors');
+  const wordVectors = wordVectorModels.find((m) => m.id === form.wordVectorsId);
+  const layers = model?.layers ?? 0;
+  const diagram = diagramOptions(form, layers, !!wordVectors);
+  // Each card draws its own strategy's defaults; the chosen one follows the form.
+  const cardDiagram = (strategy: StrategyName): DiagramOptions =>
+    strategy === form.strategy
+      ? diagram
+      : diagramOptions({ ...initialForm(strategy), wordVectorsId: form.wordVectorsId }, layers,
+        !!wordVectors);
+
+  const patch = (p: Partial<WizardForm>): void => {
+    setForm((f) => ({ ...f, ...p }));
+    setErrors({});
+  };
+  const chooseStrategy = (strategy: StrategyName): void =>
+    patch({ strategy, values: defaultValues(strategy), layers: null, studentLayers: null });
+  const chooseModel = (modelId: string): void =>
+    patch({ modelId, layers: null, studentLayers: null });
+
+  // A strategy this build cannot train must not stay selected once the list arrives.
+  useEffect(() => {
+    if (available.length > 0 && !available.includes(form.strategy)) {
+      const first = STRATEGY_ORDER.find((s) => available.includes(s));
+      if (first) chooseStrategy(first);
+    }
+    // Only when the list arrives: the user's later choices are theirs.
+  }, [strategies.data]);
+
+  function problems(at: number): Record<string, string> {
+    const id = STEPS[at].id;
+    if (id === 'dataset' && !dataset) return { step: 'Choose a dataset.' };
+    if (id === 'model' && !model) return { step: 'Choose a model.' };
+    if (id === 'strategy' && !available.includes(form.strategy)) {
+      return { step: 'This strategy is not available in this build yet.' };
+    }
+    if (id === 'params' || id === 'review') return validate(form, layers);
+    return {};
+  }
+
+  function goTo(target: number): void {
+    for (let i = 0; i < target; i++) {
+      const found = problems(i);
+      if (Object.keys(found).length > 0) {
+        setErrors(found);
+        setStep(i);
+        return;
+      }
+    }
+    setErrors({});
+    setStep(target);
+  }
 
   async function submit(event: FormEvent): Promise<void> {
     event.preventDefault();
+    if (step < STEPS.length - 1) return goTo(step + 1);
+    const found = problems(STEPS.length - 1);
+    if (Object.keys(found).length > 0) return goTo(STEPS.length - 1);
+
     setBusy(true);
     setError(null);
-
     try {
-      const run = await api.call('runs.start', toRequest(form));
+      const run = await api.call('runs.start', toRequest(form, layers));
       navigate({ page: 'run', id: run.id });
     } catch (caught) {
       setError(asApiError(caught));
@@ -102,200 +141,76 @@ export function NewRunPage(): ReactElement {
     }
   }
 
-  const missing = datasets.data?.length === 0 || models.data?.length === 0;
+  const current = STEPS[step];
+  const loadError = datasets.error ?? models.error ?? strategies.error;
+  const last = step === STEPS.length - 1;
 
   return (
-    <section className="page" aria-labelledby="new-run-title">
+    <section className="page wizard" aria-labelledby="new-run-title">
       <h1 id="new-run-title">New run</h1>
-      <ErrorBox error={datasets.error ?? models.error} testId="new-run-load-error" />
-      {missing && (
-        <Empty testId="new-run-missing">
-          A run needs at least one <a href={href({ page: 'datasets' })}>dataset</a> and one{' '}
-          <a href={href({ page: 'models' })}>model</a>.
-        </Empty>
-      )}
+      <ErrorBox error={loadError} testId="new-run-load-error" />
 
-      <form className="card form" onSubmit={submit} data-testid="run-form">
-        <h2>Data and model</h2>
-        <div className="form-grid">
-          <Field label="Dataset" htmlFor="run-dataset">
-            <select
-              id="run-dataset"
-              required
-              value={form.datasetId}
-              onChange={set('datasetId')}
-              data-testid="run-dataset"
-            >
-              {datasets.data?.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name} ({Object.values(d.splits).reduce((a, b) => a + b, 0)} rows,{' '}
-                  {d.labels.length} labels)
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Model" htmlFor="run-model">
-            <select
-              id="run-model"
-              required
-              value={form.modelId}
-              onChange={set('modelId')}
-              data-testid="run-model"
-            >
-              {models.data?.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name} ({m.architecture}, {m.layers} layers)
-                </option>
-              ))}
-            </select>
-          </Field>
-        </div>
-
-        <h2>Strategy</h2>
-        <div className="form-grid">
-          <Field label="Transfer strategy" htmlFor="run-strategy">
-            <select
-              id="run-strategy"
-              value={form.strategy}
-              onChange={set('strategy')}
-              data-testid="run-strategy"
-            >
-              {Object.entries(STRATEGIES).map(([value, s]) => (
-                <option key={value} value={value}>
-                  {s.title}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <p className="explanation" data-testid="run-strategy-explanation">
-            {STRATEGIES[form.strategy]?.explanation}
-          </p>
-        </div>
-
-        <fieldset className="radio-group">
-          <legend>Classifier head</legend>
-          {Object.entries(HEADS).map(([value, head]) => (
-            <label key={value} className="radio">
-              <input
-                type="radio"
-                name="head"
-                value={value}
-                checked={form.head === value}
-                onChange={set('head')}
-                data-testid={`run-head-${value}`}
-              />
-              <span>
-                <strong>{head.title}</strong>
-                <small className="hint">{head.text}</small>
-              </span>
-            </label>
+      <nav aria-label="Wizard steps">
+        <ol className="stepper" data-testid="wizard-steps">
+          {STEPS.map((s, i) => (
+            <li key={s.id} className={i < step ? 'done' : undefined}>
+              <button type="button" onClick={() => goTo(i)} disabled={i > step + 1}
+                aria-current={i === step ? 'step' : undefined} data-testid={`wizard-step-${s.id}`}>
+                <span className="step-number">{i + 1}</span> {s.title}
+              </button>
+            </li>
           ))}
-        </fieldset>
+        </ol>
+      </nav>
 
-        <h2>Training</h2>
-        <div className="form-grid four">
-          <Field label="Epochs" htmlFor="run-epochs">
-            <input
-              id="run-epochs"
-              type="number"
-              min={1}
-              max={1000}
-              step={1}
-              required
-              value={form.epochs}
-              onChange={set('epochs')}
-              data-testid="run-epochs"
-            />
-          </Field>
-          <Field label="Learning rate" htmlFor="run-lr">
-            <input
-              id="run-lr"
-              type="number"
-              min={0}
-              step="any"
-              required
-              value={form.learningRate}
-              onChange={set('learningRate')}
-              data-testid="run-learning-rate"
-            />
-          </Field>
-          <Field label="Batch size" htmlFor="run-batch">
-            <input
-              id="run-batch"
-              type="number"
-              min={1}
-              max={4096}
-              step={1}
-              required
-              value={form.batchSize}
-              onChange={set('batchSize')}
-              data-testid="run-batch-size"
-            />
-          </Field>
-          <Field label="Seed" htmlFor="run-seed">
-            <input
-              id="run-seed"
-              type="number"
-              step={1}
-              required
-              value={form.seed}
-              onChange={set('seed')}
-              data-testid="run-seed"
-            />
-          </Field>
-        </div>
+      {/* noValidate: every check is ours, shown inline beside its field and named. */}
+      <form className="card form" onSubmit={submit} noValidate data-testid="run-form">
+        <h2 ref={heading} tabIndex={-1} data-testid="wizard-title">
+          {step + 1}. {current.title}
+        </h2>
+        <p className="muted lead">{current.lead}</p>
 
-        <details className="more">
-          <summary>More options</summary>
-          <div className="form-grid four">
-            <Field label="Pooling" htmlFor="run-pooling" hint="How token vectors become one.">
-              <select
-                id="run-pooling"
-                value={form.pooling}
-                onChange={set('pooling')}
-                data-testid="run-pooling"
-              >
-                <option value="mean">mean of tokens</option>
-                <option value="cls">first token ([CLS])</option>
-                <option value="max">max over tokens</option>
-              </select>
-            </Field>
-            <Field label="Layer" htmlFor="run-layer" hint="-1 = last, 0 = embeddings.">
-              <input
-                id="run-layer"
-                type="number"
-                step={1}
-                value={form.layer}
-                onChange={set('layer')}
-                data-testid="run-layer"
-              />
-            </Field>
-            {form.head === 'mlp' && (
-              <Field label="Hidden units" htmlFor="run-hidden" hint="Width of the MLP layer.">
-                <input
-                  id="run-hidden"
-                  type="number"
-                  min={1}
-                  step={1}
-                  value={form.hiddenUnits}
-                  onChange={set('hiddenUnits')}
-                  data-testid="run-hidden-units"
-                />
-              </Field>
-            )}
+        {current.id === 'dataset' && datasets.data && (
+          <DatasetStep datasets={datasets.data} value={form.datasetId}
+            onChange={(datasetId) => patch({ datasetId })} />
+        )}
+        {current.id === 'model' && models.data && (
+          <ModelStep models={models.data} value={form.modelId} onChange={chooseModel} />
+        )}
+        {current.id === 'strategy' && (
+          <StrategyStep value={form.strategy} available={available} diagram={cardDiagram}
+            hasWordVectors={wordVectorModels.length > 0} onChange={chooseStrategy} />
+        )}
+        {current.id === 'params' && (
+          <ParamsStep form={form} model={model} wordVectors={wordVectorModels} errors={errors}
+            diagram={diagram} onChange={patch} onReset={() => chooseStrategy(form.strategy)} />
+        )}
+        {current.id === 'review' && (
+          <ReviewStep form={form} dataset={dataset} model={model} wordVectors={wordVectors}
+            diagram={diagram} />
+        )}
+
+        {errors.step && (
+          <div className="error" role="alert" data-testid="wizard-error">
+            {errors.step}
           </div>
-        </details>
-
+        )}
         <ErrorBox error={error} testId="run-start-error" />
         <div className="actions">
-          <button
-            type="submit"
-            className="primary"
-            disabled={busy || missing}
-            data-testid="run-start"
-          >
-            {busy ? 'Starting…' : 'Start run'}
-          </button>
+          {step > 0 && (
+            <button type="button" onClick={() => goTo(step - 1)} data-testid="wizard-back">
+              Back
+            </button>
+          )}
+          {last ? (
+            <button type="submit" className="primary" disabled={busy} data-testid="run-start">
+              {busy ? 'Starting…' : 'Start run'}
+            </button>
+          ) : (
+            <button type="submit" className="primary" data-testid="wizard-next">
+              Next: {STEPS[step + 1].title}
+            </button>
+          )}
         </div>
       </form>
     </section>

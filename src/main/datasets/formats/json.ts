@@ -21,7 +21,13 @@ function fieldText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    // Only a value nested past the stack's depth fails here; it is no field a classifier reads
+    if (error instanceof RangeError) return '(value nested too deeply)';
+    throw error;
+  }
 }
 
 class Columns {

@@ -1,0 +1,211 @@
+/**
+ * Trains a small graph end to end on frozen inputs with the engine's trainer: the strategies
+ * whose trainable part sits before the head (scalar-mix weights, the fusion gate) build their
+ * forward pass here, and the head is trained with it. The same build function makes the
+ * inference model, so evaluation scores exactly what training fitted.
+ *
+ * Batches come from a `BatchSource` (cached feature rows, or token states read from disk), so
+ * a dataset never has to sit in memory as one big tensor.
+ */
+import type { CurvePoint, TrainConfig } from '../../shared/contract';
+import { GraftError } from '../../shared/errors';
+import type { GraphBuilder } from '../engine/graph';
+import { softmaxCrossEntropy } from '../engine/losses';
+import { createSession, tensorOf } from '../engine/session';
+import { createTrainer, type Batch, type Trainer } from '../engine/trainer';
+import type { BatchSpec } from '../engine/trainer-models';
+import type { TensorRef } from '../engine/types';
+import { mulberry32 } from '../datasets/split';
+import { argmaxRows } from '../evaluation/metrics';
+
+const EVAL_BATCH = 256;
+/** Training accuracy per epoch is measured on at most this many fitted rows (curves only). */
+const TRAIN_SCORE_ROWS = 1024;
+
+export interface BatchSource {
+  /** The inputs of the given rows (labels are added by the loop). */
+  batch(rows: readonly number[]): Batch;
+}
+
+export interface ForwardResult {
+  logits: TensorRef;
+  /** Extra per-row values the inference model outputs (e.g. the gate's mean opening). */
+  outputs?: Record<string, TensorRef>;
+}
+
+export interface GraphTrainRequest {
+  config: TrainConfig;
+  classes: number;
+  /** Batch inputs by name, without the labels. */
+  inputs: Record<string, BatchSpec>;
+  forward(g: GraphBuilder, batch: Record<string, TensorRef>, training: boolean): ForwardResult;
+  /** Parameter names trained without weight decay (biases, mixing weights, scales). */
+  noDecay(name: string): boolean;
+  source: BatchSource;
+  labels: Int32Array;
+  fit: readonly number[];
+  /** Held-out rows of the same source, or another source with its labels. */
+  validation: { source: BatchSource; rows: readonly number[]; labels: Int32Array } | null;
+  /** Steps per session run through the engine's Loop (batches of equal shape only). */
+  stepsPerRun?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, message: string, trainLoss?: number) => void;
+  onEpoch?: (point: CurvePoint) => void;
+}
+
+export interface Scores {
+  probabilities: Float32Array;
+  loss: number;
+  accuracy: number;
+  outputs: Record<string, Float32Array>;
+}
+
+export interface TrainedGraph {
+  /** Trained parameter values by name (the best validation epoch's). */
+  params: Map<string, Float32Array>;
+  /** Scores rows with the trained parameters. */
+  score(source: BatchSource, rows: readonly number[], labels: Int32Array): Promise<Scores>;
+  release(): Promise<void>;
+}
+
+function shuffled(rows: readonly number[], random: () => number): number[] {
+  const order = [...rows];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+async function scoreWith(
+  trainer: Trainer,
+  classes: number,
+  source: BatchSource,
+  rows: readonly number[],
+  labels: Int32Array,
+): Promise<Scores> {
+  const session = await createSession(trainer.inferenceModel(), { provider: 'cpu' });
+  const probabilities = new Float32Array(rows.length * classes);
+  const outputs: Record<string, Float32Array> = {};
+  try {
+    for (let start = 0; start < rows.length; start += EVAL_BATCH) {
+      const chunk = rows.slice(start, start + EVAL_BATCH);
+      const batch = source.batch(chunk);
+      const feeds = Object.fromEntries(
+        Object.entries(batch).map(([k, t]) => [k, tensorOf(t.data instanceof BigInt64Array ? 'int64' : 'float32', t.data, t.dims)]),
+      );
+      const out = await session.run(feeds);
+      probabilities.set(out.probabilities.data as Float32Array, start * classes);
+      for (const [name, tensor] of Object.entries(out)) {
+        if (name === 'probabilities') continue;
+        outputs[name] ??= new Float32Array(rows.length);
+        outputs[name].set(tensor.data as Float32Array, start);
+      }
+    }
+  } finally {
+    await session.release();
+  }
+
+  // Cross-entropy and accuracy in JS from the probabilities: y is not an inference input.
+  let loss = 0;
+  let correct = 0;
+  const predicted = argmaxRows(probabilities, classes);
+  rows.forEach((r, i) => {
+    loss -= Math.log(Math.max(probabilities[i * classes + labels[r]], 1e-12));
+    if (predicted[i] === labels[r]) correct++;
+  });
+  const n = Math.max(1, rows.length);
+  return { probabilities, loss: loss / n, accuracy: correct / n, outputs };
+}
+
+export async function trainGraph(request: GraphTrainRequest): Promise<TrainedGraph> {
+  const { config, classes, labels } = request;
+  if (request.fit.length === 0) throw new GraftError('bad-input', 'the training split is empty');
+
+  const trainer = await createTrainer({
+    name: 'graft_strategy',
+    seed: config.seed,
+    batch: { ...request.inputs, y: { dtype: 'int64', shape: ['batch'] } },
+    build(g, batch, mode) {
+      const { logits, outputs } = request.forward(g, batch, mode.training);
+      return {
+        loss: softmaxCrossEntropy(g, logits, batch.y),
+        outputs: { probabilities: g.softmax(logits, -1), ...outputs },
+      };
+    },
+    optimizer: {
+      kind: 'adamw',
+      lr: config.learningRate,
+      weightDecay: config.weightDecay,
+      groups: [{ match: request.noDecay, weightDecay: 0 }],
+      clipNorm: config.clipNorm,
+    },
+    stepsPerRun: request.stepsPerRun ?? 1,
+  });
+
+  const random = mulberry32(config.seed ^ 0x5eed);
+  const withLabels = (rows: readonly number[]): Batch => ({
+    ...request.source.batch(rows),
+    y: { data: BigInt64Array.from(rows, (r) => BigInt(labels[r])), dims: [rows.length] },
+  });
+  const scoreRows = request.fit.slice(0, TRAIN_SCORE_ROWS);
+  const stepsPerEpoch = Math.ceil(request.fit.length / config.batchSize);
+  const totalSteps = stepsPerEpoch * config.epochs;
+  const chunk = Math.max(1, request.stepsPerRun ?? 1) * 4;
+  let best = { accuracy: -1, params: trainer.parameters() };
+  let sinceBest = 0;
+
+  try {
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const order = shuffled(request.fit, random);
+      let lossSum = 0;
+      for (let b = 0; b < stepsPerEpoch; b += chunk) {
+        if (request.signal?.aborted) throw new GraftError('cancelled', 'run cancelled');
+        const batches: Batch[] = [];
+        for (let k = b; k < Math.min(stepsPerEpoch, b + chunk); k++) {
+          batches.push(withLabels(order.slice(k * config.batchSize, (k + 1) * config.batchSize)));
+        }
+        const results = await trainer.steps(batches);
+        results.forEach((r, i) => (lossSum += r.loss * batches[i].y.dims[0]));
+        const last = results[results.length - 1].loss;
+        if (!Number.isFinite(last)) {
+          throw new GraftError('bad-input', `training diverged at epoch ${epoch} (loss ${last}); ` +
+            `lower the learning rate (now ${config.learningRate})`);
+        }
+        request.onProgress?.(trainer.stepCount, totalSteps, `epoch ${epoch}/${config.epochs}`, last);
+      }
+
+      const trainScore = await scoreWith(trainer, classes, request.source, scoreRows, labels);
+      const v = request.validation;
+      const validation = v ? await scoreWith(trainer, classes, v.source, v.rows, v.labels) : null;
+      request.onEpoch?.({
+        epoch,
+        trainLoss: lossSum / request.fit.length,
+        trainAccuracy: trainScore.accuracy,
+        validationLoss: validation?.loss ?? null,
+        validationAccuracy: validation?.accuracy ?? null,
+      });
+
+      // Keep the best validation epoch; stop after `earlyStoppingPatience` epochs without gain.
+      const accuracy = validation?.accuracy ?? trainScore.accuracy;
+      if (accuracy > best.accuracy || !validation) {
+        best = { accuracy, params: trainer.parameters() };
+        sinceBest = 0;
+      } else if (config.earlyStoppingPatience && ++sinceBest >= config.earlyStoppingPatience) {
+        break;
+      }
+    }
+  } catch (error) {
+    await trainer.release();
+    throw error;
+  }
+  await trainer.release();
+
+  const params = new Map([...best.params].map(([k, v]) => [k, Float32Array.from(v)]));
+  trainer.restore({ ...trainer.snapshot(), params: best.params });
+  return {
+    params,
+    score: (source, rows, y) => scoreWith(trainer, classes, source, rows, y),
+    release: () => trainer.release(),
+  };
+}

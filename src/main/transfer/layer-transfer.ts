@@ -1,0 +1,121 @@
+/**
+ * Layer transfer: a shallower student BERT made of the teacher's embeddings and chosen teacher
+ * layers (studentLayers, default every other layer ending at the top: [1, 3, 5] of 6), plus a
+ * linear head, trained end to end with the fine-tuning recipe (encoder-training.ts).
+ *
+ * Optional distillation (distillTemperature > 0): the teacher is the frozen full encoder with a
+ * logistic-regression head fitted first on its pooled features, i.e. a feature-extraction run.
+ * That teacher is cheap (its features come from, and go to, the shared feature cache) where a
+ * fine-tuned teacher would cost a full fine-tuning run first. The student minimises
+ * (1 − α)·CE(labels) + α·T²·KL(teacher ‖ student) at temperature T, α = distillAlpha.
+ */
+import type { Dataset, Model } from '../../shared/contract';
+import { inspectModelFolder } from '../models/hf-folder';
+import { loadTokenizer } from '../models/tokenizer';
+import type { RunContext, RunOutcome } from '../runs/run-manager';
+import { logger } from '../util/log';
+import {
+  checkSourceLayers,
+  defaultStudentLayers,
+  loadClassifierModel,
+  type ClassifierLayout,
+} from './encoder-classifier';
+import { loadRunSplits, type RunSplits } from './encoder-data';
+import { trainEncoderClassifier, type Distillation } from './encoder-training';
+import { effectiveMaxLength, extractFeatures } from './features';
+import { evaluateHead, trainHead } from './head-training';
+import type { StrategyDeps } from './index';
+
+const log = logger('transfer');
+
+/** The teacher head's own recipe (feature extraction's defaults), whatever the student uses. */
+const TEACHER_HEAD = { head: 'logreg', epochs: 20, learningRate: 0.001, weightDecay: 1e-4 } as const;
+
+export async function runLayerTransfer(ctx: RunContext, deps: StrategyDeps): Promise<RunOutcome> {
+  const { config } = ctx;
+  const dataset = deps.store.datasets.get(config.datasetId);
+  const model = deps.store.models.get(config.modelId);
+  const layers = inspectModelFolder(model.path).layers;
+  const sourceLayers = config.studentLayers ?? defaultStudentLayers(layers);
+  checkSourceLayers(sourceLayers, layers);
+
+  const started = performance.now();
+  const tokenizer = loadTokenizer(model.path);
+  const maxLength = effectiveMaxLength(config.maxLength, tokenizer.maxLength);
+  ctx.progress({ phase: 'tokenizing', done: 0, total: 1, message: 'tokenising the splits' });
+  const splits = loadRunSplits(deps.store, dataset, config, tokenizer, maxLength);
+  ctx.timings.tokenizing = (performance.now() - started) / 1000;
+
+  let distill: Distillation | undefined;
+  if (config.distillTemperature > 0) {
+    const teacherStarted = performance.now();
+    distill = {
+      logits: await frozenTeacherLogits(ctx, deps, dataset, model, splits),
+      temperature: config.distillTemperature,
+      alpha: config.distillAlpha,
+    };
+    ctx.timings.teacher = (performance.now() - teacherStarted) / 1000;
+  }
+
+  const encoder = await loadClassifierModel(model.path, sourceLayers);
+  log.info(`run ${ctx.runId}: student of teacher layers [${sourceLayers.join(', ')}] of ` +
+    `${layers}${distill ? `, distilled at T = ${distill.temperature}` : ''}`);
+  const layout: ClassifierLayout = {
+    strategy: 'layer-transfer',
+    sourceLayers,
+    pooling: config.pooling,
+    labels: dataset.labels,
+    modelId: model.id,
+  };
+  return trainEncoderClassifier({
+    ctx, model: encoder, layout, splits, padId: tokenizer.padId, trainable: () => true, distill,
+  });
+}
+
+/**
+ * Log-probabilities of the frozen teacher for every fit row, [fit rows, classes]: softmax is
+ * shift-invariant, so log p serves as the teacher's logits. Its test accuracy is recorded.
+ */
+async function frozenTeacherLogits(
+  ctx: RunContext,
+  deps: StrategyDeps,
+  dataset: Dataset,
+  model: Model,
+  splits: RunSplits,
+): Promise<Float32Array> {
+  const { config } = ctx;
+  const options = {
+    model,
+    datasetHash: dataset.contentHash,
+    layer: -1,
+    pooling: config.pooling,
+    maxLength: config.maxLength,
+    cacheDir: deps.layout.features,
+    signal: ctx.signal,
+    onProgress: (done: number, total: number, message: string): void =>
+      ctx.progress({ phase: 'features', done, total, message: `teacher: ${message}` }),
+  };
+  const train = deps.store.datasets.rows(dataset.id, 'train');
+  const features = await extractFeatures({ ...options, split: 'train', texts: train.texts });
+  const x = features.select(splits.fitIndex);
+  const y = splits.fit.labels;
+  const head = await trainHead({
+    config: { ...config, ...TEACHER_HEAD },
+    classes: dataset.labels.length,
+    train: { x, y },
+    validation: null,
+    signal: ctx.signal,
+  });
+  try {
+    const { probabilities } = await head.evaluator.score(head.state, { x, y });
+    const testX = await extractFeatures({ ...options, split: 'test', texts: splits.test.texts });
+    const onTest = await evaluateHead(head, testX, splits.test.labels);
+    const correct = onTest.predicted.filter((p, i) => p === splits.test.labels[i]).length;
+    ctx.timings.teacherTestAccuracy = correct / Math.max(1, splits.test.labels.length);
+    log.info(`run ${ctx.runId}: frozen teacher test accuracy ` +
+      `${(ctx.timings.teacherTestAccuracy * 100).toFixed(2)}%`);
+    return probabilities.map((p) => Math.log(Math.max(p, 1e-12)));
+  } finally {
+    await head.release();
+  }
+}
