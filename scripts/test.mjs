@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: unit and contract suites, then the renderer build and the end-to-end suite in
-// real Chromium. Ends with one plain "N passed, N failed, N skipped" line over both.
+// `npm test`: the type checks, unit and contract suites, then the renderer build and the
+// end-to-end suite in real Chromium. Ends with one plain "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +38,15 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 let status = 0;
 
 if (only !== 'e2e') {
+  // The type tests of the contract only bite under the compiler.
+  for (const project of ['tsconfig.node.json', 'tsconfig.web.json']) {
+    const typecheck = run('npx', ['tsc', '--noEmit', '-p', project]);
+    if (typecheck !== 0) {
+      totals.failed += 1;
+      status ||= typecheck;
+    }
+  }
+
   const unit = vitest(null, 'unit');
   Object.keys(totals).forEach((k) => (totals[k] += unit[k]));
   status ||= unit.status;

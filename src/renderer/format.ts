@@ -48,9 +48,20 @@ export function words(key: string): string {
  * One entry of a run's `timings`: durations in seconds, plus a few statistics the runner
  * records beside them (`…PerSecond` rates, `…Hit` flags), told apart by their key.
  */
+/** Phases whose timing entry is a duration in seconds; other entries are counts. */
+const DURATION_KEYS = new Set([
+  'features',
+  'training',
+  'evaluation',
+  'teacher',
+  'tokenizing',
+  'total',
+]);
+
 export function timing(key: string, value: number): [string, string] {
   if (key.endsWith('PerSecond'))
     return [words(key.replace(/PerSecond$/, '')), `${value.toFixed(1)}/s`];
   if (key.endsWith('Hit')) return [words(key), value ? 'yes' : 'no'];
-  return [`${words(key)} time`, seconds(value)];
+  if (DURATION_KEYS.has(key)) return [`${words(key)} time`, seconds(value)];
+  return [words(key), Number.isInteger(value) ? value.toLocaleString('en') : value.toFixed(3)];
 }

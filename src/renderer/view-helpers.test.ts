@@ -50,6 +50,7 @@ describe('formatting', () => {
     expect(timing('training', 0.0125)).toEqual(['training time', '13 ms']);
     expect(timing('featureSentencesPerSecond', 63.21)).toEqual(['feature sentences', '63.2/s']);
     expect(timing('featureCacheHit', 0)).toEqual(['feature cache hit', 'no']);
+    expect(timing('trainableParameters', 1234567)).toEqual(['trainable parameters', '1,234,567']);
   });
 
   it('writes parameter counts in k, M and B', () => {

@@ -75,7 +75,8 @@ async function expectExportParity(run: Run): Promise<void> {
   const evaluated = JSON.parse(
     readFileSync(join(wb.layout.runs, run.id, 'test-predictions.json'), 'utf8'),
   ) as { predicted: number[]; labels: string[] };
-  expect(predictions.map((p) => p.label)).toEqual(evaluated.predicted.map((i) => evaluated.labels[i]));
+  expect(predictions.map((p) => p.label))
+    .toEqual(evaluated.predicted.map((i) => evaluated.labels[i]));
 }
 
 const original = (name: string): Float32Array => tiny.tensors[name].data;
@@ -102,15 +103,16 @@ describe('fine-tune on a tiny BERT', () => {
     expect(layout.sourceLayers).toEqual([0, 1, 2, 3]);
     const names = [...params.keys()];
     expect(names).toContain('head.w');
-    expect(names.filter((n) => !n.startsWith('head.')).every((n) => n.startsWith('encoder.layer.3.')))
-      .toBe(true);
+    const encoderNames = names.filter((n) => !n.startsWith('head.'));
+    expect(encoderNames.every((n) => n.startsWith('encoder.layer.3.'))).toBe(true);
     const q = 'encoder.layer.3.attention.self.query.weight';
     expect(maxAbsDiff(params.get(q)!, original(q))).toBeGreaterThan(1e-4);
-    expect(run.timings.trainableParameters).toBe(names.reduce((s, n) => s + params.get(n)!.length, 0));
+    const count = names.reduce((s, n) => s + params.get(n)!.length, 0);
+    expect(run.timings.trainableParameters).toBe(count);
     await expectExportParity(run);
   });
 
-  it('applies layer-wise learning-rate decay (one AdamW step moves each weight by its rate)', async () => {
+  it('applies layer-wise LR decay (one AdamW step moves each weight by its rate)', async () => {
     // One step (batch larger than the fit rows), constant schedule, no decay, no dropout:
     // AdamW's first update is lr_group · g/(|g| + ε), so max |Δθ| is the group's rate.
     const lr = 0.01;
@@ -121,14 +123,15 @@ describe('fine-tune on a tiny BERT', () => {
     });
     const { params } = loadClassifier(join(wb.layout.runs, run.id));
     const step = (name: string): number => maxAbsDiff(params.get(name)!, original(name));
-    const near = (got: number, want: number): void => expect(Math.abs(got / want - 1)).toBeLessThan(1e-3);
+    const near = (got: number, want: number): void =>
+      expect(Math.abs(got / want - 1)).toBeLessThan(1e-3);
     near(step('encoder.layer.3.output.dense.weight'), lr);
     near(step('encoder.layer.2.output.dense.weight'), lr * d);
     near(step('encoder.layer.0.attention.self.value.weight'), lr * d ** 3);
     near(step('embeddings.word_embeddings.weight'), lr * d ** 4);
   });
 
-  it('stops early when validation accuracy stops improving and keeps the best epoch', async () => {
+  it('stops early once validation accuracy stalls and keeps the best epoch', async () => {
     const run = await train({ strategy: 'fine-tune', epochs: 30, earlyStoppingPatience: 2 });
     expect(run.timings.epochsRun).toBeLessThan(30);
     expect(run.curves).toHaveLength(run.timings.epochsRun);
@@ -148,7 +151,7 @@ describe('fine-tune on a tiny BERT', () => {
 });
 
 describe('layer-transfer on a tiny BERT', () => {
-  it('trains a student of every other layer, loss falls, and the bundle predicts the same', async () => {
+  it('trains a student of every other layer; loss falls; the bundle agrees', async () => {
     const run = await train({ strategy: 'layer-transfer', epochs: 8 });
     const { params, layout } = loadClassifier(join(wb.layout.runs, run.id));
     expect(layout.sourceLayers).toEqual([1, 3]);

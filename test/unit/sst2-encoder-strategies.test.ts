@@ -52,7 +52,7 @@ async function train(request: Partial<TrainRequest>): Promise<{ run: Run; second
   return { run, seconds };
 }
 
-describe.skipIf(missing !== null)('SST-2 with all-MiniLM-L6-v2: fine-tune and layer-transfer', () => {
+describe.skipIf(missing !== null)('SST-2 + all-MiniLM-L6-v2: fine-tune, layer-transfer', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'graft-sst2-encoder-'));
     wb = await createWorkbench({ dataDir: dir });
@@ -77,8 +77,8 @@ describe.skipIf(missing !== null)('SST-2 with all-MiniLM-L6-v2: fine-tune and la
 
     // The bundle alone gives the run's own test predictions (first rows, to keep it short).
     const exported = await wb.dispatcher.call('runs.export', { runId: run.id });
-    const texts = readFileSync(join(SST2, 'test.tsv'), 'utf8').split('\n').slice(1, 1 + PARITY_ROWS)
-      .map((line) => line.split('\t')[0]);
+    const texts = readFileSync(join(SST2, 'test.tsv'), 'utf8').split('\n')
+      .slice(1, 1 + PARITY_ROWS).map((line) => line.split('\t')[0]);
     const predictions = await predictWithBundle(exported.dir, texts);
     const evaluated = JSON.parse(readFileSync(
       join(wb.layout.runs, run.id, 'test-predictions.json'), 'utf8')) as { predicted: number[] };

@@ -14,7 +14,9 @@ import type { RunOutcome, RunContext } from '../runs/run-manager';
 import { GraftError } from '../../shared/errors';
 import { createGraph } from '../engine/graph-impl';
 import { distillationKL, softmaxCrossEntropy } from '../engine/losses';
-import { createSession, f32, i64, readFloat, type EngineSession, type ort } from '../engine/session';
+import {
+  createSession, f32, i64, readFloat, type EngineSession, type ort,
+} from '../engine/session';
 import { createTrainer, type Batch, type BatchSpec } from '../engine/trainer';
 import { mulberry32 } from '../datasets/split';
 import { argmaxRows, classificationMetrics } from '../evaluation/metrics';

@@ -29,7 +29,10 @@ const log = logger('transfer');
  * Which parameters train: the head always; with k absent everything, else the encoder layers
  * L-k..L-1 (embeddings stay frozen unless the whole encoder trains).
  */
-export function fineTuneTrainable(layers: number, k: number | undefined): (name: string) => boolean {
+export function fineTuneTrainable(
+  layers: number,
+  k: number | undefined,
+): (name: string) => boolean {
   if (k !== undefined && !(Number.isInteger(k) && k >= 0 && k <= layers)) {
     throw new GraftError('invalid-argument', `unfreezeTopK must be an integer in 0..${layers} ` +
       `(this model has ${layers} layers), or absent to unfreeze the whole encoder; got ${k}`);

@@ -29,9 +29,14 @@ import type { StrategyDeps } from './index';
 const log = logger('transfer');
 
 /** The teacher head's own recipe (feature extraction's defaults), whatever the student uses. */
-const TEACHER_HEAD = { head: 'logreg', epochs: 20, learningRate: 0.001, weightDecay: 1e-4 } as const;
+const TEACHER_HEAD = {
+  head: 'logreg', epochs: 20, learningRate: 0.001, weightDecay: 1e-4,
+} as const;
 
-export async function runLayerTransfer(ctx: RunContext, deps: StrategyDeps): Promise<RunOutcome> {
+export async function runLayerTransfer(
+  ctx: RunContext,
+  deps: StrategyDeps,
+): Promise<RunOutcome> {
   const { config } = ctx;
   const dataset = deps.store.datasets.get(config.datasetId);
   const model = deps.store.models.get(config.modelId);
