@@ -13,7 +13,8 @@ import { importDataset } from '../../src/main/datasets';
 import { openStore } from '../../src/main/store';
 import { setLogLevel } from '../../src/main/util/log';
 
-const WORDS = 'the a movie was great terrible plot acting film, "quite" good bad café 很好 slow'.split(' ');
+const WORDS =
+  'the a movie was great terrible plot acting film, "quite" good bad café 很好 slow'.split(' ');
 
 function arg(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -32,7 +33,8 @@ async function generate(path: string, rows: number): Promise<void> {
     // ~200 bytes a row: 30 words; every word with a comma or quote forces RFC quoting
     const words = Array.from({ length: 30 }, () => WORDS[next() % WORDS.length]);
     const text = `row ${i} ${words.join(' ')}`.replace(/"/g, '""');
-    if (!out.write(`${i},"${text}",${next() % 5}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+    if (!out.write(`${i},"${text}",${next() % 5}\n`))
+      await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve) => out.end(resolve));
 }
@@ -46,7 +48,9 @@ async function main(): Promise<void> {
     let started = performance.now();
     await generate(file, rows);
     const mb = statSync(file).size / 1e6;
-    console.log(`generated ${rows} rows, ${mb.toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${rows} rows, ${mb.toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
@@ -63,7 +67,9 @@ async function main(): Promise<void> {
     const maxRss = Math.max(peak, process.resourceUsage().maxRSS * 1024);
     console.log(`imported ${JSON.stringify(ds.splits)} in ${seconds.toFixed(1)} s`);
     console.log(`rows/s: ${Math.round(rows / seconds)}  MB/s: ${(mb / seconds).toFixed(1)}`);
-    console.log(`peak RSS: ${(maxRss / 2 ** 20).toFixed(0)} MiB (before import ${(rssBefore / 2 ** 20).toFixed(0)} MiB)`);
+    console.log(
+      `peak RSS: ${(maxRss / 2 ** 20).toFixed(0)} MiB (before import ${(rssBefore / 2 ** 20).toFixed(0)} MiB)`,
+    );
   } finally {
     if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }

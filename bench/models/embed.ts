@@ -104,21 +104,29 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
 
-  say(`all-MiniLM-L6-v2, ${texts.length} SST-2 train phrases, maxLength 128, ` +
-    `batch ${batchSize}, ${threads} threads (${cpus().length} cores), ${encoder.provider}`);
-  say(`load: ${loadMs.toFixed(0)} ms; RSS ${before.toFixed(0)} -> ${afterLoad.toFixed(0)} MiB ` +
-    `settled (+${(afterLoad - before).toFixed(0)} MiB; weights on disk ` +
-    `${weightsMiB.toFixed(1)} MiB), load peak ` +
-    `${loadPeak.toFixed(0)} MiB (+${(loadPeak - before).toFixed(0)}), after embedding ` +
-    `${steady.toFixed(0)} MiB`);
+  say(
+    `all-MiniLM-L6-v2, ${texts.length} SST-2 train phrases, maxLength 128, ` +
+      `batch ${batchSize}, ${threads} threads (${cpus().length} cores), ${encoder.provider}`,
+  );
+  say(
+    `load: ${loadMs.toFixed(0)} ms; RSS ${before.toFixed(0)} -> ${afterLoad.toFixed(0)} MiB ` +
+      `settled (+${(afterLoad - before).toFixed(0)} MiB; weights on disk ` +
+      `${weightsMiB.toFixed(1)} MiB), load peak ` +
+      `${loadPeak.toFixed(0)} MiB (+${(loadPeak - before).toFixed(0)}), after embedding ` +
+      `${steady.toFixed(0)} MiB`,
+  );
   const tokenizeRate = (texts.length / tokenizeMs) * 1000;
-  say(`tokenize: ${tokenizeMs.toFixed(0)} ms (${tokenizeRate.toFixed(0)}/s); ` +
-    `mean ${(real / texts.length).toFixed(1)} tokens; padded positions ` +
-    `${paddedTokens(lengths, batchSize)} in input order vs ${paddedTokens(sorted, batchSize)} ` +
-    `length-sorted (${real} real)`);
-  say(`embed: ${embedS.toFixed(2)} s, ${rate.toFixed(1)} sentences/s wall, ` +
-    `${(texts.length / cpuS).toFixed(1)} sentences per CPU-second, output ` +
-    `[${texts.length}, ${features.length / texts.length}]`);
+  say(
+    `tokenize: ${tokenizeMs.toFixed(0)} ms (${tokenizeRate.toFixed(0)}/s); ` +
+      `mean ${(real / texts.length).toFixed(1)} tokens; padded positions ` +
+      `${paddedTokens(lengths, batchSize)} in input order vs ${paddedTokens(sorted, batchSize)} ` +
+      `length-sorted (${real} real)`,
+  );
+  say(
+    `embed: ${embedS.toFixed(2)} s, ${rate.toFixed(1)} sentences/s wall, ` +
+      `${(texts.length / cpuS).toFixed(1)} sentences per CPU-second, output ` +
+      `[${texts.length}, ${features.length / texts.length}]`,
+  );
 
   const python = process.env.GRAFT_REF_PYTHON;
   if (python) {
@@ -126,8 +134,10 @@ async function main(): Promise<void> {
     const ref = spawnSync(python, args, { input: JSON.stringify(texts), encoding: 'utf8' });
     const refRate = Number(ref.stdout.trim().split('\n').pop());
     if (ref.status === 0 && Number.isFinite(refRate)) {
-      say(`sentence-transformers (PyTorch CPU): ${refRate.toFixed(1)} sentences/s; ` +
-        `Graft / PyTorch = ${(rate / refRate).toFixed(2)}`);
+      say(
+        `sentence-transformers (PyTorch CPU): ${refRate.toFixed(1)} sentences/s; ` +
+          `Graft / PyTorch = ${(rate / refRate).toFixed(2)}`,
+      );
     } else {
       say(`reference failed: ${ref.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     }

@@ -51,7 +51,10 @@ const { values } = parseArgs({
 
 const out = (line: string): boolean => process.stdout.write(line + '\n');
 
-async function timedRun(wb: Workbench, request: TrainRequest): Promise<{
+async function timedRun(
+  wb: Workbench,
+  request: TrainRequest,
+): Promise<{
   accuracy: number;
   macroF1: number;
   seconds: number;
@@ -86,14 +89,15 @@ async function main(): Promise<void> {
 
     for (const name of values.datasets!.split(',')) {
       const source = DATASETS[name];
-      if (!source) throw new Error(`--datasets: unknown "${name}"; known: ${Object.keys(DATASETS)}`);
+      if (!source)
+        throw new Error(`--datasets: unknown "${name}"; known: ${Object.keys(DATASETS)}`);
       const dataset = await wb.dispatcher.call('datasets.import', {
         ...source,
         limit: Number(values['train-rows']),
       });
       const testCounts = dataset.labelCounts; // over all splits: a fair proxy for the majority
-      const majority = Math.max(...testCounts.map((c) => c.count)) /
-        testCounts.reduce((a, c) => a + c.count, 0);
+      const majority =
+        Math.max(...testCounts.map((c) => c.count)) / testCounts.reduce((a, c) => a + c.count, 0);
 
       for (const strategy of strategies) {
         const result = await timedRun(wb, {
@@ -101,21 +105,31 @@ async function main(): Promise<void> {
           modelId: model.id,
           strategy,
           maxLength: 64,
-          wordVectorsId: strategy === 'feature-concat' || strategy === 'gated-fusion' ? glove.id : undefined,
+          wordVectorsId:
+            strategy === 'feature-concat' || strategy === 'gated-fusion' ? glove.id : undefined,
           ...PER_STRATEGY[strategy],
         });
-        out(`${name.padEnd(8)} ${strategy.padEnd(19)} ${(result.accuracy * 100).toFixed(2).padStart(8)}` +
-          `  ${result.macroF1.toFixed(4).padStart(8)}  ${(majority * 100).toFixed(2).padStart(8)}` +
-          `  ${result.seconds.toFixed(1).padStart(6)}`);
+        out(
+          `${name.padEnd(8)} ${strategy.padEnd(19)} ${(result.accuracy * 100).toFixed(2).padStart(8)}` +
+            `  ${result.macroF1.toFixed(4).padStart(8)}  ${(majority * 100).toFixed(2).padStart(8)}` +
+            `  ${result.seconds.toFixed(1).padStart(6)}`,
+        );
       }
 
       // The cache: the same features a second time, read instead of computed.
-      const request: TrainRequest = { datasetId: dataset.id, modelId: model.id, maxLength: 96, epochs: 1 };
+      const request: TrainRequest = {
+        datasetId: dataset.id,
+        modelId: model.id,
+        maxLength: 96,
+        epochs: 1,
+      };
       const cold = await timedRun(wb, request);
       const warm = await timedRun(wb, request);
-      out(`${name.padEnd(8)} feature cache: features ${cold.features.toFixed(2)} s cold, ` +
-        `${warm.features.toFixed(3)} s cached: ${(cold.features / Math.max(warm.features, 1e-3)).toFixed(0)}x; ` +
-        `whole run ${cold.seconds.toFixed(1)} s vs ${warm.seconds.toFixed(1)} s`);
+      out(
+        `${name.padEnd(8)} feature cache: features ${cold.features.toFixed(2)} s cold, ` +
+          `${warm.features.toFixed(3)} s cached: ${(cold.features / Math.max(warm.features, 1e-3)).toFixed(0)}x; ` +
+          `whole run ${cold.seconds.toFixed(1)} s vs ${warm.seconds.toFixed(1)} s`,
+      );
     }
   } finally {
     await wb.close();
@@ -124,6 +138,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench/strategies: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `bench/strategies: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -19,7 +19,8 @@ function parseWith(name: string, check: (n: number) => boolean, what: string) {
     return parsed;
   };
 }
-const int = (name: string): ((v: string) => number) => parseWith(name, Number.isInteger, 'an integer');
+const int = (name: string): ((v: string) => number) =>
+  parseWith(name, Number.isInteger, 'an integer');
 const num = (name: string): ((v: string) => number) => parseWith(name, Number.isFinite, 'a number');
 
 function intList(name: string) {
@@ -28,7 +29,8 @@ function intList(name: string) {
       const n = Number(part.trim());
       if (part.trim() === '' || !Number.isInteger(n)) {
         throw new InvalidArgumentError(
-          `${name} takes comma-separated integers (e.g. 3,4,5), got "${value}"`);
+          `${name} takes comma-separated integers (e.g. 3,4,5), got "${value}"`,
+        );
       }
       return n;
     });
@@ -155,24 +157,30 @@ export function trainRequestFrom(o: Record<string, unknown>): Record<string, unk
   let config: Record<string, unknown> = {};
   if (typeof o.config === 'string') {
     if (!existsSync(o.config)) {
-      throw new GraftError('not-found',
-        `--config: file "${o.config}" does not exist`);
+      throw new GraftError('not-found', `--config: file "${o.config}" does not exist`);
     }
     try {
       config = JSON.parse(readFileSync(o.config, 'utf8')) as Record<string, unknown>;
     } catch (error) {
-      throw new GraftError('invalid-argument',
-        `--config: ${o.config} is not JSON (${(error as Error).message})`);
+      throw new GraftError(
+        'invalid-argument',
+        `--config: ${o.config} is not JSON (${(error as Error).message})`,
+      );
     }
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-      throw new GraftError('invalid-argument',
-        `--config: ${o.config} must hold a JSON object of TrainRequest fields`);
+      throw new GraftError(
+        'invalid-argument',
+        `--config: ${o.config} must hold a JSON object of TrainRequest fields`,
+      );
     }
   }
   const flags: Record<string, unknown> = { datasetId: o.dataset, modelId: o.model };
   for (const [, key] of CHOICES) flags[key] = o[key];
   for (const [flag, key] of FLAGS) {
-    const camel = flag.slice(2).split(' ')[0].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const camel = flag
+      .slice(2)
+      .split(' ')[0]
+      .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     flags[key] = o[camel];
   }
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));

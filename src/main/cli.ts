@@ -4,13 +4,7 @@
  * logs go to stderr.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type {
-  CallName,
-  CallResponse,
-  DatasetReport,
-  EventPayload,
-  Run,
-} from '../shared/contract';
+import type { CallName, CallResponse, DatasetReport, EventPayload, Run } from '../shared/contract';
 import { GraftError } from '../shared/errors';
 import { defaultDataDir } from './data-dir';
 import { createWorkbench, type Workbench } from './workbench';
@@ -34,7 +28,8 @@ function int(name: string) {
 function num(name: string) {
   return (value: string): number => {
     const parsed = Number(value);
-    if (!Number.isFinite(parsed)) throw new InvalidArgumentError(`${name} must be a number, got "${value}"`);
+    if (!Number.isFinite(parsed))
+      throw new InvalidArgumentError(`${name} must be a number, got "${value}"`);
     return parsed;
   };
 }
@@ -76,7 +71,11 @@ function pct(value: number | undefined): string {
   return value === undefined ? '-' : `${(value * 100).toFixed(2)}%`;
 }
 
-async function call<C extends CallName>(wb: Workbench, name: C, request: unknown): Promise<CallResponse<C>> {
+async function call<C extends CallName>(
+  wb: Workbench,
+  name: C,
+  request: unknown,
+): Promise<CallResponse<C>> {
   return wb.dispatcher.call(name, request as never);
 }
 
@@ -85,26 +84,42 @@ const datasets = program.command('datasets').description('import and list datase
 function ratios(value: string): { train: number; validation: number; test: number } {
   const parts = value.split(/[,:/]/).map(Number);
   if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) {
-    throw new InvalidArgumentError(`--ratios takes train,validation,test shares like 0.8,0.1,0.1, got "${value}"`);
+    throw new InvalidArgumentError(
+      `--ratios takes train,validation,test shares like 0.8,0.1,0.1, got "${value}"`,
+    );
   }
   const [train, validation, test] = parts;
   return { train, validation, test };
 }
 
 function list(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  ];
 }
 
 function describeReport(report: DatasetReport): string {
   const lines = report.files.map(
-    (f) => `${f.role.padEnd(10)} ${f.path}: ${f.format}, ${f.encoding}, ${f.rows} rows` +
+    (f) =>
+      `${f.role.padEnd(10)} ${f.path}: ${f.format}, ${f.encoding}, ${f.rows} rows` +
       (f.notes.length > 0 ? ` (${f.notes.join(', ')})` : ''),
   );
-  lines.push(`columns: text ${JSON.stringify(report.textColumn)}, label ${JSON.stringify(report.labelColumn)}` +
-    (report.multiLabel ? ' (multi-label)' : ''));
-  lines.push(`splits: ${Object.entries(report.splits).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(
+    `columns: text ${JSON.stringify(report.textColumn)}, label ${JSON.stringify(report.labelColumn)}` +
+      (report.multiLabel ? ' (multi-label)' : ''),
+  );
+  lines.push(
+    `splits: ${Object.entries(report.splits)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   lines.push(`labels: ${report.labelCounts.map((c) => `${c.label} ${c.count}`).join(', ')}`);
-  for (const i of report.issues) lines.push(`${i.severity.toUpperCase().padEnd(7)} ${i.kind}: ${i.message}`);
+  for (const i of report.issues)
+    lines.push(`${i.severity.toUpperCase().padEnd(7)} ${i.kind}: ${i.message}`);
   const dropped = Object.entries(report.droppedByReason);
   if (dropped.length > 0) lines.push(`dropped: ${dropped.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   lines.push(report.stored ? 'stored' : 'not stored (report only)');
@@ -113,8 +128,10 @@ function describeReport(report: DatasetReport): string {
 
 datasets
   .command('import <file>')
-  .description('import a labelled text dataset: CSV/TSV, JSONL/JSON, Parquet, "label text" lines, ' +
-    'or a folder of class sub-folders')
+  .description(
+    'import a labelled text dataset: CSV/TSV, JSONL/JSON, Parquet, "label text" lines, ' +
+      'or a folder of class sub-folders',
+  )
   .option('--test <file>', 'a separate test file (otherwise a seeded stratified split)')
   .option('--validation <file>', 'a separate validation file')
   .option('--text <column>', 'text column name')
@@ -122,21 +139,51 @@ datasets
   .option('--name <name>', 'dataset name')
   .option('--limit <n>', 'keep only the first N rows of the training file', int('--limit'))
   .option('--test-ratio <r>', 'test share of a random split (0-1)', num('--test-ratio'), 0.2)
-  .option('--ratios <t,v,t>', 'train,validation,test shares of a random split, e.g. 0.8,0.1,0.1', ratios)
+  .option(
+    '--ratios <t,v,t>',
+    'train,validation,test shares of a random split, e.g. 0.8,0.1,0.1',
+    ratios,
+  )
   .option('--seed <n>', 'seed of the random split', int('--seed'), 13)
-  .addOption(new Option('--format <name>', 'file format (default: detected)')
-    .choices(['auto', 'csv', 'tsv', 'label-text', 'jsonl', 'json', 'parquet', 'folder']))
-  .addOption(new Option('--encoding <name>', 'text encoding (default: detected)')
-    .choices(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'gbk']))
+  .addOption(
+    new Option('--format <name>', 'file format (default: detected)').choices([
+      'auto',
+      'csv',
+      'tsv',
+      'label-text',
+      'jsonl',
+      'json',
+      'parquet',
+      'folder',
+    ]),
+  )
+  .addOption(
+    new Option('--encoding <name>', 'text encoding (default: detected)').choices([
+      'auto',
+      'utf-8',
+      'utf-16le',
+      'utf-16be',
+      'windows-1252',
+      'gbk',
+    ]),
+  )
   .option('--delimiter <char>', 'field delimiter (default: sniffed; "\\t" for tab)')
   .option('--no-quoting', 'read quote characters as text (TSV like the SMS Spam Collection)')
   .option('--label-transform <t>', 'none, coarse, fine, lower, before:SEP, after:SEP')
-  .option('--multi-label <sep>', 'multi-label: the separator between a row\'s labels')
+  .option('--multi-label <sep>', "multi-label: the separator between a row's labels")
   .option('--label-names <file>', 'names for integer labels, one a line (label i = line i+1)')
-  .option('--split-column <column>', 'a column giving each row\'s split (train, dev, test)')
-  .option('--drop <kinds>', 'drop flagged rows: empty-text, empty-label, malformed, duplicate, ' +
-    'conflicting-duplicate, test-overlap (comma-separated, repeatable)', list)
-  .option('--max-length <n>', 'model token limit, for the report\'s long-text share', int('--max-length'))
+  .option('--split-column <column>', "a column giving each row's split (train, dev, test)")
+  .option(
+    '--drop <kinds>',
+    'drop flagged rows: empty-text, empty-label, malformed, duplicate, ' +
+      'conflicting-duplicate, test-overlap (comma-separated, repeatable)',
+    list,
+  )
+  .option(
+    '--max-length <n>',
+    "model token limit, for the report's long-text share",
+    int('--max-length'),
+  )
   .option('--report', 'print the validation report and store nothing')
   .option('--json', 'print JSON: the dataset with its report (or the report alone with --report)')
   .action(async (file: string, o) => {
@@ -171,9 +218,13 @@ datasets
       const dataset = await call(wb, 'datasets.import', request);
       const report = await call(wb, 'datasets.report', { id: dataset.id });
       print({ ...dataset, report }, o.json, () => {
-        const splits = Object.entries(dataset.splits).map(([k, v]) => `${k} ${v}`).join(', ');
-        return `${dataset.id}  ${dataset.name}  (${splits}; labels: ${dataset.labels.join(', ')})\n` +
-          describeReport(report);
+        const splits = Object.entries(dataset.splits)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ');
+        return (
+          `${dataset.id}  ${dataset.name}  (${splits}; labels: ${dataset.labels.join(', ')})\n` +
+          describeReport(report)
+        );
       });
     });
   });
@@ -184,8 +235,12 @@ datasets
   .action(async (o) => {
     await withWorkbench(async (wb) => {
       const list = await call(wb, 'datasets.list', {});
-      print(list, o.json, () =>
-        list.map((d) => `${d.id}  ${d.name}  ${JSON.stringify(d.splits)}`).join('\n') || 'no datasets',
+      print(
+        list,
+        o.json,
+        () =>
+          list.map((d) => `${d.id}  ${d.name}  ${JSON.stringify(d.splits)}`).join('\n') ||
+          'no datasets',
       );
     });
   });
@@ -194,15 +249,20 @@ const models = program.command('models').description('import and list models');
 
 models
   .command('import <dir>')
-  .description('import a Hugging Face model folder (config.json, tokenizer.json, model.safetensors)')
+  .description(
+    'import a Hugging Face model folder (config.json, tokenizer.json, model.safetensors)',
+  )
   .option('--name <name>', 'model name')
   .option('--json', 'print the new model as JSON')
   .action(async (dir: string, o) => {
     await withWorkbench(async (wb) => {
       const model = await call(wb, 'models.import', { path: dir, name: o.name });
-      print(model, o.json, () =>
-        `${model.id}  ${model.name}  ${model.architecture}, ${model.layers} layers, ` +
-        `hidden ${model.hiddenSize}, ${(model.parameters / 1e6).toFixed(1)}M parameters`,
+      print(
+        model,
+        o.json,
+        () =>
+          `${model.id}  ${model.name}  ${model.architecture}, ${model.layers} layers, ` +
+          `hidden ${model.hiddenSize}, ${(model.parameters / 1e6).toFixed(1)}M parameters`,
       );
     });
   });
@@ -225,8 +285,13 @@ models
       });
       try {
         const model = await call(wb, 'models.download', { repo, revision: o.revision });
-        print(model, o.json, () => `${model.id}  ${model.name}  ${model.architecture}, ` +
-          `${model.layers} layers, hidden ${model.hiddenSize}, licence ${model.licence ?? '?'}`);
+        print(
+          model,
+          o.json,
+          () =>
+            `${model.id}  ${model.name}  ${model.architecture}, ` +
+            `${model.layers} layers, hidden ${model.hiddenSize}, licence ${model.licence ?? '?'}`,
+        );
       } finally {
         stop();
       }
@@ -239,8 +304,10 @@ models
   .action(async (o) => {
     await withWorkbench(async (wb) => {
       const list = await call(wb, 'models.list', {});
-      print(list, o.json, () =>
-        list.map((m) => `${m.id}  ${m.name}  ${m.architecture}`).join('\n') || 'no models',
+      print(
+        list,
+        o.json,
+        () => list.map((m) => `${m.id}  ${m.name}  ${m.architecture}`).join('\n') || 'no models',
       );
     });
   });
@@ -283,7 +350,9 @@ function describeRun(run: Run): string {
   if (test) {
     lines.push(`test accuracy ${pct(test.accuracy)}  macro-F1 ${test.macroF1.toFixed(4)}`);
     for (const c of test.perClass) {
-      lines.push(`  ${c.label.padEnd(16)} P ${c.precision.toFixed(3)}  R ${c.recall.toFixed(3)}  F1 ${c.f1.toFixed(3)}  n=${c.support}`);
+      lines.push(
+        `  ${c.label.padEnd(16)} P ${c.precision.toFixed(3)}  R ${c.recall.toFixed(3)}  F1 ${c.f1.toFixed(3)}  n=${c.support}`,
+      );
     }
   }
   return lines.join('\n');
@@ -297,10 +366,16 @@ runs
   .action(async (o) => {
     await withWorkbench(async (wb) => {
       const list = await call(wb, 'runs.list', {});
-      print(list, o.json, () =>
-        list
-          .map((r) => `${r.id}  ${r.status.padEnd(9)}  ${r.strategy}  acc ${pct(r.metrics.test?.accuracy)}`)
-          .join('\n') || 'no runs',
+      print(
+        list,
+        o.json,
+        () =>
+          list
+            .map(
+              (r) =>
+                `${r.id}  ${r.status.padEnd(9)}  ${r.strategy}  acc ${pct(r.metrics.test?.accuracy)}`,
+            )
+            .join('\n') || 'no runs',
       );
     });
   });
@@ -323,7 +398,11 @@ program
   .action(async (runId: string, o) => {
     await withWorkbench(async (wb) => {
       const result = await call(wb, 'runs.export', { runId, outDir: o.out });
-      print(result, o.json, () => `exported to ${result.dir}\n${result.files.map((f) => `  ${f}`).join('\n')}`);
+      print(
+        result,
+        o.json,
+        () => `exported to ${result.dir}\n${result.files.map((f) => `  ${f}`).join('\n')}`,
+      );
     });
   });
 
@@ -336,7 +415,10 @@ program
     const predictions = await predictWithBundle(bundleDir, o.text as string[]);
     print(predictions, o.json, () =>
       predictions
-        .map((p, i) => `${p.label}\t${(p.probabilities[p.label] * 100).toFixed(1)}%\t${(o.text as string[])[i]}`)
+        .map(
+          (p, i) =>
+            `${p.label}\t${(p.probabilities[p.label] * 100).toFixed(1)}%\t${(o.text as string[])[i]}`,
+        )
         .join('\n'),
     );
   });

@@ -48,14 +48,20 @@ export interface Dispatcher {
   /** Validates, runs and returns failures as data; never throws. */
   dispatch(name: string, payload: unknown): Promise<CallResult<CallName>>;
   /** Direct typed call for the CLI and tests: throws GraftError on failure. */
-  call<C extends CallName>(name: C, request: z.input<(typeof calls)[C]['request']>): Promise<CallResponse<C>>;
+  call<C extends CallName>(
+    name: C,
+    request: z.input<(typeof calls)[C]['request']>,
+  ): Promise<CallResponse<C>>;
   readonly bus: EventBus;
 }
 
 export function createDispatcher(handlers: Handlers, bus: EventBus): Dispatcher {
   async function invoke(name: string, payload: unknown): Promise<unknown> {
     if (!isCallName(name)) {
-      throw new GraftError('invalid-argument', `unknown call "${name}"; known calls: ${Object.keys(calls).join(', ')}`);
+      throw new GraftError(
+        'invalid-argument',
+        `unknown call "${name}"; known calls: ${Object.keys(calls).join(', ')}`,
+      );
     }
     const schema = calls[name];
     const parsed = schema.request.safeParse(payload ?? {});

@@ -19,9 +19,19 @@ describe('the API contract', () => {
 
   it('fills training defaults and rejects values outside their range, naming the field', () => {
     const parsed = TrainRequest.parse({ datasetId: 'ds_a', modelId: 'md_b' });
-    expect(parsed).toMatchObject({ strategy: 'feature-extraction', head: 'logreg', pooling: 'mean', layer: -1 });
+    expect(parsed).toMatchObject({
+      strategy: 'feature-extraction',
+      head: 'logreg',
+      pooling: 'mean',
+      layer: -1,
+    });
 
-    const bad = TrainRequest.safeParse({ datasetId: 'ds_a', modelId: 'md_b', head: 'svm', epochs: 0 });
+    const bad = TrainRequest.safeParse({
+      datasetId: 'ds_a',
+      modelId: 'md_b',
+      head: 'svm',
+      epochs: 0,
+    });
     expect(bad.success).toBe(false);
     const fields = bad.error!.issues.map((i) => i.path.join('.'));
     expect(fields).toEqual(expect.arrayContaining(['head', 'epochs']));
@@ -33,9 +43,23 @@ describe('the API contract', () => {
   });
 
   it('checks event payloads', () => {
-    const ok = events['run.progress'].safeParse({ runId: 'run_1', phase: 'training', done: 1, total: 2, message: '' });
+    const ok = events['run.progress'].safeParse({
+      runId: 'run_1',
+      phase: 'training',
+      done: 1,
+      total: 2,
+      message: '',
+    });
     expect(ok.success).toBe(true);
-    expect(events['run.progress'].safeParse({ runId: 'run_1', phase: 'dreaming', done: 1, total: 2, message: '' }).success).toBe(false);
+    expect(
+      events['run.progress'].safeParse({
+        runId: 'run_1',
+        phase: 'dreaming',
+        done: 1,
+        total: 2,
+        message: '',
+      }).success,
+    ).toBe(false);
   });
 
   it('ties each call name to its request and response types', () => {

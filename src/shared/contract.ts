@@ -36,7 +36,8 @@ export const DatasetImportRequest = z.object({
   testRatio: z.number().gt(0).lt(1).default(0.2),
   seed: z.number().int().default(13),
   /** 'auto' when absent: from the extension or magic bytes, else sniffed. */
-  format: z.enum(['auto', 'csv', 'tsv', 'label-text', 'jsonl', 'json', 'parquet', 'folder'])
+  format: z
+    .enum(['auto', 'csv', 'tsv', 'label-text', 'jsonl', 'json', 'parquet', 'folder'])
     .optional(),
   /** 'auto' when absent: BOM, UTF-16, UTF-8, GBK, then Windows-1252. */
   encoding: z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'gbk']).optional(),
@@ -380,8 +381,7 @@ export const eventNames = Object.keys(events) as EventName[];
 
 /** What every binding returns: failures travel as data, never as thrown strings. */
 export type CallResult<C extends CallName> =
-  | { ok: true; value: CallResponse<C> }
-  | { ok: false; error: { code: string; message: string } };
+  { ok: true; value: CallResponse<C> } | { ok: false; error: { code: string; message: string } };
 
 /** The API as the renderer sees it on `window.graft`. */
 export interface GraftApi {

@@ -240,8 +240,7 @@ function memory(input: EstimateInput): Range {
   const trained = k * layerParameters(model.hiddenSize) * FLOAT_BYTES * 4;
   const encoder = model.layers * layerParameters(model.hiddenSize);
   const embeddings = Math.max(0, model.parameters - encoder);
-  const studentEmbeddings =
-    config.strategy === 'layer-transfer' ? embeddings * FLOAT_BYTES * 4 : 0;
+  const studentEmbeddings = config.strategy === 'layer-transfer' ? embeddings * FLOAT_BYTES * 4 : 0;
   // Saved activations per trained layer: about 16 H floats per token, plus attention scores.
   const tokens = range(Math.min(SHORT_TEXT_TOKENS, config.maxLength), config.maxLength);
   const heads = Math.max(1, Math.round(model.hiddenSize / 64));
@@ -264,15 +263,21 @@ export function estimateRun(input: EstimateInput): Estimate {
       'slow end',
   ];
   if (HEAD_STRATEGIES.includes(config.strategy)) {
-    assumptions.push('features cached by an earlier run with the same model, layer(s), pooling ' +
-      'and max length skip the encoding phase');
+    assumptions.push(
+      'features cached by an earlier run with the same model, layer(s), pooling ' +
+        'and max length skip the encoding phase',
+    );
   } else {
-    assumptions.push(`a training step costs a forward pass plus about ${BACKWARD_FACTOR}x that ` +
-      `backward through the trained layers, x${ENGINE_SLOWDOWN.low}-${ENGINE_SLOWDOWN.high} ` +
-      'for the engine');
+    assumptions.push(
+      `a training step costs a forward pass plus about ${BACKWARD_FACTOR}x that ` +
+        `backward through the trained layers, x${ENGINE_SLOWDOWN.low}-${ENGINE_SLOWDOWN.high} ` +
+        'for the engine',
+    );
   }
-  assumptions.push('memory: float32 weights, Adam state for trained parameters, ' +
-    `${PROCESS_BASE_BYTES.low / 1e6}-${PROCESS_BASE_BYTES.high / 1e6} MB for the process`);
+  assumptions.push(
+    'memory: float32 weights, Adam state for trained parameters, ' +
+      `${PROCESS_BASE_BYTES.low / 1e6}-${PROCESS_BASE_BYTES.high / 1e6} MB for the process`,
+  );
   return {
     seconds: add(...phases.map((p) => p.seconds)),
     memoryBytes: memory(input),

@@ -24,11 +24,15 @@ interface Server {
 }
 
 async function startServe(dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/graft.mjs'), '--data-dir', dataDir, 'serve'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, GRAFT_LOG_LEVEL: 'warn' },
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/graft.mjs'), '--data-dir', dataDir, 'serve'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, GRAFT_LOG_LEVEL: 'warn' },
+    },
+  );
   const url = await new Promise<string>((resolveUrl, reject) => {
     child.once('exit', (code) => reject(new Error(`graft serve exited with ${code}`)));
     createInterface({ input: child.stdout! }).once('line', resolveUrl);
@@ -43,9 +47,13 @@ async function stopServe(server: Server | undefined): Promise<void> {
   await exited;
 }
 
-const noChromium = existsSync(CHROMIUM_PATH) ? null : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
+const noChromium = existsSync(CHROMIUM_PATH)
+  ? null
+  : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
 const minilm = findFetchedMiniLM();
-const noRealJob = noChromium ?? (!existsSync(SST2) ? `../shared is absent (${SST2})` : !minilm ? MINILM_MISSING_REASON : null);
+const noRealJob =
+  noChromium ??
+  (!existsSync(SST2) ? `../shared is absent (${SST2})` : !minilm ? MINILM_MISSING_REASON : null);
 if (noRealJob) log.warn(`skipping the real end-to-end job: ${noRealJob}`);
 
 let dir: string;
@@ -84,7 +92,9 @@ describe.skipIf(noRealJob !== null)('the main job in the browser', () => {
     await page.fill('[data-testid=model-path]', minilm!);
     await page.click('[data-testid=model-import-submit]');
     await page.waitForSelector('[data-testid=model-import-done]', { timeout: 120_000 });
-    await expect.poll(() => page.textContent('[data-testid=models-table]')).toContain('all-MiniLM-L6-v2');
+    await expect
+      .poll(() => page.textContent('[data-testid=models-table]'))
+      .toContain('all-MiniLM-L6-v2');
     await screenshot(page, 'e2e-2-model');
 
     // 3. A run with the defaults, watched live.

@@ -33,7 +33,14 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'graft-cli-'));
   dataDir = join(dir, 'data');
   const lines = ['sentence\tlabel'];
-  const phrases = ['the movie was good', 'it is boring', 'a very good film', 'a very bad film', 'great fun', 'not fun'];
+  const phrases = [
+    'the movie was good',
+    'it is boring',
+    'a very good film',
+    'a very bad film',
+    'great fun',
+    'not fun',
+  ];
   for (let i = 0; i < 60; i++) lines.push(`${phrases[i % 6]}${i % 5 === 0 ? ' !' : ''}\t${i % 2}`);
   writeFileSync(join(dir, 'train.tsv'), lines.join('\n') + '\n');
   mkdirSync(join(dir, 'tiny'));
@@ -45,16 +52,44 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('graft CLI', () => {
   it('runs the main job end to end with --json output', () => {
     const dataset = json<{ id: string; splits: Record<string, number> }>([
-      'datasets', 'import', join(dir, 'train.tsv'), '--test-ratio', '0.25', '--seed', '5', '--json',
+      'datasets',
+      'import',
+      join(dir, 'train.tsv'),
+      '--test-ratio',
+      '0.25',
+      '--seed',
+      '5',
+      '--json',
     ]);
     expect(dataset.splits).toEqual({ train: 45, test: 15 });
 
-    const model = json<{ id: string; hiddenSize: number }>(['models', 'import', join(dir, 'tiny'), '--json']);
+    const model = json<{ id: string; hiddenSize: number }>([
+      'models',
+      'import',
+      join(dir, 'tiny'),
+      '--json',
+    ]);
     expect(model.hiddenSize).toBe(8);
 
-    const run = json<{ id: string; status: string; metrics: { test: { accuracy: number; macroF1: number } } }>([
-      'train', '--dataset', dataset.id, '--model', model.id, '--strategy', 'feature-extraction',
-      '--head', 'logreg', '--epochs', '3', '--seed', '1', '--json',
+    const run = json<{
+      id: string;
+      status: string;
+      metrics: { test: { accuracy: number; macroF1: number } };
+    }>([
+      'train',
+      '--dataset',
+      dataset.id,
+      '--model',
+      model.id,
+      '--strategy',
+      'feature-extraction',
+      '--head',
+      'logreg',
+      '--epochs',
+      '3',
+      '--seed',
+      '1',
+      '--json',
     ]);
     expect(run.status).toBe('completed');
     expect(run.metrics.test.accuracy).toBeGreaterThanOrEqual(0);
@@ -69,13 +104,30 @@ describe('graft CLI', () => {
     const exported = json<{ files: string[] }>(['export', run.id, '--out', bundle, '--json']);
     expect(exported.files).toContain('model.onnx');
 
-    const predictions = json<{ label: string }[]>(['predict', bundle, '--text', 'a very good film', '--text', 'not fun', '--json']);
+    const predictions = json<{ label: string }[]>([
+      'predict',
+      bundle,
+      '--text',
+      'a very good film',
+      '--text',
+      'not fun',
+      '--json',
+    ]);
     expect(predictions).toHaveLength(2);
     for (const p of predictions) expect(['0', '1']).toContain(p.label);
   });
 
   it('prints help for every command', () => {
-    for (const args of [[], ['datasets', 'import'], ['models', 'import'], ['train'], ['runs', 'list'], ['export'], ['predict'], ['serve']]) {
+    for (const args of [
+      [],
+      ['datasets', 'import'],
+      ['models', 'import'],
+      ['train'],
+      ['runs', 'list'],
+      ['export'],
+      ['predict'],
+      ['serve'],
+    ]) {
       const result = graft(...args, '--help');
       expect(result.status, args.join(' ')).toBe(0);
       expect(result.stdout).toContain('Usage: graft');

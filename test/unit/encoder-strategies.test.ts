@@ -45,7 +45,9 @@ beforeAll(async () => {
   tiny = writeTinyBertFolder(join(dir, 'tiny-bert'), { seed: 7, layers: 4 });
   wb = await createWorkbench({ dataDir: join(dir, 'data') });
   const dataset = await wb.dispatcher.call('datasets.import', {
-    path: join(dir, 'train.csv'), testPath: join(dir, 'test.csv'), name: 'toy',
+    path: join(dir, 'train.csv'),
+    testPath: join(dir, 'test.csv'),
+    name: 'toy',
   });
   datasetId = dataset.id;
   modelId = (await wb.dispatcher.call('models.import', { path: join(dir, 'tiny-bert') })).id;
@@ -58,7 +60,12 @@ afterAll(async () => {
 
 async function train(request: Partial<TrainRequest>): Promise<Run> {
   const started = await wb.dispatcher.call('runs.start', {
-    datasetId, modelId, epochs: 6, learningRate: 0.01, batchSize: 16, ...request,
+    datasetId,
+    modelId,
+    epochs: 6,
+    learningRate: 0.01,
+    batchSize: 16,
+    ...request,
   });
   const status = await wb.runs.settled(started.id);
   const run = await wb.dispatcher.call('runs.get', { id: started.id });
@@ -75,8 +82,9 @@ async function expectExportParity(run: Run): Promise<void> {
   const evaluated = JSON.parse(
     readFileSync(join(wb.layout.runs, run.id, 'test-predictions.json'), 'utf8'),
   ) as { predicted: number[]; labels: string[] };
-  expect(predictions.map((p) => p.label))
-    .toEqual(evaluated.predicted.map((i) => evaluated.labels[i]));
+  expect(predictions.map((p) => p.label)).toEqual(
+    evaluated.predicted.map((i) => evaluated.labels[i]),
+  );
 }
 
 const original = (name: string): Float32Array => tiny.tensors[name].data;
@@ -118,8 +126,14 @@ describe('fine-tune on a tiny BERT', () => {
     const lr = 0.01;
     const d = 0.5;
     const run = await train({
-      strategy: 'fine-tune', epochs: 1, batchSize: 128, learningRate: lr, layerwiseLrDecay: d,
-      schedule: 'constant', weightDecay: 0, dropout: 0,
+      strategy: 'fine-tune',
+      epochs: 1,
+      batchSize: 128,
+      learningRate: lr,
+      layerwiseLrDecay: d,
+      schedule: 'constant',
+      weightDecay: 0,
+      dropout: 0,
     });
     const { params } = loadClassifier(join(wb.layout.runs, run.id));
     const step = (name: string): number => maxAbsDiff(params.get(name)!, original(name));
@@ -142,7 +156,10 @@ describe('fine-tune on a tiny BERT', () => {
 
   it('names the accepted range of unfreezeTopK', async () => {
     const started = await wb.dispatcher.call('runs.start', {
-      datasetId, modelId, strategy: 'fine-tune', unfreezeTopK: 9,
+      datasetId,
+      modelId,
+      strategy: 'fine-tune',
+      unfreezeTopK: 9,
     });
     expect(await wb.runs.settled(started.id)).toBe('failed');
     const run = await wb.dispatcher.call('runs.get', { id: started.id });
@@ -163,7 +180,10 @@ describe('layer-transfer on a tiny BERT', () => {
 
   it('distils from the frozen teacher with a temperature', async () => {
     const run = await train({
-      strategy: 'layer-transfer', studentLayers: [0, 2], distillTemperature: 2, distillAlpha: 0.5,
+      strategy: 'layer-transfer',
+      studentLayers: [0, 2],
+      distillTemperature: 2,
+      distillAlpha: 0.5,
     });
     expect(loadClassifier(join(wb.layout.runs, run.id)).layout.sourceLayers).toEqual([0, 2]);
     expect(run.timings.teacherTestAccuracy).toBeGreaterThan(0);
@@ -173,7 +193,10 @@ describe('layer-transfer on a tiny BERT', () => {
 
   it('names the accepted studentLayers', async () => {
     const started = await wb.dispatcher.call('runs.start', {
-      datasetId, modelId, strategy: 'layer-transfer', studentLayers: [2, 7],
+      datasetId,
+      modelId,
+      strategy: 'layer-transfer',
+      studentLayers: [2, 7],
     });
     expect(await wb.runs.settled(started.id)).toBe('failed');
     const run = await wb.dispatcher.call('runs.get', { id: started.id });

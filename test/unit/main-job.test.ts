@@ -52,7 +52,11 @@ afterAll(async () => {
 
 describe('the main job on a tiny model', () => {
   it('imports, trains with live events, evaluates, exports and predicts the same', async () => {
-    const dataset = await wb.dispatcher.call('datasets.import', { path: trainFile, testPath: testFile, name: 'toy' });
+    const dataset = await wb.dispatcher.call('datasets.import', {
+      path: trainFile,
+      testPath: testFile,
+      name: 'toy',
+    });
     expect(dataset.splits).toEqual({ train: 96, test: 24 });
     expect(dataset.labels).toEqual(['neg', 'pos']);
 
@@ -86,14 +90,23 @@ describe('the main job on a tiny model', () => {
     const listed = await wb.dispatcher.call('runs.list', {});
     expect(listed.map((r) => r.id)).toContain(run.id);
 
-    const exported = await wb.dispatcher.call('runs.export', { runId: run.id, outDir: join(dir, 'bundle') });
-    expect(exported.files).toEqual(expect.arrayContaining(['model.onnx', 'labels.json', 'README.md', 'graft-bundle.json']));
+    const exported = await wb.dispatcher.call('runs.export', {
+      runId: run.id,
+      outDir: join(dir, 'bundle'),
+    });
+    expect(exported.files).toEqual(
+      expect.arrayContaining(['model.onnx', 'labels.json', 'README.md', 'graft-bundle.json']),
+    );
     expect(readFileSync(join(exported.dir, 'README.md'), 'utf8')).toContain('Accuracy');
 
     // The bundle alone must reproduce the run's own test predictions.
-    const testTexts = rows(24, 3).slice(1).map((line) => line.split('",')[0].slice(1));
+    const testTexts = rows(24, 3)
+      .slice(1)
+      .map((line) => line.split('",')[0].slice(1));
     const predictions = await predictWithBundle(exported.dir, testTexts);
-    const evaluated = JSON.parse(readFileSync(join(wb.layout.runs, run.id, 'test-predictions.json'), 'utf8')) as {
+    const evaluated = JSON.parse(
+      readFileSync(join(wb.layout.runs, run.id, 'test-predictions.json'), 'utf8'),
+    ) as {
       predicted: number[];
     };
     expect(predictions.map((p) => p.label)).toEqual(evaluated.predicted.map((i) => test.labels[i]));
@@ -105,7 +118,11 @@ describe('the main job on a tiny model', () => {
   it('reuses cached features for a second run on the same data', async () => {
     const [dataset] = await wb.dispatcher.call('datasets.list', {});
     const [model] = await wb.dispatcher.call('models.list', {});
-    const started = await wb.dispatcher.call('runs.start', { datasetId: dataset.id, modelId: model.id, epochs: 2 });
+    const started = await wb.dispatcher.call('runs.start', {
+      datasetId: dataset.id,
+      modelId: model.id,
+      epochs: 2,
+    });
     expect(await wb.runs.settled(started.id)).toBe('completed');
     const run = await wb.dispatcher.call('runs.get', { id: started.id });
     expect(run.timings.featureCacheHit).toBe(1);
@@ -139,20 +156,26 @@ describe('bad input on the main path', () => {
     const notModel = join(dir, 'not-a-model');
     mkdirSync(notModel, { recursive: true });
     writeFileSync(join(notModel, 'notes.txt'), 'hello');
-    await expect(wb.dispatcher.call('models.import', { path: notModel })).rejects.toThrow(/config\.json/);
+    await expect(wb.dispatcher.call('models.import', { path: notModel })).rejects.toThrow(
+      /config\.json/,
+    );
     expect((await wb.dispatcher.call('models.list', {})).length).toBe(before);
   });
 
   it('rejects a request that breaks the contract, naming the field', async () => {
-    const result = await wb.dispatcher.dispatch('runs.start', { datasetId: 'ds_x', modelId: 'md_y', epochs: -3 });
+    const result = await wb.dispatcher.dispatch('runs.start', {
+      datasetId: 'ds_x',
+      modelId: 'md_y',
+      epochs: -3,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
     expect(!result.ok && result.error.message).toMatch(/epochs/);
   });
 
   it('names an unknown dataset id', async () => {
     const [model] = await wb.dispatcher.call('models.list', {});
-    await expect(wb.dispatcher.call('runs.start', { datasetId: 'ds_missing', modelId: model.id })).rejects.toThrow(
-      /ds_missing/,
-    );
+    await expect(
+      wb.dispatcher.call('runs.start', { datasetId: 'ds_missing', modelId: model.id }),
+    ).rejects.toThrow(/ds_missing/);
   });
 });

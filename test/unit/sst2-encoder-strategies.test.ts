@@ -28,8 +28,11 @@ const PARITY_ROWS = 64;
 const log = logger('test');
 const SST2 = resolve(__dirname, '../../../shared/datasets/sst2_glue_alps');
 const minilm = findFetchedMiniLM();
-const missing = !existsSync(SST2) ? `../shared is absent (${SST2})`
-  : !minilm ? MINILM_MISSING_REASON : null;
+const missing = !existsSync(SST2)
+  ? `../shared is absent (${SST2})`
+  : !minilm
+    ? MINILM_MISSING_REASON
+    : null;
 if (missing) log.warn(`skipping the SST-2 fine-tune / layer-transfer acceptance: ${missing}`);
 
 let dir: string;
@@ -40,15 +43,22 @@ let modelId: string;
 async function train(request: Partial<TrainRequest>): Promise<{ run: Run; seconds: number }> {
   const started = performance.now();
   const s = await wb.dispatcher.call('runs.start', {
-    datasetId, modelId, maxLength: 64, batchSize: 32, epochs: 1, ...request,
+    datasetId,
+    modelId,
+    maxLength: 64,
+    batchSize: 32,
+    epochs: 1,
+    ...request,
   });
   const status = await wb.runs.settled(s.id);
   const run = await wb.dispatcher.call('runs.get', { id: s.id });
   expect(status, run.error ?? '').toBe('completed');
   const seconds = (performance.now() - started) / 1000;
-  log.info(`SST-2 ${run.strategy}: test accuracy ${run.metrics.test!.accuracy.toFixed(4)} in ` +
-    `${seconds.toFixed(1)} s; curves ${JSON.stringify(run.curves)}; ` +
-    `timings ${JSON.stringify(run.timings)}`);
+  log.info(
+    `SST-2 ${run.strategy}: test accuracy ${run.metrics.test!.accuracy.toFixed(4)} in ` +
+      `${seconds.toFixed(1)} s; curves ${JSON.stringify(run.curves)}; ` +
+      `timings ${JSON.stringify(run.timings)}`,
+  );
   return { run, seconds };
 }
 
@@ -57,7 +67,9 @@ describe.skipIf(missing !== null)('SST-2 + all-MiniLM-L6-v2: fine-tune, layer-tr
     dir = mkdtempSync(join(tmpdir(), 'graft-sst2-encoder-'));
     wb = await createWorkbench({ dataDir: dir });
     const dataset = await wb.dispatcher.call('datasets.import', {
-      path: join(SST2, 'train.tsv'), testPath: join(SST2, 'test.tsv'), limit: 5000,
+      path: join(SST2, 'train.tsv'),
+      testPath: join(SST2, 'test.tsv'),
+      limit: 5000,
     });
     expect(dataset.splits).toEqual({ train: 5000, test: 872 });
     datasetId = dataset.id;
@@ -77,13 +89,17 @@ describe.skipIf(missing !== null)('SST-2 + all-MiniLM-L6-v2: fine-tune, layer-tr
 
     // The bundle alone gives the run's own test predictions (first rows, to keep it short).
     const exported = await wb.dispatcher.call('runs.export', { runId: run.id });
-    const texts = readFileSync(join(SST2, 'test.tsv'), 'utf8').split('\n')
-      .slice(1, 1 + PARITY_ROWS).map((line) => line.split('\t')[0]);
+    const texts = readFileSync(join(SST2, 'test.tsv'), 'utf8')
+      .split('\n')
+      .slice(1, 1 + PARITY_ROWS)
+      .map((line) => line.split('\t')[0]);
     const predictions = await predictWithBundle(exported.dir, texts);
-    const evaluated = JSON.parse(readFileSync(
-      join(wb.layout.runs, run.id, 'test-predictions.json'), 'utf8')) as { predicted: number[] };
-    expect(predictions.map((p) => p.label))
-      .toEqual(evaluated.predicted.slice(0, PARITY_ROWS).map((i) => test.labels[i]));
+    const evaluated = JSON.parse(
+      readFileSync(join(wb.layout.runs, run.id, 'test-predictions.json'), 'utf8'),
+    ) as { predicted: number[] };
+    expect(predictions.map((p) => p.label)).toEqual(
+      evaluated.predicted.slice(0, PARITY_ROWS).map((i) => test.labels[i]),
+    );
   }, 1_200_000);
 
   it('a 3-layer student beats the majority class by at least 20 points', async () => {

@@ -15,11 +15,17 @@ import { createWorkbench } from '../../src/main/workbench';
 import { logger } from '../../src/main/util/log';
 
 const SST2 = resolve(__dirname, '../../../shared/datasets/sst2_glue_alps');
-const GLOVE = resolve(__dirname, '../../../shared/models/glove-twitter-25d-12k/glove.twitter.27B.25d.12k.txt');
+const GLOVE = resolve(
+  __dirname,
+  '../../../shared/models/glove-twitter-25d-12k/glove.twitter.27B.25d.12k.txt',
+);
 const minilm = findFetchedMiniLM();
-const missing = !existsSync(SST2) || !existsSync(GLOVE)
-  ? `../shared is absent (${SST2})`
-  : !minilm ? MINILM_MISSING_REASON : null;
+const missing =
+  !existsSync(SST2) || !existsSync(GLOVE)
+    ? `../shared is absent (${SST2})`
+    : !minilm
+      ? MINILM_MISSING_REASON
+      : null;
 if (missing) logger('test').warn(`skipping the SST-2 frozen-strategies acceptance: ${missing}`);
 
 const MAJORITY = 0.509;
@@ -47,8 +53,10 @@ describe.skipIf(missing !== null)('SST-2 with all-MiniLM-L6-v2: frozen strategie
         expect(await wb.runs.settled(started.id)).toBe('completed');
         const run = await wb.dispatcher.call('runs.get', { id: started.id });
         const accuracy = run.metrics.test!.accuracy;
-        logger('test').info(`SST-2 ${run.strategy}: test accuracy ${(accuracy * 100).toFixed(2)}%, ` +
-          `timings ${JSON.stringify(run.timings)}, details ${JSON.stringify(run.details)}`);
+        logger('test').info(
+          `SST-2 ${run.strategy}: test accuracy ${(accuracy * 100).toFixed(2)}%, ` +
+            `timings ${JSON.stringify(run.timings)}, details ${JSON.stringify(run.details)}`,
+        );
         expect(accuracy).toBeGreaterThanOrEqual(MAJORITY + 0.2);
       }
     } finally {

@@ -13,7 +13,11 @@ import { logger } from '../../src/main/util/log';
 
 const SST2 = resolve(__dirname, '../../../shared/datasets/sst2_glue_alps');
 const minilm = findFetchedMiniLM();
-const missing = !existsSync(SST2) ? `../shared is absent (${SST2})` : !minilm ? MINILM_MISSING_REASON : null;
+const missing = !existsSync(SST2)
+  ? `../shared is absent (${SST2})`
+  : !minilm
+    ? MINILM_MISSING_REASON
+    : null;
 if (missing) logger('test').warn(`skipping the SST-2 + MiniLM acceptance: ${missing}`);
 
 describe.skipIf(missing !== null)('SST-2 with all-MiniLM-L6-v2', () => {
@@ -38,7 +42,9 @@ describe.skipIf(missing !== null)('SST-2 with all-MiniLM-L6-v2', () => {
       expect(await wb.runs.settled(run.id)).toBe('completed');
 
       const done = await wb.dispatcher.call('runs.get', { id: run.id });
-      logger('test').info(`SST-2 test accuracy ${done.metrics.test!.accuracy}, timings ${JSON.stringify(done.timings)}`);
+      logger('test').info(
+        `SST-2 test accuracy ${done.metrics.test!.accuracy}, timings ${JSON.stringify(done.timings)}`,
+      );
       expect(done.metrics.test!.accuracy).toBeGreaterThanOrEqual(0.75);
       expect(done.metrics.test!.perClass.map((c) => c.support).reduce((a, b) => a + b)).toBe(872);
     } finally {

@@ -124,7 +124,7 @@ export function chooseColumns(
   if (label < 0) label = guessByName(table, 'label', path);
 
   // One known, two columns in all: the other one is the only candidate left
-  if (table.columns.length === 2 && (text < 0) !== (label < 0)) {
+  if (table.columns.length === 2 && text < 0 !== label < 0) {
     if (text < 0) text = 1 - label;
     else label = 1 - text;
   }

@@ -50,7 +50,9 @@ describe('formats', () => {
 
   it('names the line and column of a JSON syntax error', async () => {
     const path = files.write('bad.json', '[\n {"text": "a", "label": 1},\n {"text" "b"}\n]');
-    await expect(importDataset(store, { path })).rejects.toThrow(/bad\.json: not valid JSON at line 3/);
+    await expect(importDataset(store, { path })).rejects.toThrow(
+      /bad\.json: not valid JSON at line 3/,
+    );
   });
 
   it('reads Parquet', async () => {
@@ -63,19 +65,30 @@ describe('formats', () => {
     });
     const path = files.write('d.parquet', new Uint8Array(buffer));
     const ds = await importDataset(store, { path });
-    expect(ds).toMatchObject({ format: 'parquet', labels: ['0', '1'], splits: { train: 8, test: 2 } });
+    expect(ds).toMatchObject({
+      format: 'parquet',
+      labels: ['0', '1'],
+      splits: { train: 8, test: 2 },
+    });
   });
 
   it('reads a folder with one sub-folder of .txt files per class', async () => {
     for (const cls of ['neg', 'pos']) {
       mkdirSync(join(files.dir, 'corpus', cls), { recursive: true });
       for (let i = 0; i < 5; i++) {
-        writeFileSync(join(files.dir, 'corpus', cls, `${i}.txt`), `${cls} review ${i}\nsecond line`);
+        writeFileSync(
+          join(files.dir, 'corpus', cls, `${i}.txt`),
+          `${cls} review ${i}\nsecond line`,
+        );
       }
     }
     writeFileSync(join(files.dir, 'corpus', 'README'), 'not an example');
     const ds = await importDataset(store, { path: join(files.dir, 'corpus') });
-    expect(ds).toMatchObject({ format: 'folder', labels: ['neg', 'pos'], splits: { train: 8, test: 2 } });
+    expect(ds).toMatchObject({
+      format: 'folder',
+      labels: ['neg', 'pos'],
+      splits: { train: 8, test: 2 },
+    });
     expect(store.datasets.rows(ds.id, 'train').texts[0]).toMatch(/review \d\nsecond line/);
   });
 
@@ -89,7 +102,7 @@ describe('formats', () => {
 });
 
 describe('splits', () => {
-  it('takes each row\'s split from a split column, refusing unknown values by line', async () => {
+  it("takes each row's split from a split column, refusing unknown values by line", async () => {
     const split = (i: number): string => (i < 6 ? 'train' : i < 8 ? 'dev' : 'test');
     const rows = texts(10).map((t, i) => `${t},${label(i)},${split(i)}`);
     const path = files.write('s.csv', lines('text,label,part', ...rows));

@@ -52,43 +52,74 @@ const CORPUS: Record<string, string | Uint8Array> = {
   ]),
   'utf16le-nobom.csv': Buffer.from(csv(ok(20)), 'utf16le'),
   'utf16be-bom.csv': Buffer.from('\uFEFF' + csv(ok(20)), 'utf16le').swap16(),
-  'utf16-odd-length.csv': Buffer.concat([Buffer.from('\uFEFF' + csv(ok(20)), 'utf16le'), Buffer.from([0x41])]),
-  'gbk.csv': gbkEncode(csv(Array.from({ length: 20 }, (_, i) => `酒店很好${i},${i % 2}`).join('\n'))),
+  'utf16-odd-length.csv': Buffer.concat([
+    Buffer.from('\uFEFF' + csv(ok(20)), 'utf16le'),
+    Buffer.from([0x41]),
+  ]),
+  'gbk.csv': gbkEncode(
+    csv(Array.from({ length: 20 }, (_, i) => `酒店很好${i},${i % 2}`).join('\n')),
+  ),
   'invalid-utf8-forced.csv': Buffer.from([0x74, 0x2c, 0x6c, 0x0a, 0xff, 0xfe, 0x2c, 0x31, 0x0a]),
   'long-line-10mb.csv': csv(`${'x'.repeat(10 * 1024 * 1024)},pos\n${ok(10)}`),
   'long-line-no-newline.txt': 'y'.repeat(10 * 1024 * 1024),
   'thousands-of-columns.csv':
-    Array.from({ length: 3000 }, (_, i) => `c${i}`).join(',') + '\n' +
-    Array.from({ length: 5 }, () => Array.from({ length: 3000 }, (_, i) => `${i}`).join(',')).join('\n'),
+    Array.from({ length: 3000 }, (_, i) => `c${i}`).join(',') +
+    '\n' +
+    Array.from({ length: 5 }, () => Array.from({ length: 3000 }, (_, i) => `${i}`).join(',')).join(
+      '\n',
+    ),
   'thousands-cols-with-text.csv':
-    ['text', 'label', ...Array.from({ length: 2000 }, (_, i) => `f${i}`)].join(',') + '\n' +
-    Array.from({ length: 10 }, (_, r) => [`t${r}`, r % 2, ...Array(2000).fill(0)].join(',')).join('\n'),
+    ['text', 'label', ...Array.from({ length: 2000 }, (_, i) => `f${i}`)].join(',') +
+    '\n' +
+    Array.from({ length: 10 }, (_, r) => [`t${r}`, r % 2, ...Array(2000).fill(0)].join(',')).join(
+      '\n',
+    ),
   'ragged.csv': csv(Array.from({ length: 20 }, (_, i) => 'a,'.repeat(i % 4) + 'x').join('\n')),
   'one-bad-width.csv': csv(`${ok(30)}\ntoo,many,fields`),
   'no-label-column.csv': 'body,stars,id\nhello,5,1\nbye,1,2\n',
   'only-newlines-crlf.csv': '\r\n\r\n\r\n',
   'cr-only.csv': csv(ok(20)).replace(/\n/g, '\r'),
-  'empty-texts.csv': csv(Array.from({ length: 20 }, (_, i) => `${i % 3 ? 't' + i : ''},${i % 2}`).join('\n')),
-  'empty-labels.csv': csv(Array.from({ length: 20 }, (_, i) => `t${i},${i % 3 ? i % 2 : ''}`).join('\n')),
+  'empty-texts.csv': csv(
+    Array.from({ length: 20 }, (_, i) => `${i % 3 ? 't' + i : ''},${i % 2}`).join('\n'),
+  ),
+  'empty-labels.csv': csv(
+    Array.from({ length: 20 }, (_, i) => `t${i},${i % 3 ? i % 2 : ''}`).join('\n'),
+  ),
   'all-empty-text.csv': csv(Array.from({ length: 10 }, (_, i) => `,${i % 2}`).join('\n')),
   'unicode-controls.csv': csv(`${ok(10)}\n\u0001\u0002\u0003,pos`),
   'bidi-and-zero-width.csv': csv(`${ok(10)}\n\u202Eevil\u200B,pos`),
-  'emoji-labels.csv': csv(Array.from({ length: 20 }, (_, i) => `t${i},${i % 2 ? '😀' : '😢'}`).join('\n')),
-  'numeric-huge-labels.csv': csv(Array.from({ length: 20 }, (_, i) => `t${i},${i % 2 ? '1' : '99999999999999999999'}`).join('\n')),
+  'emoji-labels.csv': csv(
+    Array.from({ length: 20 }, (_, i) => `t${i},${i % 2 ? '😀' : '😢'}`).join('\n'),
+  ),
+  'numeric-huge-labels.csv': csv(
+    Array.from({ length: 20 }, (_, i) => `t${i},${i % 2 ? '1' : '99999999999999999999'}`).join(
+      '\n',
+    ),
+  ),
   'json-not-list.json': '{"a": 1, "b": 2}',
   'json-scalars.json': '[1, 2, 3]',
   'json-truncated.json': '[{"text": "a", "label": "pos"}, {"text": ',
   'json-deep.json': '['.repeat(5000) + ']'.repeat(5000),
   'jsonl-garbage.jsonl': 'not json\nstill not\n{"text":"a","label":1}\n',
   'jsonl-mixed-keys.jsonl': Array.from({ length: 20 }, (_, i) =>
-    JSON.stringify(i % 2 ? { text: `t${i}`, label: 'a' } : { text: `t${i}`, label: 'b', extra: [1] })).join('\n'),
-  'jsonl-nulls.jsonl': Array.from({ length: 20 }, (_, i) => JSON.stringify({ text: i % 5 ? `t${i}` : null, label: i % 2 })).join('\n'),
+    JSON.stringify(
+      i % 2 ? { text: `t${i}`, label: 'a' } : { text: `t${i}`, label: 'b', extra: [1] },
+    ),
+  ).join('\n'),
+  'jsonl-nulls.jsonl': Array.from({ length: 20 }, (_, i) =>
+    JSON.stringify({ text: i % 5 ? `t${i}` : null, label: i % 2 }),
+  ).join('\n'),
   'label-text-no-text.txt': 'POS\nNEG\nPOS\nNEG\n',
-  'prose.txt': 'It was a dark and stormy night; the rain fell in torrents.\nExcept at occasional intervals.\n',
+  'prose.txt':
+    'It was a dark and stormy night; the rain fell in torrents.\nExcept at occasional intervals.\n',
   'tsv-only-tabs.tsv': '\t\t\n\t\t\n',
   'duplicate-header.csv': csv(ok(10)).replace('text,label', 'text,text'),
   'header-with-label-only.csv': 'label\npos\nneg\n',
-  'nul-in-middle.tsv': Buffer.concat([Buffer.from(ok(20, '\t')), Buffer.from([0]), Buffer.from('\n')]),
+  'nul-in-middle.tsv': Buffer.concat([
+    Buffer.from(ok(20, '\t')),
+    Buffer.from([0]),
+    Buffer.from('\n'),
+  ]),
   'many-rows-tiny.csv': csv(Array.from({ length: 50_000 }, (_, i) => `${i},${i % 7}`).join('\n')),
   'quotes-everywhere.csv': csv(Array.from({ length: 20 }, () => '""""""""""').join('\n')),
   'delimiter-storm.csv': ','.repeat(100_000),

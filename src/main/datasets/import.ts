@@ -139,7 +139,8 @@ function randomSplit(rows: Row[], req: ImportRequest, path: string): Splits {
   for (const r of rows) for (const l of rowLabels(r)) counts.set(l, (counts.get(l) ?? 0) + 1);
   const classes = sortLabels(counts.keys());
   const index = new Map(classes.map((l, i) => [l, i]));
-  const rarer = (a: string, b: string): string => ((counts.get(b) ?? 0) < (counts.get(a) ?? 0) ? b : a);
+  const rarer = (a: string, b: string): string =>
+    (counts.get(b) ?? 0) < (counts.get(a) ?? 0) ? b : a;
   const rarest = (r: Row): number => index.get(rowLabels(r).reduce(rarer))!;
 
   const ratios = req.ratios ?? { train: 1 - req.testRatio, validation: 0, test: req.testRatio };
@@ -240,7 +241,11 @@ async function prepare(request: DatasetImportRequest, preview: boolean): Promise
   const bad = files.flatMap((f) => malformedRows(f.path, f.malformed ?? []));
   const role = (f: ParsedFile): SplitName | undefined =>
     f === test ? 'test' : f === validation ? 'validation' : test ? 'train' : undefined;
-  let rows = checkUnusable(v, files.flatMap((f) => toRows(f, role(f))), bad);
+  let rows = checkUnusable(
+    v,
+    files.flatMap((f) => toRows(f, role(f))),
+    bad,
+  );
   rows = checkDuplicates(v, rows);
   if (!preview && v.blocking().length > 0) refuse(v, req.path);
   const trainRows = rows.filter((r) => r.split === undefined || r.split === 'train');
@@ -272,7 +277,10 @@ async function prepare(request: DatasetImportRequest, preview: boolean): Promise
   checkBalance(v, countLabels(labels, [splits.train ?? []]));
   checkLength(v, rows, req.maxLength);
 
-  const counts = countLabels(labels, SPLIT_ORDER.map((s) => splits[s] ?? []));
+  const counts = countLabels(
+    labels,
+    SPLIT_ORDER.map((s) => splits[s] ?? []),
+  );
   const report = finishReport(v, {
     files: files.map((f) => ({
       role: role(f) ?? 'all',

@@ -214,7 +214,10 @@ describe('files', () => {
     const body = 'text,label\ncafé,1\n漢字,0\n';
     const le = files.write('u.csv', Buffer.from('\uFEFF' + body, 'utf16le'));
     expect(parseDatasetFile(le)).toMatchObject({ encoding: 'utf-16le' });
-    expect(pick(le)).toEqual([['café', '1', 2], ['漢字', '0', 3]]);
+    expect(pick(le)).toEqual([
+      ['café', '1', 2],
+      ['漢字', '0', 3],
+    ]);
     const be = files.write('be.csv', Buffer.from(body, 'utf16le').swap16());
     expect(pick(be)).toEqual(pick(le));
     const bin = files.write('x.csv', Buffer.from([1, 2, 0, 3]));

@@ -13,13 +13,7 @@ import type { SplitName } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 import { logger } from '../util/log';
 import { chooseColumns } from './columns';
-import {
-  decodeText,
-  fileError,
-  normaliseNewlines,
-  readBytes,
-  type EncodingOption,
-} from './decode';
+import { decodeText, fileError, normaliseNewlines, readBytes, type EncodingOption } from './decode';
 import { isParquet, readFolder, readParquet } from './formats/binary';
 import { chooseReader, readerByName } from './formats/registry';
 import type {
@@ -281,7 +275,10 @@ function isDirectory(path: string): boolean {
 }
 
 /** Any source: a text file, a Parquet file, or a folder of class sub-folders. */
-export async function loadDatasetFile(path: string, options: ParseOptions = {}): Promise<ParsedFile> {
+export async function loadDatasetFile(
+  path: string,
+  options: ParseOptions = {},
+): Promise<ParsedFile> {
   const started = performance.now();
   const format = options.format ?? 'auto';
   let table: RawTable;

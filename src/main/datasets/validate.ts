@@ -110,7 +110,12 @@ export function malformedRows(file: string, records: readonly MalformedRecord[])
 export function checkUnusable(v: Validation, rows: readonly Row[], malformed: Row[]): Row[] {
   const first = malformed[0];
   const why = first ? ` (first, line ${first.line}: ${first.label.slice(1, -1)})` : '';
-  v.flag('malformed', 'error', malformed, `${malformed.length} malformed rows: ${where(malformed)}${why}`);
+  v.flag(
+    'malformed',
+    'error',
+    malformed,
+    `${malformed.length} malformed rows: ${where(malformed)}${why}`,
+  );
 
   const emptyText = rows.filter((r) => r.text === '');
   const gone1 = v.flag(
@@ -192,7 +197,11 @@ export function checkBalance(v: Validation, counts: ReadonlyMap<string, number>)
   const tiny = [...counts].filter(([, n]) => n < MIN_CLASS_SIZE);
   if (tiny.length > 0) {
     const list = tiny.map(([l, n]) => `${JSON.stringify(l)} (${n})`).join(', ');
-    v.note('tiny-class', 'warning', `classes with fewer than ${MIN_CLASS_SIZE} training rows: ${list}`);
+    v.note(
+      'tiny-class',
+      'warning',
+      `classes with fewer than ${MIN_CLASS_SIZE} training rows: ${list}`,
+    );
   }
 }
 

@@ -132,7 +132,12 @@ function context(g: GraphBuilder): GradContext {
     const lead = dy.shape.length - shape.length;
     invariant(lead >= 0, `unbroadcast: ${formatShape(dy.shape)} to ${formatShape(shape)}`);
     let out = dy;
-    if (lead > 0) out = g.reduceSum(out, Array.from({ length: lead }, (_, i) => i), false);
+    if (lead > 0)
+      out = g.reduceSum(
+        out,
+        Array.from({ length: lead }, (_, i) => i),
+        false,
+      );
     const stretched = shape.flatMap((d, i) => (d === 1 && out.shape[i] !== 1 ? [i] : []));
     if (stretched.length > 0) out = g.reduceSum(out, stretched, true);
     return out;

@@ -223,7 +223,10 @@ export const GRADIENTS: Readonly<Record<string, GradFn>> = {
     const x = input(n, 0);
     const dims = axesOf(c, n, x.shape.length).map((a) => x.shape[a]);
     const count = dims.every((d) => typeof d === 'number')
-      ? c.scalar((dims as number[]).reduce((p, d) => p * d, 1), dy)
+      ? c.scalar(
+          (dims as number[]).reduce((p, d) => p * d, 1),
+          dy,
+        )
       : runtimeCount(c, x, n.outputs[0], dy);
     return c.g.div(c.expandLike(keepDims(c, n, dy), x), count);
   }),

@@ -88,7 +88,11 @@ export class GraphBuilderImpl extends GraphOps implements GraphBuilder {
   concat(xs: readonly TensorRef[], axis: number): TensorRef {
     const dtypes = new Set(xs.map((x) => x.dtype));
     if (dtypes.size > 1) fail('Concat', `dtypes differ: ${xs.map(describe).join(', ')}`);
-    const shape = S.concatShape('Concat', xs.map((x) => x.shape), axis);
+    const shape = S.concatShape(
+      'Concat',
+      xs.map((x) => x.shape),
+      axis,
+    );
     return this.emit('Concat', xs, { axis: int(axis) }, [{ dtype: xs[0].dtype, shape }])[0];
   }
 
@@ -110,8 +114,11 @@ export class GraphBuilderImpl extends GraphOps implements GraphBuilder {
     const total = sizes.reduce((p, s) => p + s, 0);
     const d = x.shape[ax];
     if (typeof d === 'number' && d !== total) {
-      fail('Split', `sizes ${formatShape(sizes)} sum to ${total}, but axis ${ax} of ` +
-        `${describe(x)} is ${d}`);
+      fail(
+        'Split',
+        `sizes ${formatShape(sizes)} sum to ${total}, but axis ${ax} of ` +
+          `${describe(x)} is ${d}`,
+      );
     }
     const specs: OutputSpec[] = sizes.map((s) => {
       const shape = [...x.shape];
@@ -190,4 +197,3 @@ export class GraphBuilderImpl extends GraphOps implements GraphBuilder {
 function isRef(x: readonly number[] | TensorRef): x is TensorRef {
   return !Array.isArray(x);
 }
-

@@ -98,8 +98,10 @@ export abstract class GraphOps extends GraphCore {
     }
     const size = (shape as number[]).reduce((p, d) => p * d, 1);
     if (size !== data.length) {
-      fail('param', `'${name}' has shape ${formatShape(shape)} (${size} values), ` +
-        `data has ${data.length}`);
+      fail(
+        'param',
+        `'${name}' has shape ${formatShape(shape)} (${size} values), ` + `data has ${data.length}`,
+      );
     }
 
     // A frozen override (trained values for inference) turns the parameter into an initializer.
@@ -346,7 +348,6 @@ export abstract class GraphOps extends GraphCore {
     const scaled = this.mul(this.cast(keep, x.dtype), this.scalar(1 / (1 - ratio), x.dtype));
     return this.mul(x, scaled);
   }
-
 }
 
 /** Accept plain number arrays for constants; int64 goes through BigInt. */

@@ -59,10 +59,25 @@ describe('graph builder in onnxruntime-node', () => {
     const out = await runGraph(g, { x: f64(xs, [1, 4]) });
 
     const z = xs.reduce((s, v) => s + Math.exp(v), 0);
-    expect(round(out.sm, 9)).toEqual(round(xs.map((v) => Math.exp(v) / z), 9));
-    expect(round(out.lsm, 9)).toEqual(round(xs.map((v) => v - Math.log(z)), 9));
+    expect(round(out.sm, 9)).toEqual(
+      round(
+        xs.map((v) => Math.exp(v) / z),
+        9,
+      ),
+    );
+    expect(round(out.lsm, 9)).toEqual(
+      round(
+        xs.map((v) => v - Math.log(z)),
+        9,
+      ),
+    );
     expect(out.relu).toEqual([0, 0, 1, 2]);
-    expect(round(out.sig, 9)).toEqual(round(xs.map((v) => 1 / (1 + Math.exp(-v))), 9));
+    expect(round(out.sig, 9)).toEqual(
+      round(
+        xs.map((v) => 1 / (1 + Math.exp(-v))),
+        9,
+      ),
+    );
     // gelu(1) = 0.5·1·(1 + erf(1/√2)) = 0.5·(1 + 0.682689492) = 0.841344746
     expect(out.gelu[2]).toBeCloseTo(0.841344746, 6);
     expect(out.gelu[1]).toBe(0);

@@ -53,8 +53,8 @@ describe('losses', () => {
     const smooth = await lossValue((g, [z]) =>
       softmaxCrossEntropy(g, z, labels(g), { labelSmoothing: 0.3 }),
     );
-    const smoothRef = LABELS.map((y, i) =>
-      -lp[i].reduce((s, v, c) => s + (0.7 * (c === y ? 1 : 0) + 0.1) * v, 0),
+    const smoothRef = LABELS.map(
+      (y, i) => -lp[i].reduce((s, v, c) => s + (0.7 * (c === y ? 1 : 0) + 0.1) * v, 0),
     );
     expect(smooth).toBeCloseTo((smoothRef[0] + smoothRef[1]) / 2, 12);
   });

@@ -44,12 +44,14 @@ export function softmaxCrossEntropy(
   const dt = logits.dtype;
 
   // onehot[i, c] = (labels[i] == c), built from Equal so it needs no OneHot kernel.
-  const range = g.constant(Array.from({ length: classes }, (_, c) => c), 'int64', [classes]);
+  const range = g.constant(
+    Array.from({ length: classes }, (_, c) => c),
+    'int64',
+    [classes],
+  );
   const onehot = g.cast(g.equal(g.unsqueeze(labels, [1]), range), dt); // [N, C]
   const target =
-    eps === 0
-      ? onehot
-      : g.add(g.mul(onehot, g.scalar(1 - eps, dt)), g.scalar(eps / classes, dt));
+    eps === 0 ? onehot : g.add(g.mul(onehot, g.scalar(1 - eps, dt)), g.scalar(eps / classes, dt));
 
   const perSample = g.neg(g.reduceSum(g.mul(target, g.logSoftmax(logits, 1)), [1])); // [N]
   if (!opts.classWeights) return g.reduceMean(perSample);
@@ -71,8 +73,10 @@ export function binaryCrossEntropyWithLogits(
   targets: TensorRef,
 ): TensorRef {
   if (logits.dtype !== targets.dtype || !isFloat(logits.dtype)) {
-    fail('binaryCrossEntropyWithLogits', `logits and targets must share a float dtype, got ` +
-      `${logits.dtype} and ${targets.dtype}`);
+    fail(
+      'binaryCrossEntropyWithLogits',
+      `logits and targets must share a float dtype, got ` + `${logits.dtype} and ${targets.dtype}`,
+    );
   }
   return g.reduceMean(g.sub(g.softplus(logits), g.mul(logits, targets)));
 }

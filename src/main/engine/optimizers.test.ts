@@ -67,7 +67,10 @@ describe('optimizers', () => {
     });
     expectClose(p, ref, 1e-5);
     // Warmup: t/W for t < W, then (T − t)/(T − W): 0, 0.5, then 1, 0.75.
-    expectClose(results.map((r) => r.lr), [0, 0.05, 0.1, 0.075]);
+    expectClose(
+      results.map((r) => r.lr),
+      [0, 0.05, 0.1, 0.075],
+    );
   });
 
   it('SGD with momentum and Nesterov matches the reference, with L2 decay', async () => {
@@ -112,7 +115,10 @@ describe('optimizers', () => {
     };
     const { p, q } = await run(spec, [[1, 1, 1]]);
     // p: p − 0.1·(1 + 0.5·p); q: 1 − 0.01·3
-    expectClose(p, P0.map((v) => v - 0.1 * (1 + 0.5 * v)));
+    expectClose(
+      p,
+      P0.map((v) => v - 0.1 * (1 + 0.5 * v)),
+    );
     expect(q).toBeCloseTo(1 - 0.01 * 3, 6);
   });
 
@@ -121,7 +127,10 @@ describe('optimizers', () => {
     const grads = Array.from({ length: 7 }, () => [0, 0, 0]);
     const { results } = await run({ kind: 'sgd', lr: 2, schedule }, grads, 4);
     const expected = grads.map((_, t) => 2 * scheduleFactor(schedule, t));
-    expectClose(results.map((r) => r.lr), expected);
+    expectClose(
+      results.map((r) => r.lr),
+      expected,
+    );
     // t = 3: p = (3 − 1)/4 = 0.5, factor 0.1 + 0.9·½(1 + cos(π/2)) = 0.55; t ≥ 5 stays at 0.1.
     expect(expected[3]).toBeCloseTo(2 * 0.55, 12);
     expect(expected[6]).toBeCloseTo(2 * 0.1, 12);

@@ -66,7 +66,11 @@ export async function gradCheck(c: GradCase): Promise<GradReport> {
   );
   g.output(loss, 'loss');
   const wrt = c.wrt ?? xs.map((_, i) => i);
-  const grads = gradients(g, loss, wrt.map((i) => xs[i]));
+  const grads = gradients(
+    g,
+    loss,
+    wrt.map((i) => xs[i]),
+  );
   grads.forEach((d, k) => g.output(d, `d${k}`));
 
   const session = await createSession(g.toModelProto(), { threads: 1 });

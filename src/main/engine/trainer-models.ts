@@ -88,7 +88,11 @@ function appendStep(
   if (params.length === 0) {
     throw new GraftError('invalid-argument', 'trainer: build() made no trainable parameter');
   }
-  const grads = gradients(g, loss, params.map((p) => p.ref));
+  const grads = gradients(
+    g,
+    loss,
+    params.map((p) => p.ref),
+  );
   const pg = params.map((p, i) => ({ key: p.key, param: p.ref, grad: grads[i] }));
   return { loss, params, opt: optimizerStep(g, spec.optimizer, pg, step, lr, stateName) };
 }
@@ -163,12 +167,10 @@ export function buildLoopModel(spec: ModelSpec): StepModel {
     dtype: r.dtype,
     shape: ['steps', ...r.shape],
   }));
-  const outs = g.node(
-    'Loop',
-    [trips, null, ...carried],
-    { body: { kind: 'graph', value: body } },
-    [...carried.map((r) => ({ dtype: r.dtype, shape: r.shape })), ...scans],
-  );
+  const outs = g.node('Loop', [trips, null, ...carried], { body: { kind: 'graph', value: body } }, [
+    ...carried.map((r) => ({ dtype: r.dtype, shape: r.shape })),
+    ...scans,
+  ]);
 
   carried.forEach((r, i) => g.output(outs[i], next(r.name)));
   PER_STEP.forEach((n, i) => g.output(outs[carried.length + i], n));

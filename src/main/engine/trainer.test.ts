@@ -56,7 +56,8 @@ function newtonOptimum(x: Float32Array, y: Float32Array): number[] {
 /** Solve a 3×3 system by Cramer's rule. */
 function solve3(m: number[], v: number[]): number[] {
   const det = (a: number[]): number =>
-    a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) +
+    a[0] * (a[4] * a[8] - a[5] * a[7]) -
+    a[1] * (a[3] * a[8] - a[5] * a[6]) +
     a[2] * (a[3] * a[7] - a[4] * a[6]);
   const d = det(m);
   return [0, 1, 2].map((c) => det(m.map((e, k) => (k % 3 === c ? v[Math.floor(k / 3)] : e))) / d);

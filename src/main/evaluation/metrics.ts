@@ -6,16 +6,26 @@
 import type { SplitMetrics } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 
-export function confusionMatrix(truth: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): number[][] {
+export function confusionMatrix(
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  classes: number,
+): number[][] {
   if (truth.length !== predicted.length) {
-    throw new GraftError('invalid-argument', `truth has ${truth.length} labels but predicted has ${predicted.length}`);
+    throw new GraftError(
+      'invalid-argument',
+      `truth has ${truth.length} labels but predicted has ${predicted.length}`,
+    );
   }
   const matrix = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < truth.length; i++) {
     const t = truth[i];
     const p = predicted[i];
     if (t < 0 || t >= classes || p < 0 || p >= classes) {
-      throw new GraftError('invalid-argument', `label index out of range at ${i}: truth ${t}, predicted ${p}, classes ${classes}`);
+      throw new GraftError(
+        'invalid-argument',
+        `label index out of range at ${i}: truth ${t}, predicted ${p}, classes ${classes}`,
+      );
     }
     matrix[t][p] += 1;
   }

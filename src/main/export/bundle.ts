@@ -25,7 +25,12 @@ import { modelCard } from './model-card';
 const log = logger('export');
 
 const GRAPH_FILE = 'model.onnx';
-const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'];
+const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'vocab.txt',
+];
 
 export interface ExportRequest {
   store: Store;
@@ -90,14 +95,20 @@ export async function exportRun(request: ExportRequest): Promise<{ dir: string; 
   const { store, layout, runId } = request;
   const run = store.runs.get(runId);
   if (run.status !== 'completed') {
-    throw new GraftError('conflict', `run ${runId} is ${run.status}; only completed runs can be exported`);
+    throw new GraftError(
+      'conflict',
+      `run ${runId} is ${run.status}; only completed runs can be exported`,
+    );
   }
   const model = store.models.get(run.modelId);
   const dataset: Dataset = store.datasets.get(run.datasetId);
   const runDir = join(layout.runs, runId);
   const dir = resolve(request.outDir ?? join(layout.exports, runId));
   if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, BUNDLE_MANIFEST))) {
-    throw new GraftError('conflict', `export folder ${dir} is not empty and holds no Graft bundle; choose an empty folder`);
+    throw new GraftError(
+      'conflict',
+      `export folder ${dir} is not empty and holds no Graft bundle; choose an empty folder`,
+    );
   }
   mkdirSync(dir, { recursive: true });
 

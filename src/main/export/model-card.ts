@@ -4,7 +4,12 @@ import type { BundleManifest } from './manifest';
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
-export function modelCard(input: { run: Run; model: Model; dataset: Dataset; manifest: BundleManifest }): string {
+export function modelCard(input: {
+  run: Run;
+  model: Model;
+  dataset: Dataset;
+  manifest: BundleManifest;
+}): string {
   const { run, model, dataset, manifest } = input;
   const test = run.metrics.test;
   const c = run.config;
@@ -25,16 +30,25 @@ export function modelCard(input: { run: Run; model: Model; dataset: Dataset; man
     '',
     '## Data',
     '',
-    `- Dataset: ${dataset.name} (${Object.entries(dataset.splits).map(([k, v]) => `${k} ${v}`).join(', ')}).`,
+    `- Dataset: ${dataset.name} (${Object.entries(dataset.splits)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}).`,
     `- Labels, in output order: ${manifest.labels.map((l) => `\`${l}\``).join(', ')}.`,
     '',
   ];
 
   if (test) {
-    lines.push('## Test results', '', `Accuracy ${pct(test.accuracy)}, macro-F1 ${test.macroF1.toFixed(4)}.`, '');
+    lines.push(
+      '## Test results',
+      '',
+      `Accuracy ${pct(test.accuracy)}, macro-F1 ${test.macroF1.toFixed(4)}.`,
+      '',
+    );
     lines.push('| label | precision | recall | F1 | support |', '| --- | --- | --- | --- | --- |');
     for (const k of test.perClass) {
-      lines.push(`| ${k.label} | ${k.precision.toFixed(3)} | ${k.recall.toFixed(3)} | ${k.f1.toFixed(3)} | ${k.support} |`);
+      lines.push(
+        `| ${k.label} | ${k.precision.toFixed(3)} | ${k.recall.toFixed(3)} | ${k.f1.toFixed(3)} | ${k.support} |`,
+      );
     }
     lines.push('');
   }

@@ -26,7 +26,10 @@ export async function loadBundle(bundleDir: string): Promise<LoadedBundle> {
   const dir = resolve(bundleDir);
   const manifestPath = join(dir, BUNDLE_MANIFEST);
   if (!existsSync(manifestPath)) {
-    throw new GraftError('bad-input', `"${dir}" is not a Graft bundle: ${BUNDLE_MANIFEST} is missing`);
+    throw new GraftError(
+      'bad-input',
+      `"${dir}" is not a Graft bundle: ${BUNDLE_MANIFEST} is missing`,
+    );
   }
 
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as BundleManifest;
@@ -36,12 +39,17 @@ export async function loadBundle(bundleDir: string): Promise<LoadedBundle> {
   }
 
   const tokenizer = loadTokenizer(dir);
-  const session = await createSession(new Uint8Array(readFileSync(modelPath)), { provider: 'auto' });
+  const session = await createSession(new Uint8Array(readFileSync(modelPath)), {
+    provider: 'auto',
+  });
   return { manifest, tokenizer, session };
 }
 
 /** Class probabilities for each text, as a [texts, classes] row-major array. */
-export async function bundleProbabilities(bundle: LoadedBundle, texts: readonly string[]): Promise<Float32Array> {
+export async function bundleProbabilities(
+  bundle: LoadedBundle,
+  texts: readonly string[],
+): Promise<Float32Array> {
   const classes = bundle.manifest.labels.length;
   const out = new Float32Array(texts.length * classes);
 
@@ -58,7 +66,10 @@ export async function bundleProbabilities(bundle: LoadedBundle, texts: readonly 
   return out;
 }
 
-export async function predictWithBundle(bundleDir: string, texts: readonly string[]): Promise<BundlePrediction[]> {
+export async function predictWithBundle(
+  bundleDir: string,
+  texts: readonly string[],
+): Promise<BundlePrediction[]> {
   if (texts.length === 0) throw new GraftError('invalid-argument', 'texts: give at least one text');
 
   const bundle = await loadBundle(bundleDir);

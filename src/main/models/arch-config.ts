@@ -77,40 +77,49 @@ export function parseEncoderConfig(
   const int = (key: string, fallback?: number): number => {
     const value = raw[key] ?? fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      throw new GraftError('bad-input', `${where}: "${key}" must be a non-negative integer, ` +
-        `got ${JSON.stringify(raw[key])}`);
+      throw new GraftError(
+        'bad-input',
+        `${where}: "${key}" must be a non-negative integer, ` + `got ${JSON.stringify(raw[key])}`,
+      );
     }
     return value;
   };
   const num = (key: string, fallback: number): number => {
     const value = raw[key] ?? fallback;
     if (typeof value !== 'number' || !(value > 0)) {
-      throw new GraftError('bad-input', `${where}: "${key}" must be a positive number, ` +
-        `got ${JSON.stringify(raw[key])}`);
+      throw new GraftError(
+        'bad-input',
+        `${where}: "${key}" must be a positive number, ` + `got ${JSON.stringify(raw[key])}`,
+      );
     }
     return value;
   };
 
-  const config = type === 'distilbert' ? distilbertFields(raw, int) : {
-    modelType: type,
-    vocabSize: int('vocab_size'),
-    hiddenSize: int('hidden_size'),
-    embeddingSize: int('embedding_size', raw.hidden_size as number),
-    layers: int('num_hidden_layers'),
-    heads: int('num_attention_heads'),
-    intermediateSize: int('intermediate_size'),
-    maxPositions: int('max_position_embeddings'),
-    typeVocabSize: int('type_vocab_size', 2),
-    padTokenId: int('pad_token_id', type === 'roberta' || type === 'xlm-roberta' ? 1 : 0),
-    layerNormEps: num('layer_norm_eps', type === 'roberta' || type === 'xlm-roberta'
-      ? 1e-5 : 1e-12),
-    hiddenAct: (raw.hidden_act ?? (type === 'albert' ? 'gelu_new' : 'gelu')) as
-      SupportedActivation,
-    paddingOffsetPositions: type === 'roberta' || type === 'xlm-roberta',
-    sinusoidalPositions: false,
-    hiddenGroups: type === 'albert' ? int('num_hidden_groups', 1) : 1,
-    innerGroupNum: type === 'albert' ? int('inner_group_num', 1) : 1,
-  };
+  const config =
+    type === 'distilbert'
+      ? distilbertFields(raw, int)
+      : {
+          modelType: type,
+          vocabSize: int('vocab_size'),
+          hiddenSize: int('hidden_size'),
+          embeddingSize: int('embedding_size', raw.hidden_size as number),
+          layers: int('num_hidden_layers'),
+          heads: int('num_attention_heads'),
+          intermediateSize: int('intermediate_size'),
+          maxPositions: int('max_position_embeddings'),
+          typeVocabSize: int('type_vocab_size', 2),
+          padTokenId: int('pad_token_id', type === 'roberta' || type === 'xlm-roberta' ? 1 : 0),
+          layerNormEps: num(
+            'layer_norm_eps',
+            type === 'roberta' || type === 'xlm-roberta' ? 1e-5 : 1e-12,
+          ),
+          hiddenAct: (raw.hidden_act ??
+            (type === 'albert' ? 'gelu_new' : 'gelu')) as SupportedActivation,
+          paddingOffsetPositions: type === 'roberta' || type === 'xlm-roberta',
+          sinusoidalPositions: false,
+          hiddenGroups: type === 'albert' ? int('num_hidden_groups', 1) : 1,
+          innerGroupNum: type === 'albert' ? int('inner_group_num', 1) : 1,
+        };
   checkConfig(config, raw, where);
   return config;
 }
@@ -147,29 +156,44 @@ function checkConfig(config: EncoderConfig, raw: Record<string, unknown>, where:
   const headsKey = config.modelType === 'distilbert' ? 'n_heads' : 'num_attention_heads';
   const hiddenKey = config.modelType === 'distilbert' ? 'dim' : 'hidden_size';
   if (config.heads === 0 || config.hiddenSize % config.heads !== 0) {
-    throw new GraftError('bad-input', `${where}: ${hiddenKey} ${config.hiddenSize} is not a ` +
-      `multiple of ${headsKey} ${config.heads}`);
+    throw new GraftError(
+      'bad-input',
+      `${where}: ${hiddenKey} ${config.hiddenSize} is not a ` +
+        `multiple of ${headsKey} ${config.heads}`,
+    );
   }
   if (!SUPPORTED_ACTIVATIONS.includes(config.hiddenAct)) {
     const key = config.modelType === 'distilbert' ? 'activation' : 'hidden_act';
-    throw new GraftError('unsupported', `${where}: ${key} ${JSON.stringify(config.hiddenAct)} ` +
-      `is not supported; accepted: ${SUPPORTED_ACTIVATIONS.join(', ')}`);
+    throw new GraftError(
+      'unsupported',
+      `${where}: ${key} ${JSON.stringify(config.hiddenAct)} ` +
+        `is not supported; accepted: ${SUPPORTED_ACTIVATIONS.join(', ')}`,
+    );
   }
   const positions = raw.position_embedding_type ?? 'absolute';
   if (positions !== 'absolute') {
-    throw new GraftError('unsupported', `${where}: position_embedding_type ` +
-      `${JSON.stringify(positions)} is not supported; accepted: absolute`);
+    throw new GraftError(
+      'unsupported',
+      `${where}: position_embedding_type ` +
+        `${JSON.stringify(positions)} is not supported; accepted: absolute`,
+    );
   }
   const factorised = config.modelType === 'albert' || config.modelType === 'electra';
   if (!factorised && config.embeddingSize !== config.hiddenSize) {
-    throw new GraftError('unsupported', `${where}: embedding_size ${config.embeddingSize} ` +
-      `differs from hidden_size ${config.hiddenSize}; factorised embeddings are supported for ` +
-      `model_type "albert" and "electra" only`);
+    throw new GraftError(
+      'unsupported',
+      `${where}: embedding_size ${config.embeddingSize} ` +
+        `differs from hidden_size ${config.hiddenSize}; factorised embeddings are supported for ` +
+        `model_type "albert" and "electra" only`,
+    );
   }
   const { layers, hiddenGroups, innerGroupNum } = config;
   if (hiddenGroups < 1 || hiddenGroups > Math.max(layers, 1) || innerGroupNum < 1) {
-    throw new GraftError('bad-input', `${where}: num_hidden_groups ${hiddenGroups} must be in ` +
-      `1..num_hidden_layers (${layers}) and inner_group_num ${innerGroupNum} at least 1`);
+    throw new GraftError(
+      'bad-input',
+      `${where}: num_hidden_groups ${hiddenGroups} must be in ` +
+        `1..num_hidden_layers (${layers}) and inner_group_num ${innerGroupNum} at least 1`,
+    );
   }
 }
 

@@ -114,8 +114,8 @@ export function archLayout(config: EncoderConfig): ArchLayout {
     case 'electra':
       return {
         ...BERT_EMBEDDINGS,
-        embeddingProjection: config.embeddingSize !== config.hiddenSize
-          ? 'embeddings_project' : null,
+        embeddingProjection:
+          config.embeddingSize !== config.hiddenSize ? 'embeddings_project' : null,
         layerBlocks: (l) => [bertBlock(l)],
       };
     default: // bert, roberta, xlm-roberta

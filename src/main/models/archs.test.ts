@@ -72,7 +72,8 @@ describe.each(CASES)('%s matches transformers', (name, modelType) => {
       const roberta = modelType.includes('roberta');
       expect(enc.tokenizer.padId).toBe(roberta ? 1 : 0);
       expect(Array.from(enc.tokenizer.encode('tok7 tok8').ids)).toEqual(
-        roberta ? [0, 7, 8, 2] : [2, 7, 8, 3]);
+        roberta ? [0, 7, 8, 2] : [2, 7, 8, 3],
+      );
       const all = expected.hidden_states.map((_, i) => i);
       const states = await enc.hiddenStates(batch, all);
       states.forEach((h, l) => {
@@ -84,7 +85,8 @@ describe.each(CASES)('%s matches transformers', (name, modelType) => {
   });
 
   it.skipIf(Object.keys(load(name).expected.grads).length === 0)(
-    'gradients of a weighted sum of the last layer (backward)', async () => {
+    'gradients of a weighted sum of the last layer (backward)',
+    async () => {
       const { dir, expected, batch } = load(name);
       const info = inspectModelFolder(dir);
       const weights = await loadFolderWeights(dir, { filter: encoderWeight });
@@ -95,7 +97,10 @@ describe.each(CASES)('%s matches transformers', (name, modelType) => {
       const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
       const tokenTypeIds = g.input('token_type_ids', 'int64', ['batch', 'seq']);
       const enc = buildTransformerEncoder(g, weights, info, {
-        inputIds, attentionMask, tokenTypeIds, trainable: (n) => wanted.has(n),
+        inputIds,
+        attentionMask,
+        tokenTypeIds,
+        trainable: (n) => wanted.has(n),
       });
       expect(new Set(enc.trainableNames)).toEqual(wanted);
 
@@ -106,11 +111,16 @@ describe.each(CASES)('%s matches transformers', (name, modelType) => {
       const last = enc.hiddenStates[enc.hiddenStates.length - 1];
       const loss = g.reduceSum(g.mul(last, g.constant(sines, 'float32', dims)), null, false);
       const params = g.trainableParams();
-      gradients(g, loss, params.map((p) => p.ref)).forEach((d, i) => g.output(d, `d_${i}`));
+      gradients(
+        g,
+        loss,
+        params.map((p) => p.ref),
+      ).forEach((d, i) => g.output(d, `d_${i}`));
 
       const session = await createSession(g.toModelProto(), { threads: 1 });
-      const feeds = Object.fromEntries(params.map((p) =>
-        [p.ref.name, f32(p.init as Float32Array, p.ref.shape as number[])]));
+      const feeds = Object.fromEntries(
+        params.map((p) => [p.ref.name, f32(p.init as Float32Array, p.ref.shape as number[])]),
+      );
       const bd = [batch.batch, batch.seqLen];
       const out = await session.run({
         ...feeds,
@@ -123,38 +133,68 @@ describe.each(CASES)('%s matches transformers', (name, modelType) => {
         const got = out[`d_${i}`].data as Float32Array;
         expect(maxAbsDiff(got, expected.grads[p.key])).toBeLessThan(TOLERANCE);
       });
-    });
+    },
+  );
 });
 
 describe('architecture configs', () => {
   it('names an unknown model_type and every supported one', () => {
     expect(() => parseEncoderConfig({ model_type: 'gpt2' }, 'x/config.json')).toThrow(
-      new RegExp('x/config\\.json: model_type "gpt2" is not supported; Graft builds "bert", ' +
-        '"roberta", "xlm-roberta", "distilbert", "albert", "electra"'),
+      new RegExp(
+        'x/config\\.json: model_type "gpt2" is not supported; Graft builds "bert", ' +
+          '"roberta", "xlm-roberta", "distilbert", "albert", "electra"',
+      ),
     );
   });
 
   it('reads DistilBERT spelling and RoBERTa defaults', () => {
-    const distil = parseEncoderConfig({ model_type: 'distilbert', vocab_size: 10, dim: 8,
-      n_layers: 2, n_heads: 2, hidden_dim: 16, max_position_embeddings: 12 });
+    const distil = parseEncoderConfig({
+      model_type: 'distilbert',
+      vocab_size: 10,
+      dim: 8,
+      n_layers: 2,
+      n_heads: 2,
+      hidden_dim: 16,
+      max_position_embeddings: 12,
+    });
     expect(distil).toMatchObject({ hiddenSize: 8, layers: 2, typeVocabSize: 0, hiddenAct: 'gelu' });
-    const roberta = parseEncoderConfig({ model_type: 'roberta', vocab_size: 10, hidden_size: 8,
-      num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16,
-      max_position_embeddings: 14, type_vocab_size: 1 });
-    expect(roberta).toMatchObject({ padTokenId: 1, layerNormEps: 1e-5,
-      paddingOffsetPositions: true });
+    const roberta = parseEncoderConfig({
+      model_type: 'roberta',
+      vocab_size: 10,
+      hidden_size: 8,
+      num_hidden_layers: 1,
+      num_attention_heads: 2,
+      intermediate_size: 16,
+      max_position_embeddings: 14,
+      type_vocab_size: 1,
+    });
+    expect(roberta).toMatchObject({
+      padTokenId: 1,
+      layerNormEps: 1e-5,
+      paddingOffsetPositions: true,
+    });
   });
 
   it('refuses factorised embeddings outside ALBERT and ELECTRA', () => {
-    expect(() => parseEncoderConfig({ model_type: 'bert', vocab_size: 10, hidden_size: 8,
-      embedding_size: 4, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16,
-      max_position_embeddings: 12 })).toThrow(/embedding_size 4 differs from hidden_size 8/);
+    expect(() =>
+      parseEncoderConfig({
+        model_type: 'bert',
+        vocab_size: 10,
+        hidden_size: 8,
+        embedding_size: 4,
+        num_hidden_layers: 1,
+        num_attention_heads: 2,
+        intermediate_size: 16,
+        max_position_embeddings: 12,
+      }),
+    ).toThrow(/embedding_size 4 differs from hidden_size 8/);
   });
 
   it('computes the sinusoidal table as DistilBERT does', () => {
     const t = sinusoidalTable(3, 4);
     // Row 2: sin(2), cos(2), sin(2 / 100), cos(2 / 100).
     expect(Array.from(t.subarray(8, 12))).toEqual(
-      [Math.sin(2), Math.cos(2), Math.sin(0.02), Math.cos(0.02)].map(Math.fround));
+      [Math.sin(2), Math.cos(2), Math.sin(0.02), Math.cos(0.02)].map(Math.fround),
+    );
   });
 });

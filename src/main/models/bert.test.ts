@@ -36,7 +36,10 @@ async function tinyEncoder(opts: TinyBertOptions & { withTypes?: boolean; layers
     ? g.input('token_type_ids', 'int64', ['batch', 'seq'])
     : undefined;
   const enc = buildBertEncoder(g, weights, config, {
-    inputIds, attentionMask, tokenTypeIds, layers: opts.layers,
+    inputIds,
+    attentionMask,
+    tokenTypeIds,
+    layers: opts.layers,
     trainable: (name) => name.startsWith('encoder.layer.1.'),
   });
   enc.hiddenStates.forEach((h, i) => g.output(h, `hidden_${i}`));
@@ -65,13 +68,17 @@ describe('buildBertEncoder', () => {
 
       // Trainable params are graph inputs, so they must be fed (with their initial values).
       const session = await createSession(g.toModelProto(), { threads: 1 });
-      const trainFeeds = Object.fromEntries(g.trainableParams().map((p) =>
-        [p.ref.name, f32(p.init as Float32Array, p.ref.shape as number[])]));
+      const trainFeeds = Object.fromEntries(
+        g
+          .trainableParams()
+          .map((p) => [p.ref.name, f32(p.init as Float32Array, p.ref.shape as number[])]),
+      );
       const out = await session.run({ ...feeds(withTypes), ...trainFeeds });
       await session.release();
 
-      const plain = Object.fromEntries(Object.entries(tiny.tensors).map(([k, v]) =>
-        [k.replace(/^bert\./, ''), v]));
+      const plain = Object.fromEntries(
+        Object.entries(tiny.tensors).map(([k, v]) => [k.replace(/^bert\./, ''), v]),
+      );
       const types = withTypes ? TYPES : undefined;
       const ref = referenceBert(plain, tiny.config as never, IDS, MASK, types);
       for (let l = 0; l < 3; l++) {

@@ -39,15 +39,20 @@ describe('loadEncoder on a tiny BERT folder', () => {
     expect(enc.hiddenStateCount).toBe(4);
     const H = enc.hiddenSize;
     const progress: number[] = [];
-    const pooled = await enc.embed(TEXTS, { batchSize: 2, layers: [-1, 0, 2],
-      onProgress: (done) => progress.push(done) });
+    const pooled = await enc.embed(TEXTS, {
+      batchSize: 2,
+      layers: [-1, 0, 2],
+      onProgress: (done) => progress.push(done),
+    });
     expect(pooled.length).toBe(TEXTS.length * 3 * H);
     expect(progress).toEqual([2, 4, 5]);
 
     // Each text alone (no padding at all) through the raw hidden states, pooled by hand.
     for (const pooling of ['mean', 'cls', 'max'] as const) {
-      const all = pooling === 'mean' ? pooled
-        : await enc.embed(TEXTS, { batchSize: 2, layers: [-1, 0, 2], pooling });
+      const all =
+        pooling === 'mean'
+          ? pooled
+          : await enc.embed(TEXTS, { batchSize: 2, layers: [-1, 0, 2], pooling });
       for (let t = 0; t < TEXTS.length; t++) {
         const single = enc.tokenizer.encodeBatch([TEXTS[t]]);
         const states = await enc.hiddenStates(single, [3, 0, 2]);
@@ -55,8 +60,12 @@ describe('loadEncoder on a tiny BERT folder', () => {
           const expected = new Float32Array(H);
           for (let i = 0; i < H; i++) {
             const column = Array.from({ length: single.seqLen }, (_, s) => h[s * H + i]);
-            expected[i] = pooling === 'mean' ? column.reduce((a, b) => a + b, 0) / column.length
-              : pooling === 'cls' ? column[0] : Math.max(...column);
+            expected[i] =
+              pooling === 'mean'
+                ? column.reduce((a, b) => a + b, 0) / column.length
+                : pooling === 'cls'
+                  ? column[0]
+                  : Math.max(...column);
           }
           const got = all.subarray(t * 3 * H + k * H, t * 3 * H + (k + 1) * H);
           expect(maxAbsDiff(got, expected)).toBeLessThan(1e-5);
@@ -70,7 +79,10 @@ describe('loadEncoder on a tiny BERT folder', () => {
     const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
     const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
     const pooled = await buildEncoderGraph(g, enc.dir, {
-      inputIds, attentionMask, layer: -2, pooling: 'max',
+      inputIds,
+      attentionMask,
+      layer: -2,
+      pooling: 'max',
     });
     expect(pooled.shape).toEqual(['batch', 8]);
     g.output(pooled, 'features');
@@ -87,17 +99,20 @@ describe('loadEncoder on a tiny BERT folder', () => {
     await session.release();
     const expected = await enc.embed(TEXTS, { layers: [2], pooling: 'max' });
     expect(maxAbsDiff(out.features.data as Float32Array, expected)).toBeLessThan(1e-5);
-    await expect(buildEncoderGraph(g, enc.dir, { inputIds, attentionMask, layer: 4 }))
-      .rejects.toThrow(/layer 4 is not a hidden-state index .* accepted 0\.\.3/);
+    await expect(
+      buildEncoderGraph(g, enc.dir, { inputIds, attentionMask, layer: 4 }),
+    ).rejects.toThrow(/layer 4 is not a hidden-state index .* accepted 0\.\.3/);
   });
 
   it('rejects bad layers, pooling and batch sizes with the accepted values', async () => {
     await expect(enc.embed(['a'], { layers: [4] })).rejects.toThrow(/accepted 0\.\.3 .* -4\.\.-1/);
-    await expect(enc.embed(['a'], { pooling: 'sum' as never }))
-      .rejects.toThrow(/pooling must be one of mean, cls, max, got sum/);
+    await expect(enc.embed(['a'], { pooling: 'sum' as never })).rejects.toThrow(
+      /pooling must be one of mean, cls, max, got sum/,
+    );
     await expect(enc.embed(['a'], { batchSize: 0 })).rejects.toThrow(/batchSize must be/);
-    await expect(enc.embed(['a'], { maxLength: 64 }))
-      .rejects.toThrow(/maxLength must be an integer in 3\.\.32, the model's max_position/);
+    await expect(enc.embed(['a'], { maxLength: 64 })).rejects.toThrow(
+      /maxLength must be an integer in 3\.\.32, the model's max_position/,
+    );
     const controller = new AbortController();
     controller.abort();
     await expect(enc.embed(['a'], { signal: controller.signal })).rejects.toThrow(/cancelled/);
@@ -121,8 +136,9 @@ const minilm = findFetchedMiniLM();
 if (!minilm) log.warn(`encoder.test: skipping the MiniLM golden test: ${MINILM_MISSING_REASON}`);
 
 describe.skipIf(!minilm)('all-MiniLM-L6-v2 against the PyTorch golden file', () => {
-  const golden = JSON.parse(readFileSync(join(import.meta.dirname, '__fixtures__',
-    'minilm-golden.json'), 'utf8')) as Golden;
+  const golden = JSON.parse(
+    readFileSync(join(import.meta.dirname, '__fixtures__', 'minilm-golden.json'), 'utf8'),
+  ) as Golden;
   let enc: Encoder;
   beforeAll(async () => {
     enc = await loadEncoder(minilm!);
@@ -131,8 +147,10 @@ describe.skipIf(!minilm)('all-MiniLM-L6-v2 against the PyTorch golden file', () 
 
   it('tokenises the batch exactly like transformers', () => {
     const batch = enc.tokenizer.encodeBatch(golden.sentences, { maxLength: golden.max_length });
-    const rows = (a: BigInt64Array): number[][] => golden.input_ids.map((_, b) =>
-      Array.from(a.subarray(b * batch.seqLen, (b + 1) * batch.seqLen), Number));
+    const rows = (a: BigInt64Array): number[][] =>
+      golden.input_ids.map((_, b) =>
+        Array.from(a.subarray(b * batch.seqLen, (b + 1) * batch.seqLen), Number),
+      );
     expect(rows(batch.inputIds)).toEqual(golden.input_ids);
     expect(rows(batch.attentionMask)).toEqual(golden.attention_mask);
   });
@@ -145,14 +163,18 @@ describe.skipIf(!minilm)('all-MiniLM-L6-v2 against the PyTorch golden file', () 
       h.subarray((b * batch.seqLen + s) * H, (b * batch.seqLen + s) * H + n);
 
     let worst = 0;
-    golden.hidden_states_first4.forEach((layer, l) => layer.forEach((rows, b) => rows.forEach(
-      (expected, s) => {
-        worst = Math.max(worst, maxAbsDiff(slice(states[l], b, s, 4), expected));
-      },
-    )));
-    golden.last_hidden_first8.forEach((rows, b) => rows.forEach((expected, s) => {
-      worst = Math.max(worst, maxAbsDiff(slice(states[6], b, s, 8), expected));
-    }));
+    golden.hidden_states_first4.forEach((layer, l) =>
+      layer.forEach((rows, b) =>
+        rows.forEach((expected, s) => {
+          worst = Math.max(worst, maxAbsDiff(slice(states[l], b, s, 4), expected));
+        }),
+      ),
+    );
+    golden.last_hidden_first8.forEach((rows, b) =>
+      rows.forEach((expected, s) => {
+        worst = Math.max(worst, maxAbsDiff(slice(states[6], b, s, 8), expected));
+      }),
+    );
     log.info(`MiniLM golden: worst hidden-state difference ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-4);
   });
@@ -168,8 +190,9 @@ describe.skipIf(!minilm)('all-MiniLM-L6-v2 against the PyTorch golden file', () 
         return row.map((v) => v / norm);
       });
       unit.forEach((u, b) => {
-        expect(maxAbsDiff(u.subarray(0, 16), golden.mean_pooled_normalised_first16[b]))
-          .toBeLessThan(1e-4);
+        expect(
+          maxAbsDiff(u.subarray(0, 16), golden.mean_pooled_normalised_first16[b]),
+        ).toBeLessThan(1e-4);
         unit.forEach((v, c) => {
           const cos = u.reduce((s, x, i) => s + x * v[i], 0);
           expect(Math.abs(cos - golden.cosine[b][c])).toBeLessThan(1e-4);

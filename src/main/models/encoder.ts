@@ -125,13 +125,18 @@ export async function buildEncoderGraph(
   const layer = options.layer ?? -1;
   const index = layer < 0 ? info.layers + 1 + layer : layer;
   if (!Number.isInteger(layer) || index < 0 || index > info.layers) {
-    throw new GraftError('invalid-argument', `layer ${layer} is not a hidden-state index of ` +
-      `${dir}; accepted 0..${info.layers} (0 = embeddings) or -${info.layers + 1}..-1`);
+    throw new GraftError(
+      'invalid-argument',
+      `layer ${layer} is not a hidden-state index of ` +
+        `${dir}; accepted 0..${info.layers} (0 = embeddings) or -${info.layers + 1}..-1`,
+    );
   }
   const pooling = options.pooling ?? 'mean';
   if (!POOLINGS.includes(pooling)) {
-    throw new GraftError('invalid-argument',
-      `pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`);
+    throw new GraftError(
+      'invalid-argument',
+      `pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`,
+    );
   }
   const weights = await loadFolderWeights(dir, { filter: encoderWeight });
   const { hiddenStates } = buildTransformerEncoder(g, weights, info, {
@@ -163,9 +168,8 @@ export async function loadEncoder(dir: string, options: LoadEncoderOptions = {})
   const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
   const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
   // Only models with a real segment table take token types (RoBERTa's has one row).
-  const tokenTypeIds = info.typeVocabSize > 1
-    ? g.input('token_type_ids', 'int64', ['batch', 'seq'])
-    : undefined;
+  const tokenTypeIds =
+    info.typeVocabSize > 1 ? g.input('token_type_ids', 'int64', ['batch', 'seq']) : undefined;
   const { hiddenStates } = buildTransformerEncoder(g, weights, info, {
     inputIds,
     attentionMask,
@@ -179,8 +183,10 @@ export async function loadEncoder(dir: string, options: LoadEncoderOptions = {})
     provider: options.provider ?? 'cpu',
     threads: options.threads,
   });
-  log.info(`encoder ${dir}: ${info.parameters} parameters, ${hiddenStates.length - 1} layers, ` +
-    `${session.provider}, ready in ${Date.now() - started} ms`);
+  log.info(
+    `encoder ${dir}: ${info.parameters} parameters, ${hiddenStates.length - 1} layers, ` +
+      `${session.provider}, ready in ${Date.now() - started} ms`,
+  );
   return makeEncoder(dir, info, tokenizer, session, hiddenStates.length);
 }
 
@@ -197,8 +203,11 @@ function makeEncoder(
     layers.map((l) => {
       const index = l < 0 ? hiddenStateCount + l : l;
       if (!Number.isInteger(l) || index < 0 || index >= hiddenStateCount) {
-        throw new GraftError('invalid-argument', `layers: ${l} is not a hidden-state index; ` +
-          `accepted 0..${hiddenStateCount - 1} (0 = embeddings) or -${hiddenStateCount}..-1`);
+        throw new GraftError(
+          'invalid-argument',
+          `layers: ${l} is not a hidden-state index; ` +
+            `accepted 0..${hiddenStateCount - 1} (0 = embeddings) or -${hiddenStateCount}..-1`,
+        );
       }
       return index;
     });
@@ -235,8 +244,10 @@ function makeEncoder(
       }
       const pooling = opts.pooling ?? 'mean';
       if (!POOLINGS.includes(pooling)) {
-        throw new GraftError('invalid-argument',
-          `pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`);
+        throw new GraftError(
+          'invalid-argument',
+          `pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`,
+        );
       }
       const layers = resolveLayers(opts.layers ?? [-1]);
       const names = layers.map((l) => `${pooling}_${l}`);
@@ -250,7 +261,10 @@ function makeEncoder(
       for (let start = 0; start < order.length; start += batchSize) {
         if (opts.signal?.aborted) throw new GraftError('cancelled', 'embedding was cancelled');
         const chunk = order.slice(start, start + batchSize);
-        const batch = packRows(chunk.map((i) => rows[i]), tokenizer.padId);
+        const batch = packRows(
+          chunk.map((i) => rows[i]),
+          tokenizer.padId,
+        );
         const out = await session.run(feedsOf(batch), names);
 
         // Scatter: row r of this batch is text chunk[r]; its features sit at chunk[r] * width.

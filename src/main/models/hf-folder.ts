@@ -82,8 +82,12 @@ export function inspectModelFolder(dir: string): ModelFolderInfo {
   }
   const [rows, cols] = tensors.get(wordKey)!.shape;
   if (rows !== config.vocabSize || cols !== config.embeddingSize) {
-    const widthKey = config.embeddingSize !== config.hiddenSize ? 'embedding_size'
-      : config.modelType === 'distilbert' ? 'dim' : 'hidden_size';
+    const widthKey =
+      config.embeddingSize !== config.hiddenSize
+        ? 'embedding_size'
+        : config.modelType === 'distilbert'
+          ? 'dim'
+          : 'hidden_size';
     throw new GraftError(
       'bad-input',
       `${dir}: ${wordKey} is [${rows}, ${cols}] but config.json says vocab_size ` +

@@ -65,8 +65,11 @@ export function withProvenance(model: Model): Model {
   const stamp = join(model.path, HUB_STAMP);
   if (existsSync(stamp)) {
     try {
-      const s = JSON.parse(readFileSync(stamp, 'utf8')) as { repo: string; commit: string;
-        licence: string | null };
+      const s = JSON.parse(readFileSync(stamp, 'utf8')) as {
+        repo: string;
+        commit: string;
+        licence: string | null;
+      };
       return { ...model, source: `hub:${s.repo}@${s.commit}`, licence: s.licence };
     } catch {
       // fall through: an unreadable stamp leaves provenance unknown, not the model unusable

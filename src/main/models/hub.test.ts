@@ -35,7 +35,10 @@ afterEach(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<GraftError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(GraftError);
   return error as GraftError;
 }
@@ -45,8 +48,12 @@ describe('downloadHubModel', () => {
     hub = await startFakeHub(repo());
     const cacheDir = tmp();
     const progress: HubProgress[] = [];
-    const snap = await downloadHubModel({ repo: 'graft-test/tiny-roberta', cacheDir,
-      hubUrl: hub.url, onProgress: (p) => progress.push(p) });
+    const snap = await downloadHubModel({
+      repo: 'graft-test/tiny-roberta',
+      cacheDir,
+      hubUrl: hub.url,
+      onProgress: (p) => progress.push(p),
+    });
 
     expect(snap).toMatchObject({ commit: COMMIT, licence: 'mit', cached: false });
     expect(snap.dir).toBe(join(cacheDir, 'graft-test--tiny-roberta', COMMIT));
@@ -55,7 +62,8 @@ describe('downloadHubModel', () => {
     expect(existsSync(join(snap.dir, 'pytorch_model.bin'))).toBe(false);
     expect(hub.requests.some((r) => r.includes('pytorch_model.bin'))).toBe(false);
 
-    const total = Object.entries(repo().files).filter(([f]) => !f.endsWith('.bin'))
+    const total = Object.entries(repo().files)
+      .filter(([f]) => !f.endsWith('.bin'))
       .reduce((s, [, b]) => s + b.length, 0);
     expect(progress[0].phase).toBe('resolving');
     expect(progress.at(-1)).toMatchObject({ phase: 'done', done: total, total });
@@ -63,8 +71,11 @@ describe('downloadHubModel', () => {
     expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
 
     const before = hub.requests.length;
-    const again = await downloadHubModel({ repo: 'graft-test/tiny-roberta', cacheDir,
-      hubUrl: hub.url });
+    const again = await downloadHubModel({
+      repo: 'graft-test/tiny-roberta',
+      cacheDir,
+      hubUrl: hub.url,
+    });
     expect(again).toMatchObject({ cached: true, dir: snap.dir });
     expect(hub.requests.slice(before).filter((r) => r.includes('/resolve/'))).toEqual([]);
   });
@@ -78,9 +89,11 @@ describe('downloadHubModel', () => {
 
     const snap = await downloadHubModel(opts);
     expect(hub.requests).toContain(
-      `GET /graft-test/tiny-roberta/resolve/${COMMIT}/model.safetensors bytes=5000-`);
-    expect(readFileSync(join(snap.dir, 'model.safetensors')))
-      .toEqual(readFileSync(join(FOLDER, 'model.safetensors')));
+      `GET /graft-test/tiny-roberta/resolve/${COMMIT}/model.safetensors bytes=5000-`,
+    );
+    expect(readFileSync(join(snap.dir, 'model.safetensors'))).toEqual(
+      readFileSync(join(FOLDER, 'model.safetensors')),
+    );
   });
 
   it('refuses bytes whose checksum differs from the listing and drops them', async () => {
@@ -98,13 +111,20 @@ describe('downloadHubModel', () => {
   });
 
   it('says clearly when the hub cannot be reached, and names unknown revisions', async () => {
-    const offline = await failure(downloadHubModel({ repo: 'a/b', cacheDir: tmp(),
-      hubUrl: 'http://127.0.0.1:9' }));
+    const offline = await failure(
+      downloadHubModel({ repo: 'a/b', cacheDir: tmp(), hubUrl: 'http://127.0.0.1:9' }),
+    );
     expect(offline.message).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9 .*offline/);
 
     hub = await startFakeHub(repo());
-    const missing = await failure(downloadHubModel({ repo: 'graft-test/tiny-roberta',
-      revision: 'v9', cacheDir: tmp(), hubUrl: hub.url }));
+    const missing = await failure(
+      downloadHubModel({
+        repo: 'graft-test/tiny-roberta',
+        revision: 'v9',
+        cacheDir: tmp(),
+        hubUrl: hub.url,
+      }),
+    );
     expect(missing.code).toBe('not-found');
     expect(missing.message).toMatch(/graft-test\/tiny-roberta@v9 \(HTTP 404\)/);
 
@@ -123,16 +143,23 @@ describe('models.download through the workbench', () => {
       const stop = wb.dispatcher.bus.subscribe((name, p) => {
         if (name === 'model.download') events.push(p as EventPayload<'model.download'>);
       });
-      const model = await wb.dispatcher.call('models.download',
-        { repo: 'graft-test/tiny-roberta' });
+      const model = await wb.dispatcher.call('models.download', {
+        repo: 'graft-test/tiny-roberta',
+      });
       stop();
-      expect(model).toMatchObject({ architecture: 'roberta', layers: 2, hiddenSize: 16,
-        licence: 'mit', source: `hub:graft-test/tiny-roberta@${COMMIT}` });
+      expect(model).toMatchObject({
+        architecture: 'roberta',
+        layers: 2,
+        hiddenSize: 16,
+        licence: 'mit',
+        source: `hub:graft-test/tiny-roberta@${COMMIT}`,
+      });
       expect(model.path.startsWith(wb.layout.models)).toBe(true);
       expect(events.at(-1)).toMatchObject({ phase: 'done', revision: 'main' });
 
-      const again = await wb.dispatcher.call('models.download',
-        { repo: 'graft-test/tiny-roberta' });
+      const again = await wb.dispatcher.call('models.download', {
+        repo: 'graft-test/tiny-roberta',
+      });
       expect(again.id).toBe(model.id);
       expect(await wb.dispatcher.call('models.list', {})).toHaveLength(1);
       await wb.dispatcher.call('models.delete', { id: model.id });

@@ -13,8 +13,17 @@
  * (tests use a fake on 127.0.0.1); HF_TOKEN is sent for gated or private repos.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync,
-  rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listFiles, modelInfo, type ListFileEntry } from '@huggingface/hub';
 import { GraftError } from '../../shared/errors';
@@ -80,25 +89,38 @@ const REPO_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
 export async function downloadHubModel(options: HubDownloadOptions): Promise<HubSnapshot> {
   const { repo, cacheDir } = options;
   if (!REPO_ID.test(repo) || repo.includes('..')) {
-    throw new GraftError('invalid-argument', `repo must be a hub id like "owner/name" ` +
-      `(letters, digits, ".", "_", "-"), got ${JSON.stringify(repo)}`);
+    throw new GraftError(
+      'invalid-argument',
+      `repo must be a hub id like "owner/name" ` +
+        `(letters, digits, ".", "_", "-"), got ${JSON.stringify(repo)}`,
+    );
   }
   const revision = options.revision ?? 'main';
-  const hubUrl = (options.hubUrl ?? process.env.GRAFT_HUB_URL ?? DEFAULT_HUB_URL)
-    .replace(/\/$/, '');
+  const hubUrl = (options.hubUrl ?? process.env.GRAFT_HUB_URL ?? DEFAULT_HUB_URL).replace(
+    /\/$/,
+    '',
+  );
   const accessToken = options.accessToken ?? process.env.HF_TOKEN ?? undefined;
   const fetchFn = options.fetch ?? fetch;
   const emit = (p: Omit<HubProgress, 'repo'>): void => options.onProgress?.({ repo, ...p });
   const hub = { hubUrl, fetch: fetchFn, ...(accessToken ? { accessToken } : {}) };
 
   emit({ phase: 'resolving', file: null, done: 0, total: 0 });
-  const info = await hubCall(hubUrl, repo, revision, () => modelInfo({
-    ...hub, name: repo, revision, additionalFields: ['sha', 'cardData', 'tags'],
-  }));
+  const info = await hubCall(hubUrl, repo, revision, () =>
+    modelInfo({
+      ...hub,
+      name: repo,
+      revision,
+      additionalFields: ['sha', 'cardData', 'tags'],
+    }),
+  );
   const commit = info.sha;
   if (typeof commit !== 'string' || !/^[0-9a-f]{40}$/.test(commit)) {
-    throw new GraftError('bad-input', `${hubUrl}: revision "${revision}" of ${repo} did not ` +
-      `resolve to a commit (got ${JSON.stringify(commit)})`);
+    throw new GraftError(
+      'bad-input',
+      `${hubUrl}: revision "${revision}" of ${repo} did not ` +
+        `resolve to a commit (got ${JSON.stringify(commit)})`,
+    );
   }
   const dir = join(cacheDir, repo.replace('/', '--'), commit);
   const stamp = join(dir, HUB_STAMP);
@@ -117,9 +139,12 @@ export async function downloadHubModel(options: HubDownloadOptions): Promise<Hub
   });
   const names = entries.map((e) => e.path);
   if (!names.some((n) => n.endsWith('.safetensors'))) {
-    throw new GraftError('unsupported', `${repo}@${revision} has no safetensors weights ` +
-      `(model.safetensors or its shards); Graft never loads pickled pytorch_model.bin. ` +
-      `Files found: ${names.join(', ') || 'none'}`);
+    throw new GraftError(
+      'unsupported',
+      `${repo}@${revision} has no safetensors weights ` +
+        `(model.safetensors or its shards); Graft never loads pickled pytorch_model.bin. ` +
+        `Files found: ${names.join(', ') || 'none'}`,
+    );
   }
   if (!names.includes('config.json')) {
     throw new GraftError('bad-input', `${repo}@${revision} has no config.json`);
@@ -172,8 +197,12 @@ function licenceOf(info: { cardData?: unknown; tags?: unknown }): string | null 
 }
 
 /** Runs a hub call, turning network failures and HTTP errors into messages a user can act on. */
-async function hubCall<T>(hubUrl: string, repo: string, revision: string,
-  call: () => Promise<T>): Promise<T> {
+async function hubCall<T>(
+  hubUrl: string,
+  repo: string,
+  revision: string,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -185,23 +214,37 @@ function hubError(error: unknown, hubUrl: string, what: string): GraftError {
   if (error instanceof GraftError) return error;
   const status = (error as { statusCode?: number }).statusCode;
   if (status === 401 || status === 403) {
-    return new GraftError('not-found', `${hubUrl}: ${what} needs access (HTTP ${status}); ` +
-      `accept its terms on the hub and set HF_TOKEN, or import a downloaded folder`,
-    { cause: error });
+    return new GraftError(
+      'not-found',
+      `${hubUrl}: ${what} needs access (HTTP ${status}); ` +
+        `accept its terms on the hub and set HF_TOKEN, or import a downloaded folder`,
+      { cause: error },
+    );
   }
   if (status === 404) {
-    return new GraftError('not-found', `${hubUrl}: no model ${what} (HTTP 404); check the id ` +
-      `and the revision (a branch, tag or commit)`, { cause: error });
+    return new GraftError(
+      'not-found',
+      `${hubUrl}: no model ${what} (HTTP 404); check the id ` +
+        `and the revision (a branch, tag or commit)`,
+      { cause: error },
+    );
   }
   if (status !== undefined) {
-    return new GraftError('internal', `${hubUrl}: ${what} failed with HTTP ${status}: ` +
-      `${(error as Error).message}`, { cause: error });
+    return new GraftError(
+      'internal',
+      `${hubUrl}: ${what} failed with HTTP ${status}: ` + `${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const cause = (error as { cause?: { code?: string } }).cause;
   const code = cause?.code ?? (error as { code?: string }).code;
-  return new GraftError('conflict', `cannot reach ${hubUrl} (${code ?? (error as Error).message})` +
-    `: Graft looks offline. Downloads resume where they stopped once the hub is reachable; ` +
-    `meanwhile import a model folder from disk`, { cause: error });
+  return new GraftError(
+    'conflict',
+    `cannot reach ${hubUrl} (${code ?? (error as Error).message})` +
+      `: Graft looks offline. Downloads resume where they stopped once the hub is reachable; ` +
+      `meanwhile import a model folder from disk`,
+    { cause: error },
+  );
 }
 
 interface FetchFileOptions {
@@ -212,8 +255,12 @@ interface FetchFileOptions {
 }
 
 /** GET into `<target>.part`, resuming from its length with `Range: bytes=<length>-`. */
-async function fetchFile(url: string, target: string, size: number,
-  options: FetchFileOptions): Promise<void> {
+async function fetchFile(
+  url: string,
+  target: string,
+  size: number,
+  options: FetchFileOptions,
+): Promise<void> {
   const part = `${target}.part`;
   mkdirSync(dirname(target), { recursive: true });
   let have = existsSync(part) ? statSync(part).size : 0;
@@ -234,8 +281,13 @@ async function fetchFile(url: string, target: string, size: number,
     throw hubError(error, new URL(url).origin, url);
   }
   if (!response.ok || !response.body) {
-    throw hubError(Object.assign(new Error(await response.text().catch(() => '')),
-      { statusCode: response.status }), new URL(url).origin, url);
+    throw hubError(
+      Object.assign(new Error(await response.text().catch(() => '')), {
+        statusCode: response.status,
+      }),
+      new URL(url).origin,
+      url,
+    );
   }
   if (have > 0 && response.status !== 206) {
     log.warn(`${url}: the server ignored Range; downloading the file again from the start`);
@@ -255,14 +307,20 @@ async function fetchFile(url: string, target: string, size: number,
   } catch (error) {
     // The bytes so far stay in .part: the next attempt resumes from them.
     if (options.signal?.aborted) throw new GraftError('cancelled', `download of ${url} cancelled`);
-    throw new GraftError('conflict', `${url}: the connection dropped at byte ${written} of ` +
-      `${size}; run the download again to resume from there`, { cause: error });
+    throw new GraftError(
+      'conflict',
+      `${url}: the connection dropped at byte ${written} of ` +
+        `${size}; run the download again to resume from there`,
+      { cause: error },
+    );
   } finally {
     await new Promise<void>((resolve) => out.end(resolve));
   }
   if (written !== size) {
-    throw new GraftError('bad-input', `${url}: got ${written} bytes, the hub lists ${size}; ` +
-      `run the download again to resume`);
+    throw new GraftError(
+      'bad-input',
+      `${url}: got ${written} bytes, the hub lists ${size}; ` + `run the download again to resume`,
+    );
   }
 }
 
@@ -277,7 +335,10 @@ async function verify(target: string, entry: ListFileEntry): Promise<void> {
   const want = lfs ? lfs.oid : entry.oid;
   if (want && got !== want) {
     rmSync(part); // a corrupt file must not be resumed from
-    throw new GraftError('bad-input', `${entry.path}: ${lfs ? 'sha256' : 'git sha1'} ${got} ` +
-      `does not match the hub's ${want}; the partial file was removed, download again`);
+    throw new GraftError(
+      'bad-input',
+      `${entry.path}: ${lfs ? 'sha256' : 'git sha1'} ${got} ` +
+        `does not match the hub's ${want}; the partial file was removed, download again`,
+    );
   }
 }

@@ -67,8 +67,10 @@ function importWordVectors(store: Store, layout: DataLayout, source: string, nam
   const target = join(layout.models, `import-${suffix}`);
   mkdirSync(target, { recursive: true });
   cpSync(source, join(target, basename(source)));
-  log.info(`word vectors ${source}: ${vectors.words.length} x ${vectors.dim}, ` +
-    `${vectors.lowercase ? 'lower-case' : 'cased'} vocabulary`);
+  log.info(
+    `word vectors ${source}: ${vectors.words.length} x ${vectors.dim}, ` +
+      `${vectors.lowercase ? 'lower-case' : 'cased'} vocabulary`,
+  );
 
   try {
     return store.models.insert({

@@ -114,17 +114,25 @@ describe('safetensors', () => {
     const two = { shape: [1], data: Float32Array.from([3]) };
     writeFileSync(join(dir, 'model-00001-of-00002.safetensors'), encodeSafetensors({ x: one }));
     writeFileSync(join(dir, 'model-00002-of-00002.safetensors'), encodeSafetensors({ y: two }));
-    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({
-      metadata: { total_size: 12 },
-      weight_map: { x: 'model-00001-of-00002.safetensors', y: 'model-00002-of-00002.safetensors' },
-    }));
+    writeFileSync(
+      join(dir, 'model.safetensors.index.json'),
+      JSON.stringify({
+        metadata: { total_size: 12 },
+        weight_map: {
+          x: 'model-00001-of-00002.safetensors',
+          y: 'model-00002-of-00002.safetensors',
+        },
+      }),
+    );
     const w = await loadFolderWeights(dir);
     expect(Array.from(w.get('x')!.data)).toEqual([1, 2]);
     expect(Array.from(w.get('y')!.data)).toEqual([3]);
     expect(countParameters(folderTensorInfo(dir))).toBe(3);
 
-    writeFileSync(join(dir, 'model.safetensors.index.json'),
-      JSON.stringify({ weight_map: { x: '../elsewhere.safetensors' } }));
+    writeFileSync(
+      join(dir, 'model.safetensors.index.json'),
+      JSON.stringify({ weight_map: { x: '../elsewhere.safetensors' } }),
+    );
     await expect(loadFolderWeights(dir)).rejects.toThrow(/not a \.safetensors file in the same/);
   });
 

@@ -19,10 +19,19 @@ import { basename, join } from 'node:path';
 import { GraftError, invariant } from '../../shared/errors';
 
 export type SafetensorsDtype =
-  | 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
+  'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
 const DTYPE_BYTES: Record<SafetensorsDtype, number> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
 };
 
 export interface WeightTensor {
@@ -143,8 +152,10 @@ function parseEntry(
   const end = dataStart + rel1;
   const expected = elementCount(shape) * DTYPE_BYTES[dtype];
   if (rel1 < rel0 || end - begin !== expected) {
-    throw bad(file, `tensor "${name}" spans ${rel1 - rel0} bytes, its ${dtype}[${shape}] needs ` +
-      `${expected}`);
+    throw bad(
+      file,
+      `tensor "${name}" spans ${rel1 - rel0} bytes, its ${dtype}[${shape}] needs ` + `${expected}`,
+    );
   }
   if (end > size) throw bad(file, `tensor "${name}" ends at byte ${end}, past the file (${size})`);
   return { dtype, shape, begin, end };
@@ -164,7 +175,7 @@ export async function readSafetensors(
       if (options.filter && !options.filter(name)) continue;
       const bytes = new Uint8Array(info.end - info.begin);
       // Positioned reads may return short counts on some filesystems; loop until full.
-      for (let done = 0; done < bytes.length; ) {
+      for (let done = 0; done < bytes.length;) {
         const { bytesRead } = await fh.read(bytes, done, bytes.length - done, info.begin + done);
         if (bytesRead === 0) throw bad(file, `unexpected end of file in tensor "${name}"`);
         done += bytesRead;
@@ -221,7 +232,8 @@ export function f16ToF32(src: Uint16Array): Float32Array {
     const sign = h & 0x8000 ? -1 : 1;
     const exp = (h >> 10) & 0x1f;
     const frac = h & 0x3ff;
-    if (exp === 0) out[i] = sign * frac * 2 ** -24; // subnormal: frac/1024 * 2^-14
+    if (exp === 0)
+      out[i] = sign * frac * 2 ** -24; // subnormal: frac/1024 * 2^-14
     else if (exp === 31) out[i] = frac ? NaN : sign * Infinity;
     else out[i] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
   }
@@ -245,8 +257,10 @@ export function weightFiles(dir: string): string[] {
     for (const shard of shards) {
       // A shard name with a path separator could point outside the folder.
       if (basename(shard) !== shard || !shard.endsWith('.safetensors')) {
-        throw new GraftError('bad-input', `${index}: weight_map names "${shard}", not a ` +
-          `.safetensors file in the same folder`);
+        throw new GraftError(
+          'bad-input',
+          `${index}: weight_map names "${shard}", not a ` + `.safetensors file in the same folder`,
+        );
       }
       if (!existsSync(join(dir, shard))) {
         throw new GraftError('not-found', `${index} lists shard ${shard}, missing from ${dir}`);
@@ -333,4 +347,3 @@ export function encodeSafetensors(
   }
   return Buffer.concat(parts);
 }
-

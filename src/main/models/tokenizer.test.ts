@@ -21,8 +21,10 @@ const EXPECTED: [string, number[]][] = [
   ],
   [
     'a 3.14159 score; 1,000,000 reviews & ratings!!',
-    [101, 1037, 1017, 1012, 15471, 28154, 3556, 1025, 1015, 1010, 2199, 1010, 2199, 4391, 1004,
-      8599, 999, 999, 102],
+    [
+      101, 1037, 1017, 1012, 15471, 28154, 3556, 1025, 1015, 1010, 2199, 1010, 2199, 4391, 1004,
+      8599, 999, 999, 102,
+    ],
   ],
   // The emoji is [UNK]; CJK chars are split one by one, two of them unknown.
   [
@@ -31,8 +33,10 @@ const EXPECTED: [string, number[]][] = [
   ],
   ['', [101, 102]],
   ['   tabs\tand\nnewlines   ', [101, 21628, 2015, 1998, 2047, 12735, 102]],
-  ["it 's a charming and often affecting journey . ", [101, 2009, 1005, 1055, 1037, 11951, 1998,
-    2411, 12473, 4990, 1012, 102]],
+  [
+    "it 's a charming and often affecting journey . ",
+    [101, 2009, 1005, 1055, 1037, 11951, 1998, 2411, 12473, 4990, 1012, 102],
+  ],
 ];
 
 const shared = sharedTokenizerDir();
@@ -42,7 +46,8 @@ if (!haveShared) log.warn(`tokenizer.test: skipping, ${shared} is absent (../sha
 
 function rows(data: BigInt64Array, batch: number, seqLen: number): number[][] {
   return Array.from({ length: batch }, (_, b) =>
-    Array.from(data.subarray(b * seqLen, (b + 1) * seqLen), Number));
+    Array.from(data.subarray(b * seqLen, (b + 1) * seqLen), Number),
+  );
 }
 
 describe.skipIf(!haveShared)('tokenizer on the real bert-base-uncased tokenizer.json', () => {
@@ -119,11 +124,13 @@ describe('defaultMaxLength', () => {
     expect(defaultMaxLength({})).toBe(512);
     expect(defaultMaxLength({ tokenizerConfig: { model_max_length: 1e30 } })).toBe(512);
     expect(defaultMaxLength({ modelConfig: { max_position_embeddings: 2048 } })).toBe(512);
-    expect(defaultMaxLength({
-      tokenizerConfig: { model_max_length: 512 },
-      modelConfig: { max_position_embeddings: 512 },
-      sentenceConfig: { max_seq_length: 256 },
-    })).toBe(256);
+    expect(
+      defaultMaxLength({
+        tokenizerConfig: { model_max_length: 512 },
+        modelConfig: { max_position_embeddings: 512 },
+        sentenceConfig: { max_seq_length: 256 },
+      }),
+    ).toBe(256);
   });
 });
 
@@ -135,8 +142,10 @@ describe.skipIf(!minilm)('tokenizer of the fetched all-MiniLM-L6-v2 folder', () 
     const tok = loadTokenizer(minilm!);
     expect(tok.maxLength).toBe(256); // sentence_bert_config.json max_seq_length
     expect(tok.hardMaxLength).toBe(512); // max_position_embeddings
-    const enc = tok.encodeBatch(['Hello, world!', EXPECTED[1][0], '',
-      '[MASK] token and [unused0] x'], { maxLength: 12 });
+    const enc = tok.encodeBatch(
+      ['Hello, world!', EXPECTED[1][0], '', '[MASK] token and [unused0] x'],
+      { maxLength: 12 },
+    );
     expect(rows(enc.inputIds, 4, 12)).toEqual([
       [101, 7592, 1010, 2088, 999, 102, 0, 0, 0, 0, 0, 0],
       [101, 1996, 14477, 20961, 3468, 7668, 15743, 13746, 1517, 2123, 1005, 102],

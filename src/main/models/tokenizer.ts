@@ -165,7 +165,7 @@ export function createTokenizer(sources: TokenizerSources): TextTokenizer {
   function resolveMax(options?: EncodeOptions): number {
     const requested = options?.maxLength ?? maxLength;
     if (!Number.isInteger(requested) || requested <= specialCount || requested > hardMax) {
-      const why = hardMax < MAX_LENGTH_CAP ? ', the model\'s max_position_embeddings' : '';
+      const why = hardMax < MAX_LENGTH_CAP ? ", the model's max_position_embeddings" : '';
       throw new GraftError(
         'invalid-argument',
         `maxLength must be an integer in ${specialCount + 1}..${hardMax}${why} ` +

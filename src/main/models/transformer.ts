@@ -57,8 +57,10 @@ export function encoderWeightPrefix(weights: Weights | Iterable<string>): string
     const at = name.indexOf('embeddings.word_embeddings.weight');
     if (at >= 0) return name.slice(0, at);
   }
-  throw new GraftError('bad-input',
-    'weights have no embeddings.word_embeddings.weight; not a BERT-family checkpoint');
+  throw new GraftError(
+    'bad-input',
+    'weights have no embeddings.word_embeddings.weight; not a BERT-family checkpoint',
+  );
 }
 
 /** DistilBERT's fixed table: sin (even columns), cos (odd); angle pos / 10000^(2⌊j/2⌋/dim). */
@@ -77,8 +79,10 @@ function checkIdInputs(options: EncoderBuildOptions): void {
   const { inputIds, attentionMask, tokenTypeIds } = options;
   for (const [what, ref] of Object.entries({ inputIds, attentionMask, tokenTypeIds })) {
     if (ref && (ref.dtype !== 'int64' || ref.shape.length !== 2)) {
-      throw new GraftError('invalid-argument',
-        `${what} must be int64 [batch, seq], got ${ref.dtype}[${ref.shape.join(', ')}]`);
+      throw new GraftError(
+        'invalid-argument',
+        `${what} must be int64 [batch, seq], got ${ref.dtype}[${ref.shape.join(', ')}]`,
+      );
     }
   }
 }
@@ -96,8 +100,10 @@ export function buildTransformerEncoder(
   const headDim = H / heads;
   const layerCount = options.layers ?? config.layers;
   if (!Number.isInteger(layerCount) || layerCount < 0 || layerCount > config.layers) {
-    throw new GraftError('invalid-argument',
-      `layers must be an integer in 0..${config.layers}, got ${layerCount}`);
+    throw new GraftError(
+      'invalid-argument',
+      `layers must be an integer in 0..${config.layers}, got ${layerCount}`,
+    );
   }
   checkIdInputs(options);
 
@@ -119,12 +125,18 @@ export function buildTransformerEncoder(
     const aliases = [name, name.replace(/\.weight$/, '.gamma'), name.replace(/\.bias$/, '.beta')];
     const tensor = aliases.map((n) => weights.get(prefix + n)).find((t) => t !== undefined);
     if (!tensor) {
-      throw new GraftError('bad-input', `weights lack ${prefix}${name} (needed by ` +
-        `model_type "${config.modelType}" with hidden_size ${H}, ${config.layers} layers)`);
+      throw new GraftError(
+        'bad-input',
+        `weights lack ${prefix}${name} (needed by ` +
+          `model_type "${config.modelType}" with hidden_size ${H}, ${config.layers} layers)`,
+      );
     }
     if (tensor.shape.join(',') !== expected.join(',')) {
-      throw new GraftError('bad-input', `${prefix}${name} is [${tensor.shape.join(', ')}], ` +
-        `config.json implies [${expected.join(', ')}]`);
+      throw new GraftError(
+        'bad-input',
+        `${prefix}${name} is [${tensor.shape.join(', ')}], ` +
+          `config.json implies [${expected.join(', ')}]`,
+      );
     }
     const trainable = isTrainable(name);
     if (trainable) trainableNames.push(name);
@@ -148,8 +160,14 @@ export function buildTransformerEncoder(
   // ---- embeddings: word + position (+ token type), LayerNorm, optional projection to H ------
 
   const word = g.gather(param(layout.wordEmbeddings, [config.vocabSize, E]), inputIds);
-  const positionTable = positionEmbeddings(g, weights, prefix, config, layout.positionEmbeddings,
-    () => param(layout.positionEmbeddings, [config.maxPositions, E]));
+  const positionTable = positionEmbeddings(
+    g,
+    weights,
+    prefix,
+    config,
+    layout.positionEmbeddings,
+    () => param(layout.positionEmbeddings, [config.maxPositions, E]),
+  );
   let embedded = g.add(word, g.gather(positionTable, positionIds(g, inputIds, config)));
 
   if (layout.tokenTypeEmbeddings && config.typeVocabSize > 0) {
@@ -189,8 +207,10 @@ export function buildTransformerEncoder(
     // Feed-forward: W2·act(W1·h), residual, LayerNorm.
     const inner = linear(afterAttention, w.ffnIn, config.intermediateSize, H);
     const activated = act === 'relu' ? g.relu(inner) : g.gelu(inner, { approximate: act });
-    const ffn = dropout(linear(activated, w.ffnOut, H, config.intermediateSize),
-      options.hiddenDropout);
+    const ffn = dropout(
+      linear(activated, w.ffnOut, H, config.intermediateSize),
+      options.hiddenDropout,
+    );
     return layerNorm(g.add(ffn, afterAttention), w.outputNorm);
   };
 
@@ -209,14 +229,16 @@ function positionIds(g: GraphBuilder, inputIds: TensorRef, config: EncoderConfig
   if (config.paddingOffsetPositions) {
     const pad = g.scalar(config.padTokenId, 'int64');
     const real = g.cast(g.not(g.equal(inputIds, pad)), 'int64'); // [batch, seq] 0/1
-    const [running] = g.node('CumSum', [real, g.scalar(1, 'int64')], {},
-      [{ dtype: 'int64', shape: inputIds.shape }]);
+    const [running] = g.node('CumSum', [real, g.scalar(1, 'int64')], {}, [
+      { dtype: 'int64', shape: inputIds.shape },
+    ]);
     return g.add(g.mul(running, real), pad);
   }
   // Range -> Gather, so the table's gradient is Gather's.
   const seqLen = g.squeeze(g.shapeOf(inputIds, 1, 2), [0]); // int64 scalar
-  const [ids] = g.node('Range', [g.scalar(0, 'int64'), seqLen, g.scalar(1, 'int64')], {},
-    [{ dtype: 'int64', shape: [inputIds.shape[1]] }]);
+  const [ids] = g.node('Range', [g.scalar(0, 'int64'), seqLen, g.scalar(1, 'int64')], {}, [
+    { dtype: 'int64', shape: [inputIds.shape[1]] },
+  ]);
   return ids;
 }
 

@@ -51,8 +51,10 @@ export function wordVectorsFile(modelPath: string): string {
   const names = existsSync(modelPath) ? readdirSync(modelPath) : [];
   const found = names.find((n) => VECTOR_EXTENSIONS.includes(extname(n).toLowerCase()));
   if (!found) {
-    throw new GraftError('not-found', `no word-vectors file (${VECTOR_EXTENSIONS.join(', ')}) ` +
-      `in ${modelPath}`);
+    throw new GraftError(
+      'not-found',
+      `no word-vectors file (${VECTOR_EXTENSIONS.join(', ')}) ` + `in ${modelPath}`,
+    );
   }
   return join(modelPath, found);
 }
@@ -64,8 +66,10 @@ function readBytes(file: string): Buffer {
   try {
     return gunzipSync(raw);
   } catch (error) {
-    throw new GraftError('bad-input',
-      `${file}: gzip data is corrupt (${(error as Error).message})`);
+    throw new GraftError(
+      'bad-input',
+      `${file}: gzip data is corrupt (${(error as Error).message})`,
+    );
   }
 }
 
@@ -126,15 +130,18 @@ export function parseWordVectors(bytes: Buffer, source: string): WordVectors {
   }
 
   if (words.length === 0 || dim < 1) {
-    throw new GraftError('bad-input', `${source} holds no word vectors: expected GloVe lines ` +
-      '"word v1 ... vD" or word2vec text with a "count dim" header');
+    throw new GraftError(
+      'bad-input',
+      `${source} holds no word vectors: expected GloVe lines ` +
+        '"word v1 ... vD" or word2vec text with a "count dim" header',
+    );
   }
   if (skipped > 0) log.warn(`${source}: ${skipped} malformed or duplicate lines left out`);
 
   const data = vectors.slice(0, words.length * dim);
   const lowercase = !cased;
   const rowOf = (word: string): number | undefined =>
-    lowercase ? index.get(word.toLowerCase()) : index.get(word) ?? index.get(word.toLowerCase());
+    lowercase ? index.get(word.toLowerCase()) : (index.get(word) ?? index.get(word.toLowerCase()));
   return {
     format: header ? 'word2vec' : 'glove',
     dim,
@@ -152,14 +159,15 @@ export function parseWordVectors(bytes: Buffer, source: string): WordVectors {
 
 export function readWordVectors(file: string): WordVectors {
   if (!existsSync(file)) {
-    throw new GraftError('not-found',
-      `word-vectors file "${file}" does not exist`);
+    throw new GraftError('not-found', `word-vectors file "${file}" does not exist`);
   }
   const started = Date.now();
   const vectors = parseWordVectors(readBytes(file), file);
-  log.info(`${file}: ${vectors.words.length} words x ${vectors.dim} (${vectors.format}, ` +
-    `${vectors.lowercase ? 'lower-case vocabulary: lookups are lower-cased' : 'cased vocabulary'}) ` +
-    `in ${Date.now() - started} ms`);
+  log.info(
+    `${file}: ${vectors.words.length} words x ${vectors.dim} (${vectors.format}, ` +
+      `${vectors.lowercase ? 'lower-case vocabulary: lookups are lower-cased' : 'cased vocabulary'}) ` +
+      `in ${Date.now() - started} ms`,
+  );
   return vectors;
 }
 

@@ -77,7 +77,10 @@ export class RunManager {
   cancel(runId: string): void {
     const run = this.store.runs.get(runId);
     if (run.status !== 'queued' && run.status !== 'running') {
-      throw new GraftError('conflict', `run ${runId} is ${run.status}; only queued or running runs can be cancelled`);
+      throw new GraftError(
+        'conflict',
+        `run ${runId} is ${run.status}; only queued or running runs can be cancelled`,
+      );
     }
 
     const queued = this.queue.findIndex((p) => p.runId === runId);
@@ -159,7 +162,13 @@ export class RunManager {
         timings,
         ...(outcome.details ? { details: outcome.details } : {}),
       });
-      this.bus.emit('run.progress', { runId, phase: 'done', done: 1, total: 1, message: 'finished' });
+      this.bus.emit('run.progress', {
+        runId,
+        phase: 'done',
+        done: 1,
+        total: 1,
+        message: 'finished',
+      });
       this.finish(runId, 'completed', null);
       log.info(`run ${runId} completed: test accuracy ${outcome.test.accuracy.toFixed(4)}`);
     } catch (error) {

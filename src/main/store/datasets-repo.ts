@@ -86,9 +86,7 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
     'INSERT INTO dataset_rows (dataset_id, split, idx, text, label, label_set) ' +
       'VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const insertReport = db.prepare(
-    'INSERT INTO dataset_reports (dataset_id, report) VALUES (?, ?)',
-  );
+  const insertReport = db.prepare('INSERT INTO dataset_reports (dataset_id, report) VALUES (?, ?)');
   const selectReport = db.prepare('SELECT report FROM dataset_reports WHERE dataset_id = ?');
   const selectAll = db.prepare('SELECT * FROM datasets ORDER BY created_at DESC, rowid DESC');
   const selectOne = db.prepare('SELECT * FROM datasets WHERE id = ?');

@@ -217,4 +217,3 @@ export function runRepository(db: Database.Database): RunRepository {
     },
   };
 }
-

@@ -23,10 +23,18 @@ type Pooling = 'mean' | 'cls' | 'max';
 const f32 = (a: Float32Array | Int32Array): Float32Array =>
   a instanceof Float32Array ? a : Float32Array.from(a);
 
-export async function buildStrategyBundle(run: Run, model: Model, runDir: string): Promise<Uint8Array> {
+export async function buildStrategyBundle(
+  run: Run,
+  model: Model,
+  runDir: string,
+): Promise<Uint8Array> {
   const head = loadHeadArtifact(runDir).head;
   const artifact = loadStrategyArtifact(runDir);
-  const settings = artifact.settings as { pooling: Pooling; layers?: number[]; vectorsDim?: number };
+  const settings = artifact.settings as {
+    pooling: Pooling;
+    layers?: number[];
+    vectorsDim?: number;
+  };
   const g = createGraph('graft_classifier', { seed: run.config.seed });
   const ids = g.input('input_ids', 'int64', ['batch', 'sequence']);
   const mask = g.input('attention_mask', 'int64', ['batch', 'sequence']);
@@ -40,7 +48,10 @@ export async function buildStrategyBundle(run: Run, model: Model, runDir: string
   if (run.strategy === 'scalar-mix') {
     const states = await buildEncoderStates(g, model.path, ids, mask);
     const pooled = states.map((h) => g.unsqueeze(poolHidden(g, h, mask, settings.pooling), [1]));
-    const values = { s: f32(requireArray(artifact, 'mix.s')), gamma: f32(requireArray(artifact, 'mix.gamma')) };
+    const values = {
+      s: f32(requireArray(artifact, 'mix.s')),
+      gamma: f32(requireArray(artifact, 'mix.gamma')),
+    };
     features = buildScalarMix(g, g.concat(pooled, 1), values, false); // [b, J, H] -> [b, H]
   } else if (run.strategy === 'feature-concat') {
     const layers = settings.layers ?? [];
@@ -64,11 +75,17 @@ export async function buildStrategyBundle(run: Run, model: Model, runDir: string
     for (const name of ['gate.w', 'gate.b', 'proj.w', 'proj.b']) {
       if (artifact.arrays[name]) values[name] = f32(artifact.arrays[name]);
     }
-    const fusion = buildGatedFusion(g, { h: states[states.length - 1], ids, mask }, vectors(), values, {
-      hidden: model.hiddenSize,
-      trainable: false,
-      pooling: settings.pooling,
-    });
+    const fusion = buildGatedFusion(
+      g,
+      { h: states[states.length - 1], ids, mask },
+      vectors(),
+      values,
+      {
+        hidden: model.hiddenSize,
+        trainable: false,
+        pooling: settings.pooling,
+      },
+    );
     features = fusion.pooled;
   } else {
     throw new GraftError('internal', `no strategy bundle for ${run.strategy}`);

@@ -87,7 +87,10 @@ describe('optimizer recipe', () => {
 
   it('builds AdamW with warmup steps from the ratio, clipping and one group per level', () => {
     const spec = classifierOptimizer(
-      config({ warmupRatio: 0.1, schedule: 'cosine', clipNorm: 1, layerwiseLrDecay: 0.8 }), 6, 200);
+      config({ warmupRatio: 0.1, schedule: 'cosine', clipNorm: 1, layerwiseLrDecay: 0.8 }),
+      6,
+      200,
+    );
     expect(spec).toMatchObject({
       kind: 'adamw',
       clipNorm: 1,

@@ -70,8 +70,11 @@ export function layerOf(name: string): number | null {
 /** Refuses per-layer choices (top-k, student layers) on ALBERT's shared layers. */
 export function requirePerLayerWeights(config: BertConfig, option: string): void {
   if (config.modelType === 'albert') {
-    throw new GraftError('unsupported', `${option}: ALBERT shares its weights across layers, ` +
-      `so layers cannot be chosen one by one; use fine-tune on the whole encoder instead`);
+    throw new GraftError(
+      'unsupported',
+      `${option}: ALBERT shares its weights across layers, ` +
+        `so layers cannot be chosen one by one; use fine-tune on the whole encoder instead`,
+    );
   }
 }
 
@@ -84,11 +87,17 @@ export function defaultStudentLayers(layers: number): number[] {
 
 /** Checks teacher layer indices: strictly increasing, each in 0..layers-1. */
 export function checkSourceLayers(sourceLayers: readonly number[], layers: number): void {
-  const ok = sourceLayers.length > 0 && sourceLayers.every((l, i) =>
-    Number.isInteger(l) && l >= 0 && l < layers && (i === 0 || l > sourceLayers[i - 1]));
+  const ok =
+    sourceLayers.length > 0 &&
+    sourceLayers.every(
+      (l, i) => Number.isInteger(l) && l >= 0 && l < layers && (i === 0 || l > sourceLayers[i - 1]),
+    );
   if (!ok) {
-    throw new GraftError('invalid-argument', `studentLayers must be increasing teacher layer ` +
-      `indices in 0..${layers - 1} (0-based), got [${sourceLayers.join(', ')}]`);
+    throw new GraftError(
+      'invalid-argument',
+      `studentLayers must be increasing teacher layer ` +
+        `indices in 0..${layers - 1} (0-based), got [${sourceLayers.join(', ')}]`,
+    );
   }
 }
 
@@ -144,8 +153,12 @@ export function buildClassifierLogits(
     attentionDropout: p,
   });
 
-  let pooled = poolHidden(g, hiddenStates[hiddenStates.length - 1], o.attentionMask,
-    layout.pooling); // [batch, H]
+  let pooled = poolHidden(
+    g,
+    hiddenStates[hiddenStates.length - 1],
+    o.attentionMask,
+    layout.pooling,
+  ); // [batch, H]
   if (training && p > 0) pooled = g.dropout(pooled, p, { training: true });
 
   const H = model.config.hiddenSize;
@@ -201,9 +214,10 @@ export function classifierOptimizer(
   }
   // The step graph needs warmup < total; a one-step run simply has no warmup.
   const warmupSteps = Math.min(Math.round(config.warmupRatio * totalSteps), totalSteps - 1);
-  const schedule = config.schedule === 'constant'
-    ? { kind: 'constant' as const }
-    : { kind: config.schedule, warmupSteps: Math.max(0, warmupSteps), totalSteps };
+  const schedule =
+    config.schedule === 'constant'
+      ? { kind: 'constant' as const }
+      : { kind: config.schedule, warmupSteps: Math.max(0, warmupSteps), totalSteps };
   return {
     kind: 'adamw',
     lr: config.learningRate,
@@ -233,8 +247,10 @@ export function loadClassifier(runDir: string): {
   const file = join(runDir, CLASSIFIER_FILE);
   const { snapshot, meta } = loadCheckpoint(file);
   if (meta.format !== CLASSIFIER_FORMAT) {
-    throw new GraftError('bad-input',
-      `${file}: format "${String(meta.format)}", expected ${CLASSIFIER_FORMAT}`);
+    throw new GraftError(
+      'bad-input',
+      `${file}: format "${String(meta.format)}", expected ${CLASSIFIER_FORMAT}`,
+    );
   }
   return { layout: meta as unknown as ClassifierLayout, params: snapshot.params };
 }

@@ -35,16 +35,22 @@ export function loadRunSplits(
   maxLength: number,
 ): RunSplits {
   if (dataset.multiLabel) {
-    throw new GraftError('unsupported', `dataset ${dataset.id} is multi-label; ` +
-      `${config.strategy} supports single-label datasets only for now (TODO issue 6)`);
+    throw new GraftError(
+      'unsupported',
+      `dataset ${dataset.id} is multi-label; ` +
+        `${config.strategy} supports single-label datasets only for now (TODO issue 6)`,
+    );
   }
   const split = (name: SplitName): { texts: string[]; labels: number[] } | null =>
     dataset.splits[name] ? store.datasets.rows(dataset.id, name) : null;
   const train = split('train');
   const test = split('test');
   if (!train || !test) {
-    throw new GraftError('bad-input', `dataset ${dataset.id} needs a train and a test split; ` +
-      `it has ${Object.keys(dataset.splits).join(', ')}`);
+    throw new GraftError(
+      'bad-input',
+      `dataset ${dataset.id} needs a train and a test split; ` +
+        `it has ${Object.keys(dataset.splits).join(', ')}`,
+    );
   }
 
   const tokenise = (texts: string[], labels: readonly number[]): TokenisedSplit => ({
@@ -62,7 +68,11 @@ export function loadRunSplits(
   let validation: TokenisedSplit | null = own ? tokenise(own.texts, own.labels) : null;
   if (!own) {
     const { train: keep, test: holdout } = stratifiedSplit(
-      train.labels, dataset.labels.length, VALIDATION_SHARE, config.seed);
+      train.labels,
+      dataset.labels.length,
+      VALIDATION_SHARE,
+      config.seed,
+    );
     if (holdout.length > 0) {
       fitIndex = keep;
       const v = pick(holdout);

@@ -15,7 +15,12 @@ import { GraftError } from '../../shared/errors';
 import { createGraph } from '../engine/graph-impl';
 import { distillationKL, softmaxCrossEntropy } from '../engine/losses';
 import {
-  createSession, f32, i64, readFloat, type EngineSession, type ort,
+  createSession,
+  f32,
+  i64,
+  readFloat,
+  type EngineSession,
+  type ort,
 } from '../engine/session';
 import { createTrainer, type Batch, type BatchSpec } from '../engine/trainer';
 import { mulberry32 } from '../datasets/split';
@@ -73,11 +78,15 @@ export class ClassifierEvaluator {
     const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
     const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
     const logits = buildClassifierLogits(g, r.model, r.layout, {
-      inputIds, attentionMask, trainable: r.trainable, seed: r.ctx.config.seed,
+      inputIds,
+      attentionMask,
+      trainable: r.trainable,
+      seed: r.ctx.config.seed,
     });
     g.output(g.softmax(logits, -1), 'probabilities');
     const params = g.trainableParams().map((p) => ({
-      name: p.ref.name as string, dims: p.ref.shape as number[],
+      name: p.ref.name as string,
+      dims: p.ref.shape as number[],
     }));
     const session = await createSession(g.toModelProto(), { provider: 'cpu' });
     return new ClassifierEvaluator(session, params, r.layout.labels.length, r.padId);
@@ -92,7 +101,8 @@ export class ClassifierEvaluator {
     const feeds: Record<string, ort.Tensor> = {};
     for (const p of this.params) feeds[p.name] = f32(values.get(p.name) as Float32Array, p.dims);
     const idx = indices ? [...indices] : split.rows.map((_, i) => i);
-    const order = idx.map((_, k) => k)
+    const order = idx
+      .map((_, k) => k)
       .sort((a, b) => split.rows[idx[b]].ids.length - split.rows[idx[a]].ids.length);
 
     const C = this.classes;
@@ -100,18 +110,26 @@ export class ClassifierEvaluator {
     const labels = Int32Array.from(idx, (i) => split.labels[i]);
     for (let start = 0; start < order.length; start += EVAL_BATCH) {
       const chunk = order.slice(start, start + EVAL_BATCH);
-      const b = packRows(chunk.map((k) => split.rows[idx[k]]), this.padId);
-      const out = await this.session.run({
-        ...feeds,
-        input_ids: i64(b.inputIds, [b.batch, b.seqLen]),
-        attention_mask: i64(b.attentionMask, [b.batch, b.seqLen]),
-      }, ['probabilities']);
+      const b = packRows(
+        chunk.map((k) => split.rows[idx[k]]),
+        this.padId,
+      );
+      const out = await this.session.run(
+        {
+          ...feeds,
+          input_ids: i64(b.inputIds, [b.batch, b.seqLen]),
+          attention_mask: i64(b.attentionMask, [b.batch, b.seqLen]),
+        },
+        ['probabilities'],
+      );
       const probs = readFloat(out.probabilities);
       chunk.forEach((k, r) => probabilities.set(probs.subarray(r * C, (r + 1) * C), k * C));
     }
 
     let loss = 0;
-    labels.forEach((y, k) => { loss -= Math.log(Math.max(probabilities[k * C + y], 1e-12)); });
+    labels.forEach((y, k) => {
+      loss -= Math.log(Math.max(probabilities[k * C + y], 1e-12));
+    });
     return { probabilities, loss: loss / Math.max(1, labels.length), labels };
   }
 
@@ -123,7 +141,9 @@ export class ClassifierEvaluator {
 function accuracy(probabilities: Float32Array, classes: number, y: Int32Array): number {
   const predicted = argmaxRows(probabilities, classes);
   let correct = 0;
-  predicted.forEach((p, i) => { if (p === y[i]) correct++; });
+  predicted.forEach((p, i) => {
+    if (p === y[i]) correct++;
+  });
   return y.length === 0 ? 0 : correct / y.length;
 }
 
@@ -153,8 +173,12 @@ export async function trainEncoderClassifier(r: EncoderTrainingRequest): Promise
     optimizer: classifierOptimizer(config, model.config.layers, totalSteps),
     build: (g, b, mode) => {
       const logits = buildClassifierLogits(g, model, layout, {
-        inputIds: b.input_ids, attentionMask: b.attention_mask, trainable: r.trainable,
-        training: mode.training, dropout: config.dropout, seed: config.seed,
+        inputIds: b.input_ids,
+        attentionMask: b.attention_mask,
+        trainable: r.trainable,
+        training: mode.training,
+        dropout: config.dropout,
+        seed: config.seed,
       });
       let loss = softmaxCrossEntropy(g, logits, b.labels, { classWeights });
       if (distill) {
@@ -187,13 +211,21 @@ export async function trainEncoderClassifier(r: EncoderTrainingRequest): Promise
         const rows = batches[s];
         const result = await trainer.step(makeBatch(r, rows));
         if (!Number.isFinite(result.loss)) {
-          throw new GraftError('bad-input', `training diverged at epoch ${epoch} (loss ` +
-            `${result.loss}); lower learningRate (now ${config.learningRate})`);
+          throw new GraftError(
+            'bad-input',
+            `training diverged at epoch ${epoch} (loss ` +
+              `${result.loss}); lower learningRate (now ${config.learningRate})`,
+          );
         }
         lossSum += result.loss * rows.length;
         ctx.progress({
-          phase: 'training', done: trainer.stepCount, total: totalSteps, epoch,
-          trainLoss: result.loss, message: `epoch ${epoch}/${config.epochs}, ` +
+          phase: 'training',
+          done: trainer.stepCount,
+          total: totalSteps,
+          epoch,
+          trainLoss: result.loss,
+          message:
+            `epoch ${epoch}/${config.epochs}, ` +
             `step ${s + 1}/${batches.length}, lr ${result.lr.toExponential(2)}`,
         });
       }
@@ -219,16 +251,20 @@ export async function trainEncoderClassifier(r: EncoderTrainingRequest): Promise
       if (metric > best.metric) {
         best = { metric, epoch, params };
       } else if (epoch - best.epoch >= patience) {
-        log.info(`run ${ctx.runId}: early stop after epoch ${epoch}; best epoch ${best.epoch} ` +
-          `(validation ${useF1 ? 'macro-F1' : 'accuracy'} ${best.metric.toFixed(4)})`);
+        log.info(
+          `run ${ctx.runId}: early stop after epoch ${epoch}; best epoch ${best.epoch} ` +
+            `(validation ${useF1 ? 'macro-F1' : 'accuracy'} ${best.metric.toFixed(4)})`,
+        );
         break;
       }
     }
     ctx.timings.training = (performance.now() - started) / 1000;
     ctx.timings.epochsRun = epochsRun;
     ctx.timings.bestEpoch = best.params ? best.epoch : epochsRun;
-    ctx.timings.trainableParameters = [...trainer.parameters().values()]
-      .reduce((s, v) => s + v.length, 0);
+    ctx.timings.trainableParameters = [...trainer.parameters().values()].reduce(
+      (s, v) => s + v.length,
+      0,
+    );
 
     const final = best.params ?? trainer.parameters();
     return await scoreAndSave(r, evaluator, final, trainer.stepCount);
@@ -243,11 +279,7 @@ export async function trainEncoderClassifier(r: EncoderTrainingRequest): Promise
  * sorted by length before cutting, then the batches shuffled. Each batch pads to lengths close
  * to its own (random batches of SST-2 pad ~2.5x), while every row is still seen once.
  */
-function epochBatches(
-  fit: TokenisedSplit,
-  batchSize: number,
-  random: () => number,
-): Int32Array[] {
+function epochBatches(fit: TokenisedSplit, batchSize: number, random: () => number): Int32Array[] {
   const shuffle = <T>(a: T[]): T[] => {
     for (let i = a.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -259,7 +291,8 @@ function epochBatches(
   const batches: Int32Array[] = [];
   const pool = batchSize * BUCKET_POOL;
   for (let start = 0; start < order.length; start += pool) {
-    const part = order.slice(start, start + pool)
+    const part = order
+      .slice(start, start + pool)
       .sort((a, b) => fit.rows[a].ids.length - fit.rows[b].ids.length);
     for (let b = 0; b < part.length; b += batchSize) {
       batches.push(Int32Array.from(part.slice(b, b + batchSize)));
@@ -281,7 +314,10 @@ function trainSample(rows: number, seed: number): number[] {
 
 function makeBatch(r: EncoderTrainingRequest, rows: Int32Array): Batch {
   const fit = r.splits.fit;
-  const b = packRows(Array.from(rows, (i) => fit.rows[i]), r.padId);
+  const b = packRows(
+    Array.from(rows, (i) => fit.rows[i]),
+    r.padId,
+  );
   const dims = [b.batch, b.seqLen];
   const batch: Batch = {
     input_ids: { data: b.inputIds, dims },
@@ -305,8 +341,12 @@ async function scoreAndSave(
 ): Promise<RunOutcome> {
   const { ctx, layout } = r;
   const test = r.splits.test;
-  ctx.progress({ phase: 'evaluating', done: 0, total: test.rows.length,
-    message: 'scoring the test split' });
+  ctx.progress({
+    phase: 'evaluating',
+    done: 0,
+    total: test.rows.length,
+    message: 'scoring the test split',
+  });
   const started = performance.now();
   const scored = await evaluator.score(params, test);
   const predicted = argmaxRows(scored.probabilities, layout.labels.length);
@@ -314,9 +354,13 @@ async function scoreAndSave(
   ctx.timings.evaluation = (performance.now() - started) / 1000;
 
   saveClassifier(ctx.runDir, layout, params, steps);
-  writeFileSync(join(ctx.runDir, 'test-predictions.json'),
-    JSON.stringify({ predicted: Array.from(predicted), labels: layout.labels }));
-  log.info(`run ${ctx.runId} (${layout.strategy}): test accuracy ` +
-    `${(metrics.accuracy * 100).toFixed(2)}%, macro-F1 ${metrics.macroF1.toFixed(4)}`);
+  writeFileSync(
+    join(ctx.runDir, 'test-predictions.json'),
+    JSON.stringify({ predicted: Array.from(predicted), labels: layout.labels }),
+  );
+  log.info(
+    `run ${ctx.runId} (${layout.strategy}): test accuracy ` +
+      `${(metrics.accuracy * 100).toFixed(2)}%, macro-F1 ${metrics.macroF1.toFixed(4)}`,
+  );
   return { test: metrics };
 }

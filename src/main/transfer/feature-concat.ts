@@ -31,15 +31,21 @@ import {
 import { saveStrategyArtifact, type StoredArray } from './strategy-artifact';
 
 /** Hidden-state indices (0..L) from the request, default the last four (or fewer). */
-export function concatLayers(requested: readonly number[] | undefined, modelLayers: number): number[] {
+export function concatLayers(
+  requested: readonly number[] | undefined,
+  modelLayers: number,
+): number[] {
   const count = modelLayers + 1;
-  const wanted = requested ?? Array.from({ length: Math.min(4, count) }, (_, k) => count - 1 - k).reverse();
+  const wanted =
+    requested ?? Array.from({ length: Math.min(4, count) }, (_, k) => count - 1 - k).reverse();
   return wanted.map((l) => {
     const index = l < 0 ? count + l : l;
     if (!Number.isInteger(l) || index < 0 || index >= count) {
-      throw new GraftError('invalid-argument',
+      throw new GraftError(
+        'invalid-argument',
         `layers: ${l} is not a hidden-state index; accepted ` +
-        `0..${count - 1} (0 = embeddings) or -${count}..-1`);
+          `0..${count - 1} (0 = embeddings) or -${count}..-1`,
+      );
     }
     return index;
   });
@@ -76,10 +82,17 @@ export async function runFeatureConcat(ctx: RunContext, deps: StrategyDeps): Pro
       };
     }
     if (config.tfidf) {
-      parts.tfidf = fitTfidf(data.fit.map((i) => trainRows[i]), vocab, config.tfidfFeatures);
+      parts.tfidf = fitTfidf(
+        data.fit.map((i) => trainRows[i]),
+        vocab,
+        config.tfidfFeatures,
+      );
       details.tfidfFeatures = parts.tfidf.features;
     }
-    const withStatic = async (x: FeatureMatrix, rows: ReturnType<typeof encode>): Promise<FeatureMatrix> =>
+    const withStatic = async (
+      x: FeatureMatrix,
+      rows: ReturnType<typeof encode>,
+    ): Promise<FeatureMatrix> =>
       hconcat([pick(x), await computeStaticFeatures(rows, tokenizer.padId, parts)]);
     pooled.train = await withStatic(pooled.train, trainRows);
     pooled.test = await withStatic(pooled.test, encode(data.test.texts));
@@ -114,9 +127,11 @@ export async function runFeatureConcat(ctx: RunContext, deps: StrategyDeps): Pro
   });
   ctx.timings.training = (performance.now() - started) / 1000;
 
-  const evaluation = await evaluateHead(head, pooled.test, Int32Array.from(data.test.labels)).finally(
-    () => head.release(),
-  );
+  const evaluation = await evaluateHead(
+    head,
+    pooled.test,
+    Int32Array.from(data.test.labels),
+  ).finally(() => head.release());
   saveHeadArtifact(ctx.runDir, {
     head: head.state,
     labels: data.dataset.labels,

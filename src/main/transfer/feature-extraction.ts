@@ -22,7 +22,10 @@ const log = logger('transfer');
 /** Share of the training rows held out for validation curves when the dataset has none. */
 const VALIDATION_SHARE = 0.1;
 
-export async function runFeatureExtraction(ctx: RunContext, deps: StrategyDeps): Promise<RunOutcome> {
+export async function runFeatureExtraction(
+  ctx: RunContext,
+  deps: StrategyDeps,
+): Promise<RunOutcome> {
   const { config } = ctx;
   const dataset = deps.store.datasets.get(config.datasetId);
   const model = deps.store.models.get(config.modelId);
@@ -32,7 +35,10 @@ export async function runFeatureExtraction(ctx: RunContext, deps: StrategyDeps):
   const train = split('train');
   const test = split('test');
   if (!train || !test) {
-    throw new GraftError('bad-input', `dataset ${dataset.id} needs a train and a test split; it has ${Object.keys(dataset.splits).join(', ')}`);
+    throw new GraftError(
+      'bad-input',
+      `dataset ${dataset.id} needs a train and a test split; it has ${Object.keys(dataset.splits).join(', ')}`,
+    );
   }
 
   const started = performance.now();
@@ -47,16 +53,33 @@ export async function runFeatureExtraction(ctx: RunContext, deps: StrategyDeps):
   };
   const report = (done: number, total: number, message: string): void =>
     ctx.progress({ phase: 'features', done, total, message });
-  const trainFeatures = await extractFeatures({ ...featureOptions, split: 'train', texts: train.texts, onProgress: report });
-  const testFeatures = await extractFeatures({ ...featureOptions, split: 'test', texts: test.texts, onProgress: report });
+  const trainFeatures = await extractFeatures({
+    ...featureOptions,
+    split: 'train',
+    texts: train.texts,
+    onProgress: report,
+  });
+  const testFeatures = await extractFeatures({
+    ...featureOptions,
+    split: 'test',
+    texts: test.texts,
+    onProgress: report,
+  });
   const validationRows = split('validation');
   const validationFeatures = validationRows
-    ? await extractFeatures({ ...featureOptions, split: 'validation', texts: validationRows.texts, onProgress: report })
+    ? await extractFeatures({
+        ...featureOptions,
+        split: 'validation',
+        texts: validationRows.texts,
+        onProgress: report,
+      })
     : null;
   ctx.timings.features = (performance.now() - started) / 1000;
-  ctx.timings.featureSentencesPerSecond = trainFeatures.computeSeconds > 0
-    ? (train.texts.length + test.texts.length) / (trainFeatures.computeSeconds + testFeatures.computeSeconds)
-    : 0;
+  ctx.timings.featureSentencesPerSecond =
+    trainFeatures.computeSeconds > 0
+      ? (train.texts.length + test.texts.length) /
+        (trainFeatures.computeSeconds + testFeatures.computeSeconds)
+      : 0;
   ctx.timings.featureCacheHit = trainFeatures.cacheHit && testFeatures.cacheHit ? 1 : 0;
 
   // Validation: the dataset's own split, or a seeded stratified share of the training rows.
@@ -91,11 +114,21 @@ export async function runFeatureExtraction(ctx: RunContext, deps: StrategyDeps):
   });
   ctx.timings.training = (performance.now() - trainStarted) / 1000;
 
-  ctx.progress({ phase: 'evaluating', done: 0, total: test.texts.length, message: 'scoring the test split' });
+  ctx.progress({
+    phase: 'evaluating',
+    done: 0,
+    total: test.texts.length,
+    message: 'scoring the test split',
+  });
   const evaluation = await evaluateHead(head, testFeatures, Int32Array.from(test.labels)).finally(
     () => head.release(),
   );
-  const metrics = classificationMetrics(test.labels, evaluation.predicted, dataset.labels, evaluation.loss);
+  const metrics = classificationMetrics(
+    test.labels,
+    evaluation.predicted,
+    dataset.labels,
+    evaluation.loss,
+  );
 
   saveHeadArtifact(ctx.runDir, {
     head: head.state,
@@ -107,6 +140,8 @@ export async function runFeatureExtraction(ctx: RunContext, deps: StrategyDeps):
     join(ctx.runDir, 'test-predictions.json'),
     JSON.stringify({ predicted: Array.from(evaluation.predicted), labels: dataset.labels }),
   );
-  log.info(`run ${ctx.runId}: test accuracy ${(metrics.accuracy * 100).toFixed(2)}%, macro-F1 ${metrics.macroF1.toFixed(4)}`);
+  log.info(
+    `run ${ctx.runId}: test accuracy ${(metrics.accuracy * 100).toFixed(2)}%, macro-F1 ${metrics.macroF1.toFixed(4)}`,
+  );
   return { test: metrics };
 }

@@ -25,7 +25,10 @@ export class FeatureMatrix {
     readonly computeSeconds = 0,
   ) {
     if (data.length !== rows * cols) {
-      throw new GraftError('internal', `feature matrix holds ${data.length} values, expected ${rows}x${cols}`);
+      throw new GraftError(
+        'internal',
+        `feature matrix holds ${data.length} values, expected ${rows}x${cols}`,
+      );
     }
   }
 
@@ -58,7 +61,9 @@ export interface FeatureRequest {
   onProgress?: (done: number, total: number, message: string) => void;
 }
 
-export function featureCacheKey(r: Omit<FeatureRequest, 'texts' | 'cacheDir' | 'signal' | 'onProgress'>): string {
+export function featureCacheKey(
+  r: Omit<FeatureRequest, 'texts' | 'cacheDir' | 'signal' | 'onProgress'>,
+): string {
   const identity = {
     v: CACHE_VERSION,
     model: r.model.id,
@@ -95,7 +100,9 @@ export async function extractFeatures(request: FeatureRequest): Promise<FeatureM
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Sidecar;
     const bytes = readFileSync(dataFile);
     if (meta.rows === request.texts.length && bytes.byteLength === meta.rows * meta.cols * 4) {
-      const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      const data = new Float32Array(
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+      );
       log.info(`${request.split}: ${meta.rows} feature rows from the cache (${key})`);
       request.onProgress?.(meta.rows, meta.rows, `${request.split}: features from the cache`);
       return new FeatureMatrix(data, meta.rows, meta.cols, true, 0);
@@ -106,7 +113,9 @@ export async function extractFeatures(request: FeatureRequest): Promise<FeatureM
   const started = performance.now();
   const encoder = await loadEncoder(request.model.path);
   try {
-    const layers = (request.layers ?? [request.layer]).map((l) => (l < 0 ? encoder.layers + 1 + l : l));
+    const layers = (request.layers ?? [request.layer]).map((l) =>
+      l < 0 ? encoder.layers + 1 + l : l,
+    );
     const maxLength = effectiveMaxLength(request.maxLength, encoder.tokenizer.maxLength);
     const data = await encoder.embed(request.texts, {
       maxLength,
@@ -122,10 +131,15 @@ export async function extractFeatures(request: FeatureRequest): Promise<FeatureM
     // Write then rename, so a crash mid-write never leaves a truncated entry that looks valid.
     writeFileSync(`${dataFile}.tmp`, data);
     renameSync(`${dataFile}.tmp`, dataFile);
-    writeFileSync(metaFile, JSON.stringify({ rows: request.texts.length, cols, computeSeconds: seconds }));
+    writeFileSync(
+      metaFile,
+      JSON.stringify({ rows: request.texts.length, cols, computeSeconds: seconds }),
+    );
 
-    log.info(`${request.split}: encoded ${request.texts.length} texts in ${seconds.toFixed(1)} s ` +
-      `(${(request.texts.length / seconds).toFixed(1)} texts/s)`);
+    log.info(
+      `${request.split}: encoded ${request.texts.length} texts in ${seconds.toFixed(1)} s ` +
+        `(${(request.texts.length / seconds).toFixed(1)} texts/s)`,
+    );
     return new FeatureMatrix(data, request.texts.length, cols, false, seconds);
   } finally {
     await encoder.release();

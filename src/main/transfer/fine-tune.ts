@@ -34,8 +34,11 @@ export function fineTuneTrainable(
   k: number | undefined,
 ): (name: string) => boolean {
   if (k !== undefined && !(Number.isInteger(k) && k >= 0 && k <= layers)) {
-    throw new GraftError('invalid-argument', `unfreezeTopK must be an integer in 0..${layers} ` +
-      `(this model has ${layers} layers), or absent to unfreeze the whole encoder; got ${k}`);
+    throw new GraftError(
+      'invalid-argument',
+      `unfreezeTopK must be an integer in 0..${layers} ` +
+        `(this model has ${layers} layers), or absent to unfreeze the whole encoder; got ${k}`,
+    );
   }
   return (name) => {
     if (name.startsWith('head.') || k === undefined) return true;
@@ -62,10 +65,14 @@ export async function runFineTune(ctx: RunContext, deps: StrategyDeps): Promise<
   const encoder = await loadClassifierModel(model.path, sourceLayers);
   ctx.timings.tokenizing = (performance.now() - started) / 1000;
 
-  const what = config.unfreezeTopK === undefined ? 'the whole encoder'
-    : `the top ${config.unfreezeTopK} of ${layers} layers`;
-  log.info(`run ${ctx.runId}: fine-tuning ${what} of ${model.name} on ` +
-    `${splits.fit.rows.length} rows for up to ${config.epochs} epochs`);
+  const what =
+    config.unfreezeTopK === undefined
+      ? 'the whole encoder'
+      : `the top ${config.unfreezeTopK} of ${layers} layers`;
+  log.info(
+    `run ${ctx.runId}: fine-tuning ${what} of ${model.name} on ` +
+      `${splits.fit.rows.length} rows for up to ${config.epochs} epochs`,
+  );
   const layout: ClassifierLayout = {
     strategy: 'fine-tune',
     sourceLayers,
@@ -74,6 +81,11 @@ export async function runFineTune(ctx: RunContext, deps: StrategyDeps): Promise<
     modelId: model.id,
   };
   return trainEncoderClassifier({
-    ctx, model: encoder, layout, splits, padId: tokenizer.padId, trainable,
+    ctx,
+    model: encoder,
+    layout,
+    splits,
+    padId: tokenizer.padId,
+    trainable,
   });
 }

@@ -39,7 +39,11 @@ beforeAll(async () => {
   // carry the sentiment on the first axis, "film" is deliberately missing.
   const words = TINY_VOCAB.filter((w) => /^[a-z]+$/.test(w) && w !== 'film');
   const lines = words.map((w, i) => {
-    const sign = ['good', 'great', 'fun'].includes(w) ? 1 : ['bad', 'boring', 'not'].includes(w) ? -1 : 0;
+    const sign = ['good', 'great', 'fun'].includes(w)
+      ? 1
+      : ['bad', 'boring', 'not'].includes(w)
+        ? -1
+        : 0;
     return `${w} ${sign} ${(i % 5) / 5} 0.1 -0.2 ${i / 40} 0.3`;
   });
   writeFileSync(join(dir, 'tiny.vec.txt'), lines.join('\n') + '\n');
@@ -59,7 +63,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function trainExportPredict(request: Partial<TrainRequest>): Promise<Record<string, unknown>> {
+async function trainExportPredict(
+  request: Partial<TrainRequest>,
+): Promise<Record<string, unknown>> {
   const started = await wb.dispatcher.call('runs.start', {
     datasetId: ids.dataset,
     modelId: ids.model,
@@ -72,24 +78,42 @@ async function trainExportPredict(request: Partial<TrainRequest>): Promise<Recor
   expect(run.curves.length).toBeGreaterThan(0);
   expect(run.metrics.test!.accuracy).toBeGreaterThan(0.6);
 
-  const bundle = await wb.dispatcher.call('runs.export', { runId: run.id, outDir: join(dir, `b-${run.id}`) });
+  const bundle = await wb.dispatcher.call('runs.export', {
+    runId: run.id,
+    outDir: join(dir, `b-${run.id}`),
+  });
   const predictions = await predictWithBundle(bundle.dir, testTexts);
-  const evaluated = JSON.parse(readFileSync(join(wb.layout.runs, run.id, 'test-predictions.json'), 'utf8')) as {
+  const evaluated = JSON.parse(
+    readFileSync(join(wb.layout.runs, run.id, 'test-predictions.json'), 'utf8'),
+  ) as {
     predicted: number[];
   };
-  expect(predictions.map((p) => p.label)).toEqual(evaluated.predicted.map((i) => run.metrics.test!.labels[i]));
+  expect(predictions.map((p) => p.label)).toEqual(
+    evaluated.predicted.map((i) => run.metrics.test!.labels[i]),
+  );
   return run.details;
 }
 
 describe('frozen strategies on a tiny BERT', () => {
   it('imports a word-vectors file as its own model kind', async () => {
     const model = await wb.dispatcher.call('models.get', { id: ids.vectors });
-    expect(model).toMatchObject({ kind: 'word-vectors', architecture: 'glove', hiddenSize: 6, layers: 0, heads: 0 });
+    expect(model).toMatchObject({
+      kind: 'word-vectors',
+      architecture: 'glove',
+      hiddenSize: 6,
+      layers: 0,
+      heads: 0,
+    });
     expect(model.vocabSize).toBe(TINY_VOCAB.filter((w) => /^[a-z]+$/.test(w)).length - 1);
   });
 
   it('scalar-mix learns softmax layer weights over every hidden state', async () => {
-    const details = await trainExportPredict({ strategy: 'scalar-mix', head: 'mlp', hiddenUnits: 16, epochs: 8 });
+    const details = await trainExportPredict({
+      strategy: 'scalar-mix',
+      head: 'mlp',
+      hiddenUnits: 16,
+      epochs: 8,
+    });
     const weights = details.layerWeights as number[];
     expect(weights).toHaveLength(3); // embeddings + 2 layers
     expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
@@ -112,7 +136,10 @@ describe('frozen strategies on a tiny BERT', () => {
   });
 
   it('gated-fusion trains the gate and reports its average opening', async () => {
-    const details = await trainExportPredict({ strategy: 'gated-fusion', wordVectorsId: ids.vectors });
+    const details = await trainExportPredict({
+      strategy: 'gated-fusion',
+      wordVectorsId: ids.vectors,
+    });
     expect(details.gateOpening).toBeGreaterThan(0);
     expect(details.gateOpening).toBeLessThan(1);
   });
@@ -124,6 +151,8 @@ describe('frozen strategies on a tiny BERT', () => {
       strategy: 'gated-fusion',
     });
     expect(await wb.runs.settled(started.id)).toBe('failed');
-    expect((await wb.dispatcher.call('runs.get', { id: started.id })).error).toMatch(/wordVectorsId/);
+    expect((await wb.dispatcher.call('runs.get', { id: started.id })).error).toMatch(
+      /wordVectorsId/,
+    );
   });
 });

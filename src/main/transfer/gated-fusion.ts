@@ -44,7 +44,10 @@ export function initialGate(H: number, D: number, seed: number): GateValues {
     const limit = Math.sqrt(6 / (rows + cols));
     return Float32Array.from({ length: rows * cols }, () => (random() * 2 - 1) * limit);
   };
-  const values: GateValues = { 'gate.w': glorot(2 * H, H), 'gate.b': new Float32Array(H).fill(GATE_BIAS_INIT) };
+  const values: GateValues = {
+    'gate.w': glorot(2 * H, H),
+    'gate.b': new Float32Array(H).fill(GATE_BIAS_INIT),
+  };
   if (D !== H) {
     values['proj.w'] = glorot(D, H);
     values['proj.b'] = new Float32Array(H);
@@ -92,15 +95,21 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
   const data = loadRunData(ctx, deps);
   const vectorsModel = wordVectorsModel(ctx, deps);
   if (!vectorsModel) {
-    throw new GraftError('invalid-argument', 'wordVectorsId: gated-fusion needs a word-vectors model ' +
-      '(import a GloVe or word2vec .txt/.vec/.gz file and pass its id)');
+    throw new GraftError(
+      'invalid-argument',
+      'wordVectorsId: gated-fusion needs a word-vectors model ' +
+        '(import a GloVe or word2vec .txt/.vec/.gz file and pass its id)',
+    );
   }
   const vectors = loadWordVectors(vectorsModel.path);
   const table = wordVectorTable(readTokenVocab(data.model.path), vectors);
   const H = data.model.hiddenSize;
 
   const started = performance.now();
-  const states = async (split: 'train' | 'test' | 'validation', texts: string[]): Promise<TokenStates> =>
+  const states = async (
+    split: 'train' | 'test' | 'validation',
+    texts: string[],
+  ): Promise<TokenStates> =>
     tokenStates({
       model: data.model,
       datasetHash: data.dataset.contentHash,
@@ -109,7 +118,8 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
       maxLength: config.maxLength,
       cacheDir: deps.layout.features,
       signal: ctx.signal,
-      onProgress: (done, total, message) => ctx.progress({ phase: 'features', done, total, message }),
+      onProgress: (done, total, message) =>
+        ctx.progress({ phase: 'features', done, total, message }),
     });
   const train = await states('train', data.train.texts);
   const test = await states('test', data.test.texts);
@@ -136,12 +146,21 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
         attention_mask: { dtype: 'int64', shape: ['batch', 'sequence'] },
       },
       forward(g, b, training) {
-        const fusion = buildGatedFusion(g, { h: b.h, ids: b.input_ids, mask: b.attention_mask }, table, initial, {
-          hidden: H,
+        const fusion = buildGatedFusion(
+          g,
+          { h: b.h, ids: b.input_ids, mask: b.attention_mask },
+          table,
+          initial,
+          {
+            hidden: H,
+            trainable: true,
+            pooling: config.pooling,
+          },
+        );
+        const logits = buildHeadLogits(g, fusion.pooled, head, {
           trainable: true,
-          pooling: config.pooling,
+          dropout: headDropout(config, training),
         });
-        const logits = buildHeadLogits(g, fusion.pooled, head, { trainable: true, dropout: headDropout(config, training) });
         return { logits, outputs: { gate: fusion.gate } };
       },
       noDecay,
@@ -151,7 +170,11 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
       validation: data.holdout
         ? { source: train, rows: data.holdout, labels: trainLabels }
         : validation && data.validation
-          ? { source: validation, rows: data.validation.labels.map((_, i) => i), labels: Int32Array.from(data.validation.labels) }
+          ? {
+              source: validation,
+              rows: data.validation.labels.map((_, i) => i),
+              labels: Int32Array.from(data.validation.labels),
+            }
           : null,
       signal: ctx.signal,
       onProgress: (done, total, message, trainLoss) =>
@@ -160,7 +183,12 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
     });
     ctx.timings.training = (performance.now() - trainStarted) / 1000;
 
-    ctx.progress({ phase: 'evaluating', done: 0, total: test.rows, message: 'scoring the test split' });
+    ctx.progress({
+      phase: 'evaluating',
+      done: 0,
+      total: test.rows,
+      message: 'scoring the test split',
+    });
     const testRows = data.test.labels.map((_, i) => i);
     const scores = await trained.score(test, testRows, Int32Array.from(data.test.labels));
     await trained.release();
@@ -170,7 +198,12 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
     for (const name of Object.keys(head.params)) {
       head.params[name] = { shape: head.params[name].shape, data: trained.params.get(name)! };
     }
-    saveHeadArtifact(ctx.runDir, { head, labels: data.dataset.labels, modelId: data.model.id, hiddenSize: H });
+    saveHeadArtifact(ctx.runDir, {
+      head,
+      labels: data.dataset.labels,
+      modelId: data.model.id,
+      hiddenSize: H,
+    });
     saveStrategyArtifact(ctx.runDir, {
       strategy: 'gated-fusion',
       settings: { pooling: config.pooling, vectorsDim: table.dim },

@@ -92,7 +92,10 @@ async function scoreWith(
       const chunk = rows.slice(start, start + EVAL_BATCH);
       const batch = source.batch(chunk);
       const feeds = Object.fromEntries(
-        Object.entries(batch).map(([k, t]) => [k, tensorOf(t.data instanceof BigInt64Array ? 'int64' : 'float32', t.data, t.dims)]),
+        Object.entries(batch).map(([k, t]) => [
+          k,
+          tensorOf(t.data instanceof BigInt64Array ? 'int64' : 'float32', t.data, t.dims),
+        ]),
       );
       const out = await session.run(feeds);
       probabilities.set(out.probabilities.data as Float32Array, start * classes);
@@ -169,10 +172,18 @@ export async function trainGraph(request: GraphTrainRequest): Promise<TrainedGra
         results.forEach((r, i) => (lossSum += r.loss * batches[i].y.dims[0]));
         const last = results[results.length - 1].loss;
         if (!Number.isFinite(last)) {
-          throw new GraftError('bad-input', `training diverged at epoch ${epoch} (loss ${last}); ` +
-            `lower the learning rate (now ${config.learningRate})`);
+          throw new GraftError(
+            'bad-input',
+            `training diverged at epoch ${epoch} (loss ${last}); ` +
+              `lower the learning rate (now ${config.learningRate})`,
+          );
         }
-        request.onProgress?.(trainer.stepCount, totalSteps, `epoch ${epoch}/${config.epochs}`, last);
+        request.onProgress?.(
+          trainer.stepCount,
+          totalSteps,
+          `epoch ${epoch}/${config.epochs}`,
+          last,
+        );
       }
 
       const trainScore = await scoreWith(trainer, classes, request.source, scoreRows, labels);

@@ -27,11 +27,14 @@ interface Stored {
   params: Record<string, { shape: number[]; data: string }>;
 }
 
-const encode = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const encode = (a: Float32Array): string =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 function decode(text: string): Float32Array {
   const bytes = Buffer.from(text, 'base64');
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  );
 }
 
 export function saveHeadArtifact(runDir: string, artifact: HeadArtifact): void {
@@ -44,7 +47,10 @@ export function saveHeadArtifact(runDir: string, artifact: HeadArtifact): void {
     mean: encode(artifact.head.mean),
     invStd: encode(artifact.head.invStd),
     params: Object.fromEntries(
-      Object.entries(artifact.head.params).map(([k, v]) => [k, { shape: v.shape, data: encode(v.data) }]),
+      Object.entries(artifact.head.params).map(([k, v]) => [
+        k,
+        { shape: v.shape, data: encode(v.data) },
+      ]),
     ),
   };
   writeFileSync(join(runDir, HEAD_FILE), JSON.stringify(stored));
@@ -57,10 +63,14 @@ export function loadHeadArtifact(runDir: string): HeadArtifact {
   }
   const stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
   if (stored.format !== 'graft-head/1') {
-    throw new GraftError('bad-input', `${file}: unknown format "${stored.format}", expected graft-head/1`);
+    throw new GraftError(
+      'bad-input',
+      `${file}: unknown format "${stored.format}", expected graft-head/1`,
+    );
   }
   const params: Record<string, NamedArray> = {};
-  for (const [k, v] of Object.entries(stored.params)) params[k] = { shape: v.shape, data: decode(v.data) };
+  for (const [k, v] of Object.entries(stored.params))
+    params[k] = { shape: v.shape, data: decode(v.data) };
   return {
     labels: stored.labels,
     modelId: stored.modelId,

@@ -9,7 +9,14 @@ import { gradients } from '../engine/autodiff';
 import { createGraph } from '../engine/graph-impl';
 import { softmaxCrossEntropy } from '../engine/losses';
 import { optimizerStep } from '../engine/optimizers';
-import { createSession, f32, i64, readFloat, type EngineSession, type ort } from '../engine/session';
+import {
+  createSession,
+  f32,
+  i64,
+  readFloat,
+  type EngineSession,
+  type ort,
+} from '../engine/session';
 import { mulberry32 } from '../datasets/split';
 import { argmaxRows } from '../evaluation/metrics';
 import type { FeatureMatrix } from './features';
@@ -61,7 +68,10 @@ export class HeadEvaluator {
     return new HeadEvaluator(session, names, initial.shape.classes);
   }
 
-  async score(state: HeadState, data: LabelledFeatures): Promise<{ probabilities: Float32Array; loss: number }> {
+  async score(
+    state: HeadState,
+    data: LabelledFeatures,
+  ): Promise<{ probabilities: Float32Array; loss: number }> {
     const params = paramFeeds(state, this.paramNames);
     const probabilities = new Float32Array(data.x.rows * this.classes);
     let lossSum = 0;
@@ -70,8 +80,14 @@ export class HeadEvaluator {
       const end = Math.min(data.x.rows, start + EVAL_BATCH);
       const out = await this.session.run({
         ...params,
-        x: f32(data.x.data.subarray(start * data.x.cols, end * data.x.cols), [end - start, data.x.cols]),
-        y: i64(BigInt64Array.from(data.y.subarray(start, end), (v) => BigInt(v)), [end - start]),
+        x: f32(data.x.data.subarray(start * data.x.cols, end * data.x.cols), [
+          end - start,
+          data.x.cols,
+        ]),
+        y: i64(
+          BigInt64Array.from(data.y.subarray(start, end), (v) => BigInt(v)),
+          [end - start],
+        ),
       });
       probabilities.set(readFloat(out.probabilities), start * this.classes);
       lossSum += readFloat(out.loss)[0] * (end - start);
@@ -101,7 +117,10 @@ function accuracyOf(probabilities: Float32Array, classes: number, y: Int32Array)
   return y.length === 0 ? 0 : correct / y.length;
 }
 
-async function buildTrainStep(initial: HeadState, config: TrainConfig): Promise<{
+async function buildTrainStep(
+  initial: HeadState,
+  config: TrainConfig,
+): Promise<{
   session: EngineSession;
   paramNames: string[];
   stateSlots: { input: string; output: string; shape: number[] }[];
@@ -116,7 +135,11 @@ async function buildTrainStep(initial: HeadState, config: TrainConfig): Promise<
   const logits = buildHeadLogits(g, x, initial, { trainable: true, dropout });
   const loss = softmaxCrossEntropy(g, logits, y);
   const params = g.trainableParams();
-  const grads = gradients(g, loss, params.map((p) => p.ref));
+  const grads = gradients(
+    g,
+    loss,
+    params.map((p) => p.ref),
+  );
 
   const noDecay = (name: string): boolean => /\.b\d?$/.test(name); // biases take no weight decay
   const opt = optimizerStep(
@@ -136,7 +159,11 @@ async function buildTrainStep(initial: HeadState, config: TrainConfig): Promise<
   params.forEach((p, i) => g.output(opt.newParams[i], `${p.ref.name}.next`));
   const stateSlots = opt.state.map((s, i) => {
     g.output(s.output, `state${i}.next`);
-    return { input: s.input.name as string, output: `state${i}.next`, shape: s.input.shape as number[] };
+    return {
+      input: s.input.name as string,
+      output: `state${i}.next`,
+      shape: s.input.shape as number[],
+    };
   });
 
   const session = await createSession(g.toModelProto(), { provider: 'cpu' });
@@ -148,12 +175,19 @@ export async function trainHead(request: TrainHeadRequest): Promise<TrainedHead>
   if (train.x.rows === 0) throw new GraftError('bad-input', 'the training split is empty');
 
   const stats = featureStatistics(train.x);
-  const shape = { kind: config.head, inputs: train.x.cols, classes: request.classes, hiddenUnits: config.hiddenUnits };
+  const shape = {
+    kind: config.head,
+    inputs: train.x.cols,
+    classes: request.classes,
+    hiddenUnits: config.hiddenUnits,
+  };
   const state = initialHead(shape, stats, config.seed);
   const { session, paramNames, stateSlots } = await buildTrainStep(state, config);
   const evaluator = await HeadEvaluator.create(state);
 
-  const optState = new Map<string, Float32Array>(stateSlots.map((s) => [s.input, new Float32Array(s.shape.reduce((a, b) => a * b, 1))]));
+  const optState = new Map<string, Float32Array>(
+    stateSlots.map((s) => [s.input, new Float32Array(s.shape.reduce((a, b) => a * b, 1))]),
+  );
   const random = mulberry32(config.seed ^ 0x5eed);
   const order = Int32Array.from({ length: train.x.rows }, (_, i) => i);
   const stepsPerEpoch = Math.ceil(train.x.rows / config.batchSize);
@@ -171,14 +205,20 @@ export async function trainHead(request: TrainHeadRequest): Promise<TrainedHead>
       let epochLoss = 0;
       for (let b = 0; b < stepsPerEpoch; b++) {
         if (request.signal?.aborted) throw new GraftError('cancelled', 'run cancelled');
-        const rows = order.subarray(b * config.batchSize, Math.min(order.length, (b + 1) * config.batchSize));
+        const rows = order.subarray(
+          b * config.batchSize,
+          Math.min(order.length, (b + 1) * config.batchSize),
+        );
         const xb = new Float32Array(rows.length * train.x.cols);
         rows.forEach((r, k) => xb.set(train.x.row(r), k * train.x.cols));
 
         const feeds: Record<string, ort.Tensor> = {
           ...paramFeeds(state, paramNames),
           x: f32(xb, [rows.length, train.x.cols]),
-          y: i64(BigInt64Array.from(rows, (r) => BigInt(train.y[r])), [rows.length]),
+          y: i64(
+            BigInt64Array.from(rows, (r) => BigInt(train.y[r])),
+            [rows.length],
+          ),
           step: i64([stepIndex], []),
           lr: f32([config.learningRate], []),
           [RNG_COUNTER]: i64([stepIndex], []),
@@ -187,13 +227,19 @@ export async function trainHead(request: TrainHeadRequest): Promise<TrainedHead>
 
         const out = await session.run(feeds);
         for (const name of paramNames) {
-          state.params[name] = { shape: state.params[name].shape, data: readFloat(out[`${name}.next`]) as Float32Array };
+          state.params[name] = {
+            shape: state.params[name].shape,
+            data: readFloat(out[`${name}.next`]) as Float32Array,
+          };
         }
         for (const s of stateSlots) optState.set(s.input, readFloat(out[s.output]) as Float32Array);
 
         const loss = readFloat(out.loss)[0];
         if (!Number.isFinite(loss)) {
-          throw new GraftError('bad-input', `training diverged at epoch ${epoch} (loss ${loss}); lower the learning rate (now ${config.learningRate})`);
+          throw new GraftError(
+            'bad-input',
+            `training diverged at epoch ${epoch} (loss ${loss}); lower the learning rate (now ${config.learningRate})`,
+          );
         }
         epochLoss += loss * rows.length;
         stepIndex++;
@@ -203,15 +249,18 @@ export async function trainHead(request: TrainHeadRequest): Promise<TrainedHead>
       }
 
       const trainScore = await evaluator.score(state, train);
-      const validation = request.validation ? await evaluator.score(state, request.validation) : null;
+      const validation = request.validation
+        ? await evaluator.score(state, request.validation)
+        : null;
       request.onEpoch?.({
         epoch,
         trainLoss: epochLoss / train.x.rows,
         trainAccuracy: accuracyOf(trainScore.probabilities, request.classes, train.y),
         validationLoss: validation ? validation.loss : null,
-        validationAccuracy: validation && request.validation
-          ? accuracyOf(validation.probabilities, request.classes, request.validation.y)
-          : null,
+        validationAccuracy:
+          validation && request.validation
+            ? accuracyOf(validation.probabilities, request.classes, request.validation.y)
+            : null,
       });
     }
   } catch (error) {
@@ -224,7 +273,11 @@ export async function trainHead(request: TrainHeadRequest): Promise<TrainedHead>
   return { state, evaluator, release: () => evaluator.release() };
 }
 
-export async function evaluateHead(head: TrainedHead, x: FeatureMatrix, y: Int32Array): Promise<{
+export async function evaluateHead(
+  head: TrainedHead,
+  x: FeatureMatrix,
+  y: Int32Array,
+): Promise<{
   predicted: Int32Array;
   probabilities: Float32Array;
   loss: number;

@@ -57,7 +57,11 @@ export function featureStatistics(x: FeatureMatrix): { mean: Float32Array; invSt
 }
 
 /** Glorot-uniform weights and zero biases, from a seeded generator. */
-export function initialHead(shape: HeadShape, stats: { mean: Float32Array; invStd: Float32Array }, seed: number): HeadState {
+export function initialHead(
+  shape: HeadShape,
+  stats: { mean: Float32Array; invStd: Float32Array },
+  seed: number,
+): HeadState {
   const random = mulberry32(seed);
   const glorot = (rows: number, cols: number): NamedArray => {
     const limit = Math.sqrt(6 / (rows + cols));
@@ -86,7 +90,12 @@ export interface BuildHeadOptions {
 }
 
 /** x: [batch, inputs] float32 -> logits [batch, classes]. */
-export function buildHeadLogits(g: GraphBuilder, x: TensorRef, state: HeadState, opts: BuildHeadOptions): TensorRef {
+export function buildHeadLogits(
+  g: GraphBuilder,
+  x: TensorRef,
+  state: HeadState,
+  opts: BuildHeadOptions,
+): TensorRef {
   const p = (name: string): TensorRef => {
     const value = state.params[name];
     return g.param(name, value.data, value.shape, { trainable: opts.trainable });

@@ -39,7 +39,10 @@ export function createRunExecutor(deps: StrategyDeps): RunExecutor {
     const strategy = STRATEGIES[ctx.config.strategy];
     if (!strategy) {
       const known = Object.keys(STRATEGIES).join(', ');
-      throw new GraftError('unsupported', `strategy "${ctx.config.strategy}" is not available; available: ${known}`);
+      throw new GraftError(
+        'unsupported',
+        `strategy "${ctx.config.strategy}" is not available; available: ${known}`,
+      );
     }
     return strategy(ctx, deps);
   };

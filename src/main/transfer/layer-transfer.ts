@@ -30,13 +30,13 @@ const log = logger('transfer');
 
 /** The teacher head's own recipe (feature extraction's defaults), whatever the student uses. */
 const TEACHER_HEAD = {
-  head: 'logreg', epochs: 20, learningRate: 0.001, weightDecay: 1e-4,
+  head: 'logreg',
+  epochs: 20,
+  learningRate: 0.001,
+  weightDecay: 1e-4,
 } as const;
 
-export async function runLayerTransfer(
-  ctx: RunContext,
-  deps: StrategyDeps,
-): Promise<RunOutcome> {
+export async function runLayerTransfer(ctx: RunContext, deps: StrategyDeps): Promise<RunOutcome> {
   const { config } = ctx;
   const dataset = deps.store.datasets.get(config.datasetId);
   const model = deps.store.models.get(config.modelId);
@@ -63,8 +63,10 @@ export async function runLayerTransfer(
   }
 
   const encoder = await loadClassifierModel(model.path, sourceLayers);
-  log.info(`run ${ctx.runId}: student of teacher layers [${sourceLayers.join(', ')}] of ` +
-    `${layers}${distill ? `, distilled at T = ${distill.temperature}` : ''}`);
+  log.info(
+    `run ${ctx.runId}: student of teacher layers [${sourceLayers.join(', ')}] of ` +
+      `${layers}${distill ? `, distilled at T = ${distill.temperature}` : ''}`,
+  );
   const layout: ClassifierLayout = {
     strategy: 'layer-transfer',
     sourceLayers,
@@ -73,7 +75,13 @@ export async function runLayerTransfer(
     modelId: model.id,
   };
   return trainEncoderClassifier({
-    ctx, model: encoder, layout, splits, padId: tokenizer.padId, trainable: () => true, distill,
+    ctx,
+    model: encoder,
+    layout,
+    splits,
+    padId: tokenizer.padId,
+    trainable: () => true,
+    distill,
   });
 }
 
@@ -117,8 +125,10 @@ async function frozenTeacherLogits(
     const onTest = await evaluateHead(head, testX, splits.test.labels);
     const correct = onTest.predicted.filter((p, i) => p === splits.test.labels[i]).length;
     ctx.timings.teacherTestAccuracy = correct / Math.max(1, splits.test.labels.length);
-    log.info(`run ${ctx.runId}: frozen teacher test accuracy ` +
-      `${(ctx.timings.teacherTestAccuracy * 100).toFixed(2)}%`);
+    log.info(
+      `run ${ctx.runId}: frozen teacher test accuracy ` +
+        `${(ctx.timings.teacherTestAccuracy * 100).toFixed(2)}%`,
+    );
     return probabilities.map((p) => Math.log(Math.max(p, 1e-12)));
   } finally {
     await head.release();

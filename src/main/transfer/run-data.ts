@@ -40,8 +40,11 @@ export function loadRunData(ctx: RunContext, deps: StrategyDeps): RunData {
   const dataset = deps.store.datasets.get(config.datasetId);
   const model = deps.store.models.get(config.modelId);
   if (model.kind !== 'transformer') {
-    throw new GraftError('invalid-argument', `modelId: ${model.id} is ${model.kind}; ` +
-      `${config.strategy} needs a transformer (give word vectors as wordVectorsId)`);
+    throw new GraftError(
+      'invalid-argument',
+      `modelId: ${model.id} is ${model.kind}; ` +
+        `${config.strategy} needs a transformer (give word vectors as wordVectorsId)`,
+    );
   }
 
   const split = (name: SplitName): SplitRows | null =>
@@ -49,12 +52,23 @@ export function loadRunData(ctx: RunContext, deps: StrategyDeps): RunData {
   const train = split('train');
   const test = split('test');
   if (!train || !test) {
-    throw new GraftError('bad-input', `dataset ${dataset.id} needs a train and a test split; ` +
-      `it has ${Object.keys(dataset.splits).join(', ')}`);
+    throw new GraftError(
+      'bad-input',
+      `dataset ${dataset.id} needs a train and a test split; ` +
+        `it has ${Object.keys(dataset.splits).join(', ')}`,
+    );
   }
   const validation = split('validation');
   if (validation) {
-    return { dataset, model, train, test, validation, fit: train.labels.map((_, i) => i), holdout: null };
+    return {
+      dataset,
+      model,
+      train,
+      test,
+      validation,
+      fit: train.labels.map((_, i) => i),
+      holdout: null,
+    };
   }
   const parts = stratifiedSplit(train.labels, dataset.labels.length, VALIDATION_SHARE, config.seed);
   return { dataset, model, train, test, validation: null, fit: parts.train, holdout: parts.test };
@@ -66,8 +80,11 @@ export function wordVectorsModel(ctx: RunContext, deps: StrategyDeps): Model | n
   if (!id) return null;
   const model = deps.store.models.get(id);
   if (model.kind !== 'word-vectors') {
-    throw new GraftError('invalid-argument', `wordVectorsId: ${id} is a ${model.kind} model; ` +
-      'accepted: a word-vectors model (import a GloVe or word2vec .txt/.vec/.gz file)');
+    throw new GraftError(
+      'invalid-argument',
+      `wordVectorsId: ${id} is a ${model.kind} model; ` +
+        'accepted: a word-vectors model (import a GloVe or word2vec .txt/.vec/.gz file)',
+    );
   }
   return model;
 }
@@ -122,8 +139,10 @@ export function testOutcome(
     join(ctx.runDir, 'test-predictions.json'),
     JSON.stringify({ predicted: Array.from(predicted), labels: data.dataset.labels }),
   );
-  log.info(`run ${ctx.runId} (${ctx.config.strategy}): test accuracy ` +
-    `${(metrics.accuracy * 100).toFixed(2)}%, macro-F1 ${metrics.macroF1.toFixed(4)}`);
+  log.info(
+    `run ${ctx.runId} (${ctx.config.strategy}): test accuracy ` +
+      `${(metrics.accuracy * 100).toFixed(2)}%, macro-F1 ${metrics.macroF1.toFixed(4)}`,
+  );
   return { test: metrics, details };
 }
 
@@ -143,12 +162,18 @@ export function hconcat(parts: readonly FeatureMatrix[]): FeatureMatrix {
 }
 
 /** Chosen column blocks of width `width` (block k = columns k*width .. (k+1)*width). */
-export function selectBlocks(x: FeatureMatrix, blocks: readonly number[], width: number): FeatureMatrix {
+export function selectBlocks(
+  x: FeatureMatrix,
+  blocks: readonly number[],
+  width: number,
+): FeatureMatrix {
   const cols = blocks.length * width;
   const out = new Float32Array(x.rows * cols);
   for (let r = 0; r < x.rows; r++) {
     const row = x.row(r);
-    blocks.forEach((b, k) => out.set(row.subarray(b * width, (b + 1) * width), r * cols + k * width));
+    blocks.forEach((b, k) =>
+      out.set(row.subarray(b * width, (b + 1) * width), r * cols + k * width),
+    );
   }
   return new FeatureMatrix(out, x.rows, cols);
 }

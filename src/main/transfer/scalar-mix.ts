@@ -75,8 +75,7 @@ export function headDropout(config: TrainConfig, training: boolean): number {
 }
 
 /** Biases, layer weights and scales take no weight decay. */
-export const noDecay = (name: string): boolean =>
-  /\.b\d?$/.test(name) || name.startsWith('mix.');
+export const noDecay = (name: string): boolean => /\.b\d?$/.test(name) || name.startsWith('mix.');
 
 export async function runScalarMix(ctx: RunContext, deps: StrategyDeps): Promise<RunOutcome> {
   const { config } = ctx;
@@ -104,7 +103,12 @@ export async function runScalarMix(ctx: RunContext, deps: StrategyDeps): Promise
     inputs: { x: { dtype: 'float32', shape: ['batch', J, H] } },
     forward(g, batch, training) {
       const mix = buildScalarMix(g, batch.x, initial, true);
-      return { logits: buildHeadLogits(g, mix, head, { trainable: true, dropout: headDropout(config, training) }) };
+      return {
+        logits: buildHeadLogits(g, mix, head, {
+          trainable: true,
+          dropout: headDropout(config, training),
+        }),
+      };
     },
     noDecay,
     source: trainSource,
@@ -127,16 +131,33 @@ export async function runScalarMix(ctx: RunContext, deps: StrategyDeps): Promise
   });
   ctx.timings.training = (performance.now() - started) / 1000;
 
-  ctx.progress({ phase: 'evaluating', done: 0, total: data.test.texts.length, message: 'scoring the test split' });
+  ctx.progress({
+    phase: 'evaluating',
+    done: 0,
+    total: data.test.texts.length,
+    message: 'scoring the test split',
+  });
   const testRows = data.test.labels.map((_, i) => i);
-  const scores = await trained.score(stackedSource(features.test, J, H), testRows, Int32Array.from(data.test.labels));
+  const scores = await trained.score(
+    stackedSource(features.test, J, H),
+    testRows,
+    Int32Array.from(data.test.labels),
+  );
   await trained.release();
 
-  const values: MixValues = { s: trained.params.get('mix.s')!, gamma: trained.params.get('mix.gamma')! };
+  const values: MixValues = {
+    s: trained.params.get('mix.s')!,
+    gamma: trained.params.get('mix.gamma')!,
+  };
   for (const name of Object.keys(head.params)) {
     head.params[name] = { shape: head.params[name].shape, data: trained.params.get(name)! };
   }
-  saveHeadArtifact(ctx.runDir, { head, labels: data.dataset.labels, modelId: data.model.id, hiddenSize: H });
+  saveHeadArtifact(ctx.runDir, {
+    head,
+    labels: data.dataset.labels,
+    modelId: data.model.id,
+    hiddenSize: H,
+  });
   saveStrategyArtifact(ctx.runDir, {
     strategy: 'scalar-mix',
     settings: { hiddenStates: J, pooling: config.pooling },

@@ -47,10 +47,14 @@ export function readTokenVocab(dir: string): TokenVocab {
       if (a.special) special.add(a.id);
     }
   } else if (existsSync(join(dir, 'vocab.txt'))) {
-    readFileSync(join(dir, 'vocab.txt'), 'utf8').split(/\r?\n/).forEach((t, id) => (tokens[id] = t));
+    readFileSync(join(dir, 'vocab.txt'), 'utf8')
+      .split(/\r?\n/)
+      .forEach((t, id) => (tokens[id] = t));
   } else {
-    throw new GraftError('bad-input',
-      `${dir} has no tokenizer.json or vocab.txt to build tables over`);
+    throw new GraftError(
+      'bad-input',
+      `${dir} has no tokenizer.json or vocab.txt to build tables over`,
+    );
   }
   for (let id = 0; id < tokens.length; id++) {
     tokens[id] ??= '';
@@ -97,10 +101,15 @@ export interface TfidfVocab {
 }
 
 /** Document frequency over the training texts' token ids; the F most frequent become terms. */
-export function fitTfidf(rows: readonly EncodedRow[], vocab: TokenVocab, features: number): TfidfVocab {
+export function fitTfidf(
+  rows: readonly EncodedRow[],
+  vocab: TokenVocab,
+  features: number,
+): TfidfVocab {
   const df = new Map<number, number>();
   for (const row of rows) {
-    for (const id of new Set(row.ids)) if (!vocab.special.has(id)) df.set(id, (df.get(id) ?? 0) + 1);
+    for (const id of new Set(row.ids))
+      if (!vocab.special.has(id)) df.set(id, (df.get(id) ?? 0) + 1);
   }
   const terms = [...df.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, features);
   const F = terms.length;
@@ -134,12 +143,24 @@ export function buildTokenVectors(g: GraphBuilder, ids: TensorRef, t: WordVector
 }
 
 /** L2-normalised TF-IDF rows: [batch, F]. */
-export function buildTfidf(g: GraphBuilder, ids: TensorRef, mask: TensorRef, t: TfidfVocab): TensorRef {
+export function buildTfidf(
+  g: GraphBuilder,
+  ids: TensorRef,
+  mask: TensorRef,
+  t: TfidfVocab,
+): TensorRef {
   const F = t.features;
-  const mapped = g.gather(g.constant(BigInt64Array.from(t.map, BigInt), 'int64', [t.map.length]), ids, 0);
+  const mapped = g.gather(
+    g.constant(BigInt64Array.from(t.map, BigInt), 'int64', [t.map.length]),
+    ids,
+    0,
+  );
   const real = g.cast(mask, 'float32'); // [b, s]: padding adds nothing
   // Zeros [b, F + 1] without shape ops: (sum of the mask) [b, 1] times a zero row.
-  const zeros = g.mul(g.reduceSum(real, [1], true), g.constant(new Float32Array(F + 1), 'float32', [1, F + 1]));
+  const zeros = g.mul(
+    g.reduceSum(real, [1], true),
+    g.constant(new Float32Array(F + 1), 'float32', [1, F + 1]),
+  );
   const [counts] = g.node(
     'ScatterElements',
     [zeros, mapped, real],

@@ -31,7 +31,11 @@ export function saveStrategyArtifact(runDir: string, artifact: StrategyArtifact)
   for (const [name, data] of Object.entries(artifact.arrays)) {
     const file = `strategy.${name}.bin`;
     writeFileSync(join(runDir, file), Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    arrays[name] = { dtype: data instanceof Int32Array ? 'int32' : 'float32', file, length: data.length };
+    arrays[name] = {
+      dtype: data instanceof Int32Array ? 'int32' : 'float32',
+      file,
+      length: data.length,
+    };
   }
   const stored: Stored = {
     format: 'graft-strategy/1',
@@ -45,13 +49,17 @@ export function saveStrategyArtifact(runDir: string, artifact: StrategyArtifact)
 export function loadStrategyArtifact(runDir: string): StrategyArtifact {
   const path = join(runDir, STRATEGY_FILE);
   if (!existsSync(path)) {
-    throw new GraftError('not-found',
-      `no ${STRATEGY_FILE} in ${runDir}: the run has not completed`);
+    throw new GraftError(
+      'not-found',
+      `no ${STRATEGY_FILE} in ${runDir}: the run has not completed`,
+    );
   }
   const stored = JSON.parse(readFileSync(path, 'utf8')) as Stored;
   if (stored.format !== 'graft-strategy/1') {
-    throw new GraftError('bad-input',
-      `${path}: unknown format "${stored.format}", expected graft-strategy/1`);
+    throw new GraftError(
+      'bad-input',
+      `${path}: unknown format "${stored.format}", expected graft-strategy/1`,
+    );
   }
   const arrays: Record<string, StoredArray> = {};
   for (const [name, a] of Object.entries(stored.arrays)) {
@@ -59,8 +67,10 @@ export function loadStrategyArtifact(runDir: string): StrategyArtifact {
     const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     arrays[name] = a.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
     if (arrays[name].length !== a.length) {
-      throw new GraftError('bad-input',
-        `${a.file} holds ${arrays[name].length} values, expected ${a.length}`);
+      throw new GraftError(
+        'bad-input',
+        `${a.file} holds ${arrays[name].length} values, expected ${a.length}`,
+      );
     }
   }
   return { strategy: stored.strategy, settings: stored.settings, arrays };

@@ -116,7 +116,12 @@ function cacheKey(r: TokenStateRequest): string {
 export async function tokenStates(request: TokenStateRequest): Promise<TokenStates> {
   const key = cacheKey(request);
   const base = join(request.cacheDir, `${key}.tokens`);
-  const files = { h: `${base}.f32`, ids: `${base}.ids`, pooled: `${base}.pool`, meta: `${base}.json` };
+  const files = {
+    h: `${base}.f32`,
+    ids: `${base}.ids`,
+    pooled: `${base}.pool`,
+    meta: `${base}.json`,
+  };
 
   if (Object.values(files).every((f) => existsSync(f))) {
     const meta = JSON.parse(readFileSync(files.meta, 'utf8')) as Meta;
@@ -133,7 +138,9 @@ export async function tokenStates(request: TokenStateRequest): Promise<TokenStat
   const H = encoder.hiddenSize;
   const maxLength = effectiveMaxLength(request.maxLength, encoder.tokenizer.maxLength);
   const encoded = request.texts.map((t) => encoder.tokenizer.encode(t, { maxLength }));
-  const order = encoded.map((_, i) => i).sort((a, b) => encoded[b].ids.length - encoded[a].ids.length);
+  const order = encoded
+    .map((_, i) => i)
+    .sort((a, b) => encoded[b].ids.length - encoded[a].ids.length);
   const meta: Meta = {
     rows: encoded.length,
     hidden: H,
@@ -149,7 +156,10 @@ export async function tokenStates(request: TokenStateRequest): Promise<TokenStat
     for (let start = 0; start < order.length; start += ENCODE_BATCH) {
       if (request.signal?.aborted) throw new GraftError('cancelled', 'run cancelled');
       const chunk = order.slice(start, start + ENCODE_BATCH);
-      const batch = packRows(chunk.map((i) => encoded[i]), encoder.tokenizer.padId);
+      const batch = packRows(
+        chunk.map((i) => encoded[i]),
+        encoder.tokenizer.padId,
+      );
       const [hidden] = await encoder.hiddenStates(batch, [-1]); // [b, seq, H]
       chunk.forEach((row, b) => {
         const length = meta.lengths[row];
@@ -162,8 +172,11 @@ export async function tokenStates(request: TokenStateRequest): Promise<TokenStat
           for (let c = 0; c < H; c++) pooled[row * H + c] += states[t * H + c] / length;
         }
       });
-      request.onProgress?.(Math.min(start + ENCODE_BATCH, order.length), order.length,
-        `${request.split}: encoding tokens ${Math.min(start + ENCODE_BATCH, order.length)}/${order.length}`);
+      request.onProgress?.(
+        Math.min(start + ENCODE_BATCH, order.length),
+        order.length,
+        `${request.split}: encoding tokens ${Math.min(start + ENCODE_BATCH, order.length)}/${order.length}`,
+      );
     }
   } finally {
     closeSync(fd);
@@ -176,12 +189,18 @@ export async function tokenStates(request: TokenStateRequest): Promise<TokenStat
   writeFileSync(files.pooled, pooled);
   writeFileSync(files.meta, JSON.stringify(meta));
   const seconds = (performance.now() - started) / 1000;
-  log.info(`${request.split}: token states of ${meta.rows} rows (${meta.tokens} tokens) in ` +
-    `${seconds.toFixed(1)} s`);
+  log.info(
+    `${request.split}: token states of ${meta.rows} rows (${meta.tokens} tokens) in ` +
+      `${seconds.toFixed(1)} s`,
+  );
   return open(files, meta, false);
 }
 
-function open(files: { h: string; ids: string; pooled: string }, meta: Meta, hit: boolean): TokenStates {
+function open(
+  files: { h: string; ids: string; pooled: string },
+  meta: Meta,
+  hit: boolean,
+): TokenStates {
   const bytes = (f: string): ArrayBuffer => {
     const b = readFileSync(f);
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);

@@ -10,7 +10,13 @@ import { appendFileSync } from 'node:fs';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+const LEVEL_RANK: Record<LogLevel, number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 99,
+};
 
 type Message = string | (() => string);
 
@@ -56,7 +62,12 @@ export interface Logger {
   error(message: Message, cause?: unknown): void;
 }
 
-function write(level: Exclude<LogLevel, 'silent'>, tag: string, message: Message, cause?: unknown): void {
+function write(
+  level: Exclude<LogLevel, 'silent'>,
+  tag: string,
+  message: Message,
+  cause?: unknown,
+): void {
   if (LEVEL_RANK[level] < LEVEL_RANK[state.level]) return;
 
   const text = typeof message === 'function' ? message() : message;

@@ -44,8 +44,8 @@ function ImportModelForm(props: { onImported(model: Model): void }): ReactElemen
       <h2>Import a model</h2>
       <p className="muted">
         A Hugging Face folder on this machine: config.json, the tokenizer files and
-        model.safetensors of a BERT, RoBERTa, XLM-R, DistilBERT, ALBERT or ELECTRA encoder.
-        It is copied into the model library.
+        model.safetensors of a BERT, RoBERTa, XLM-R, DistilBERT, ALBERT or ELECTRA encoder. It is
+        copied into the model library.
       </p>
       <div className="form-grid">
         <Field label="Folder path" htmlFor="model-path">
@@ -119,8 +119,8 @@ function DownloadModelForm(props: { onDownloaded(model: Model): void }): ReactEl
     <form className="card form" onSubmit={submit} data-testid="model-download-form">
       <h2>Download from the Hugging Face Hub</h2>
       <p className="muted">
-        Fetches config, tokenizer and safetensors weights of a model id into the data folder,
-        checks every file against the hub&apos;s checksums, and resumes if interrupted.
+        Fetches config, tokenizer and safetensors weights of a model id into the data folder, checks
+        every file against the hub&apos;s checksums, and resumes if interrupted.
       </p>
       <div className="form-grid">
         <Field label="Model id" htmlFor="model-repo">

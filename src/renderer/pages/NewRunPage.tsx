@@ -79,8 +79,11 @@ export function NewRunPage(): ReactElement {
   const cardDiagram = (strategy: StrategyName): DiagramOptions =>
     strategy === form.strategy
       ? diagram
-      : diagramOptions({ ...initialForm(strategy), wordVectorsId: form.wordVectorsId }, layers,
-        !!wordVectors);
+      : diagramOptions(
+          { ...initialForm(strategy), wordVectorsId: form.wordVectorsId },
+          layers,
+          !!wordVectors,
+        );
 
   const patch = (p: Partial<WizardForm>): void => {
     setForm((f) => ({ ...f, ...p }));
@@ -154,8 +157,13 @@ export function NewRunPage(): ReactElement {
         <ol className="stepper" data-testid="wizard-steps">
           {STEPS.map((s, i) => (
             <li key={s.id} className={i < step ? 'done' : undefined}>
-              <button type="button" onClick={() => goTo(i)} disabled={i > step + 1}
-                aria-current={i === step ? 'step' : undefined} data-testid={`wizard-step-${s.id}`}>
+              <button
+                type="button"
+                onClick={() => goTo(i)}
+                disabled={i > step + 1}
+                aria-current={i === step ? 'step' : undefined}
+                data-testid={`wizard-step-${s.id}`}
+              >
                 <span className="step-number">{i + 1}</span> {s.title}
               </button>
             </li>
@@ -171,23 +179,43 @@ export function NewRunPage(): ReactElement {
         <p className="muted lead">{current.lead}</p>
 
         {current.id === 'dataset' && datasets.data && (
-          <DatasetStep datasets={datasets.data} value={form.datasetId}
-            onChange={(datasetId) => patch({ datasetId })} />
+          <DatasetStep
+            datasets={datasets.data}
+            value={form.datasetId}
+            onChange={(datasetId) => patch({ datasetId })}
+          />
         )}
         {current.id === 'model' && models.data && (
           <ModelStep models={models.data} value={form.modelId} onChange={chooseModel} />
         )}
         {current.id === 'strategy' && (
-          <StrategyStep value={form.strategy} available={available} diagram={cardDiagram}
-            hasWordVectors={wordVectorModels.length > 0} onChange={chooseStrategy} />
+          <StrategyStep
+            value={form.strategy}
+            available={available}
+            diagram={cardDiagram}
+            hasWordVectors={wordVectorModels.length > 0}
+            onChange={chooseStrategy}
+          />
         )}
         {current.id === 'params' && (
-          <ParamsStep form={form} model={model} wordVectors={wordVectorModels} errors={errors}
-            diagram={diagram} onChange={patch} onReset={() => chooseStrategy(form.strategy)} />
+          <ParamsStep
+            form={form}
+            model={model}
+            wordVectors={wordVectorModels}
+            errors={errors}
+            diagram={diagram}
+            onChange={patch}
+            onReset={() => chooseStrategy(form.strategy)}
+          />
         )}
         {current.id === 'review' && (
-          <ReviewStep form={form} dataset={dataset} model={model} wordVectors={wordVectors}
-            diagram={diagram} />
+          <ReviewStep
+            form={form}
+            dataset={dataset}
+            model={model}
+            wordVectors={wordVectors}
+            diagram={diagram}
+          />
         )}
 
         {errors.step && (

@@ -59,7 +59,10 @@ function EstimateCard(props: { estimate: Estimate | null }): ReactElement {
       </div>
       <table className="table compact">
         <thead>
-          <tr><th>phase</th><th className="num">time</th></tr>
+          <tr>
+            <th>phase</th>
+            <th className="num">time</th>
+          </tr>
         </thead>
         <tbody>
           {e.phases.map((p) => (
@@ -78,7 +81,9 @@ function EstimateCard(props: { estimate: Estimate | null }): ReactElement {
       <details className="more">
         <summary>Assumptions</summary>
         <ul className="assumptions small" data-testid="estimate-assumptions">
-          {e.assumptions.map((a) => <li key={a}>{a}</li>)}
+          {e.assumptions.map((a) => (
+            <li key={a}>{a}</li>
+          ))}
         </ul>
       </details>
     </div>
@@ -101,15 +106,29 @@ export function ReviewStep(props: {
     <div className="review" data-testid="run-review">
       <div className="review-grid">
         <dl className="config">
-          <div><dt>Dataset</dt><dd data-testid="review-dataset">{dataset?.name ?? '—'}</dd></div>
-          <div><dt>Model</dt><dd data-testid="review-model">{model?.name ?? '—'}</dd></div>
+          <div>
+            <dt>Dataset</dt>
+            <dd data-testid="review-dataset">{dataset?.name ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>Model</dt>
+            <dd data-testid="review-model">{model?.name ?? '—'}</dd>
+          </div>
           <div>
             <dt>Strategy</dt>
             <dd data-testid="review-strategy">{STRATEGIES[form.strategy].title}</dd>
           </div>
-          {wordVectors && <div><dt>Word vectors</dt><dd>{wordVectors.name}</dd></div>}
+          {wordVectors && (
+            <div>
+              <dt>Word vectors</dt>
+              <dd>{wordVectors.name}</dd>
+            </div>
+          )}
           {form.strategy === 'feature-concat' && (
-            <div><dt>Layers</dt><dd>{form.layers?.join(', ') ?? 'the last four'}</dd></div>
+            <div>
+              <dt>Layers</dt>
+              <dd>{form.layers?.join(', ') ?? 'the last four'}</dd>
+            </div>
           )}
           {form.strategy === 'layer-transfer' && (
             <div>
@@ -120,7 +139,10 @@ export function ReviewStep(props: {
           {[...panel.basic, ...panel.advanced].map((key) => (
             <div key={key} className={changed.has(key) ? 'changed' : undefined}>
               <dt>{FIELDS[key].label}</dt>
-              <dd>{form.values[key].trim() || 'none'}{changed.has(key) ? ' (changed)' : ''}</dd>
+              <dd>
+                {form.values[key].trim() || 'none'}
+                {changed.has(key) ? ' (changed)' : ''}
+              </dd>
             </div>
           ))}
         </dl>

@@ -219,7 +219,10 @@ function BlockShape(props: { block: Block }): ReactElement {
 export function describeDiagram(strategy: StrategyName, o: DiagramOptions): string {
   const { blocks } = layout(strategy, o);
   const names = (kind: Kind): string =>
-    blocks.filter((b) => b.kind === kind).map((b) => b.label).join(', ') || 'nothing';
+    blocks
+      .filter((b) => b.kind === kind)
+      .map((b) => b.label)
+      .join(', ') || 'nothing';
   return `Frozen: ${names('frozen')}. Trained: ${names('trained')}.`;
 }
 
@@ -240,8 +243,15 @@ export function StrategyDiagram(props: {
       data-testid={props.testId}
     >
       <defs>
-        <marker id={marker} viewBox="0 0 6 6" refX={5} refY={3} markerWidth={6} markerHeight={6}
-          orient="auto">
+        <marker
+          id={marker}
+          viewBox="0 0 6 6"
+          refX={5}
+          refY={3}
+          markerWidth={6}
+          markerHeight={6}
+          orient="auto"
+        >
           <path d="M0 0 L6 3 L0 6 z" className="arrow-head" />
         </marker>
       </defs>

@@ -87,7 +87,9 @@ export function DatasetStep(props: {
         title: d.name,
         detail:
           `${totalRows(d).toLocaleString()} rows (` +
-          Object.entries(d.splits).map(([s, n]) => `${s} ${n.toLocaleString()}`).join(', ') +
+          Object.entries(d.splits)
+            .map(([s, n]) => `${s} ${n.toLocaleString()}`)
+            .join(', ') +
           `), ${d.labels.length} labels${d.multiLabel ? ', multi-label' : ''}`,
       }))}
     />
@@ -144,9 +146,10 @@ export function StrategyStep(props: {
         choices={STRATEGY_ORDER.map((name) => {
           const info = STRATEGIES[name];
           const available = props.available.includes(name);
-          const note = info.needsWordVectors && !props.hasWordVectors
-            ? ' Needs a word-vectors model in the library.'
-            : '';
+          const note =
+            info.needsWordVectors && !props.hasWordVectors
+              ? ' Needs a word-vectors model in the library.'
+              : '';
           return {
             value: name,
             title: info.title,

@@ -134,11 +134,26 @@ export const FIELDS: Record<FieldKey, FieldSpec> = {
 
 const COMMON: FieldKey[] = ['epochs', 'learningRate', 'batchSize'];
 const HEAD_ADVANCED: FieldKey[] = [
-  'weightDecay', 'hiddenUnits', 'maxLength', 'classWeights', 'earlyStoppingPatience', 'seed',
+  'weightDecay',
+  'hiddenUnits',
+  'maxLength',
+  'classWeights',
+  'earlyStoppingPatience',
+  'seed',
 ];
 const ENCODER_ADVANCED: FieldKey[] = [
-  'head', 'pooling', 'weightDecay', 'warmupRatio', 'schedule', 'clipNorm', 'dropout', 'maxLength',
-  'hiddenUnits', 'classWeights', 'earlyStoppingPatience', 'seed',
+  'head',
+  'pooling',
+  'weightDecay',
+  'warmupRatio',
+  'schedule',
+  'clipNorm',
+  'dropout',
+  'maxLength',
+  'hiddenUnits',
+  'classWeights',
+  'earlyStoppingPatience',
+  'seed',
 ];
 
 /** The options shown first, and the advanced panel with everything else the strategy reads. */
@@ -217,12 +232,18 @@ export function toRequest(form: WizardForm, modelLayers: number): TrainRequest {
     if (value !== undefined) request[key] = value;
   }
   const same = (a: number[], b: number[]): boolean => a.join() === b.join();
-  if (form.strategy === 'feature-concat' && form.layers
-    && !same(form.layers, defaultConcatLayers(modelLayers))) {
+  if (
+    form.strategy === 'feature-concat' &&
+    form.layers &&
+    !same(form.layers, defaultConcatLayers(modelLayers))
+  ) {
     request.layers = form.layers;
   }
-  if (form.strategy === 'layer-transfer' && form.studentLayers
-    && !same(form.studentLayers, defaultStudentLayers(modelLayers))) {
+  if (
+    form.strategy === 'layer-transfer' &&
+    form.studentLayers &&
+    !same(form.studentLayers, defaultStudentLayers(modelLayers))
+  ) {
     request.studentLayers = form.studentLayers;
   }
   const wordVectors = form.strategy === 'feature-concat' || form.strategy === 'gated-fusion';

@@ -13,7 +13,9 @@ import type { RawRecord, RawTable } from './types';
 const PARQUET_MAGIC = 'PAR1';
 
 export function isParquet(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && Buffer.from(bytes.subarray(0, 4)).toString('latin1') === PARQUET_MAGIC;
+  return (
+    bytes.length >= 4 && Buffer.from(bytes.subarray(0, 4)).toString('latin1') === PARQUET_MAGIC
+  );
 }
 
 function cell(value: unknown): string {
@@ -86,7 +88,9 @@ export function readFolder(path: string, encoding: EncodingOption): FolderTable 
   const notes = new Set<string>();
   for (const label of classes) {
     const dir = join(path, label);
-    const names = readdirSync(dir).filter((n) => TEXT_FILE.test(n)).sort();
+    const names = readdirSync(dir)
+      .filter((n) => TEXT_FILE.test(n))
+      .sort();
     for (const name of names) {
       const file = join(dir, name);
       if (!statSync(file).isFile()) continue;

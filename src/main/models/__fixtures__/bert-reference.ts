@@ -77,7 +77,9 @@ export function referenceBert(
       }
       return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * sum;
     }
-    return Math.sign(x) * (1 - Math.exp(-t * t) / (t * Math.sqrt(Math.PI)) * (1 - 1 / (2 * t * t)));
+    return (
+      Math.sign(x) * (1 - (Math.exp(-t * t) / (t * Math.sqrt(Math.PI))) * (1 - 1 / (2 * t * t)))
+    );
   };
   const gelu = (x: number): number => 0.5 * x * (1 + erf(x / Math.SQRT2));
 
@@ -127,10 +129,16 @@ export function referenceBert(
       }
     }
     const attn = linear(ctx, B * S, `${base}.attention.output.dense`, H, H);
-    const a = layerNorm(attn.map((x, i) => x + h[i]), `${base}.attention.output.LayerNorm`);
+    const a = layerNorm(
+      attn.map((x, i) => x + h[i]),
+      `${base}.attention.output.LayerNorm`,
+    );
     const inner = linear(a, B * S, `${base}.intermediate.dense`, H, c.intermediate_size).map(gelu);
     const out = linear(inner, B * S, `${base}.output.dense`, c.intermediate_size, H);
-    h = layerNorm(out.map((x, i) => x + a[i]), `${base}.output.LayerNorm`);
+    h = layerNorm(
+      out.map((x, i) => x + a[i]),
+      `${base}.output.LayerNorm`,
+    );
     states.push(h);
   }
   return states;

@@ -59,18 +59,35 @@ export async function startFakeHub(repo: FakeRepo, knobs: FakeHubKnobs = {}): Pr
         return json(res, { error: 'Revision not found' }, 404);
       }
       return json(res, {
-        _id: 'fake', id: repo.repo, sha: repo.commit, private: false, gated: false,
-        downloads: 0, likes: 0, lastModified: '2024-01-01T00:00:00.000Z', pipeline_tag: null,
+        _id: 'fake',
+        id: repo.repo,
+        sha: repo.commit,
+        private: false,
+        gated: false,
+        downloads: 0,
+        likes: 0,
+        lastModified: '2024-01-01T00:00:00.000Z',
+        pipeline_tag: null,
         cardData: repo.licence ? { license: repo.licence } : {},
         tags: repo.licence ? [`license:${repo.licence}`] : [],
       });
     }
     if (path === tree) {
-      return json(res, Object.entries(repo.files).map(([p, bytes]) => {
-        const lfs = p.endsWith('.safetensors')
-          ? { oid: sha256(bytes), size: bytes.length, pointerSize: 130 } : undefined;
-        return { type: 'file', path: p, size: lfs ? 130 : bytes.length, oid: gitSha1(bytes), lfs };
-      }));
+      return json(
+        res,
+        Object.entries(repo.files).map(([p, bytes]) => {
+          const lfs = p.endsWith('.safetensors')
+            ? { oid: sha256(bytes), size: bytes.length, pointerSize: 130 }
+            : undefined;
+          return {
+            type: 'file',
+            path: p,
+            size: lfs ? 130 : bytes.length,
+            oid: gitSha1(bytes),
+            lfs,
+          };
+        }),
+      );
     }
     if (path.startsWith(resolve)) {
       const file = path.slice(resolve.length);
@@ -83,8 +100,10 @@ export async function startFakeHub(repo: FakeRepo, knobs: FakeHubKnobs = {}): Pr
       const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
       const start = range && !state.knobs.ignoreRange ? Number(range[1]) : 0;
       const headers: Record<string, string | number> = {
-        'content-type': 'application/octet-stream', etag: `"${gitSha1(bytes)}"`,
-        'content-length': bytes.length - start, 'accept-ranges': 'bytes',
+        'content-type': 'application/octet-stream',
+        etag: `"${gitSha1(bytes)}"`,
+        'content-length': bytes.length - start,
+        'accept-ranges': 'bytes',
       };
       const last = bytes.length - 1;
       if (start > 0) headers['content-range'] = `bytes ${start}-${last}/${bytes.length}`;
@@ -107,9 +126,10 @@ export async function startFakeHub(repo: FakeRepo, knobs: FakeHubKnobs = {}): Pr
     url: `http://127.0.0.1:${port}`,
     requests,
     knobs,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -27,9 +27,36 @@ export interface TinyBert {
 
 /** Specials at BERT's usual ids would need 30k rows; here they sit first, like many vocabs. */
 export const TINY_VOCAB = [
-  '[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]',
-  'the', 'a', 'movie', 'film', 'was', 'is', 'good', 'bad', 'great', 'not', 'very', 'and', 'it',
-  'fun', 'boring', '.', ',', '!', "'", 's', 'un', '##believ', '##able', '##s', '##ly',
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+  'the',
+  'a',
+  'movie',
+  'film',
+  'was',
+  'is',
+  'good',
+  'bad',
+  'great',
+  'not',
+  'very',
+  'and',
+  'it',
+  'fun',
+  'boring',
+  '.',
+  ',',
+  '!',
+  "'",
+  's',
+  'un',
+  '##believ',
+  '##able',
+  '##s',
+  '##ly',
 ];
 
 /** mulberry32: a 32-bit seeded PRNG, good enough for test weights. */
@@ -105,8 +132,10 @@ export function writeTinyBertFolder(dir: string, options: TinyBertOptions = {}):
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
   writeFileSync(join(dir, 'vocab.txt'), TINY_VOCAB.join('\n') + '\n');
-  writeFileSync(join(dir, 'tokenizer_config.json'),
-    JSON.stringify({ do_lower_case: true, model_max_length: P }));
+  writeFileSync(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({ do_lower_case: true, model_max_length: P }),
+  );
   writeFileSync(join(dir, 'model.safetensors'), encodeSafetensors(tensors, { format: 'pt' }));
   return { dir, config, tensors, vocab: TINY_VOCAB };
 }
