@@ -18,7 +18,8 @@
  * then copy node_modules/better-sqlite3/build/Release/better_sqlite3.node to that path and
  * run `npm rebuild better-sqlite3` to restore the Node build.
  *
- * Flags: --serve forces serve mode; anything after `--` goes to `graft serve` (e.g. --port).
+ * Flags: --serve forces serve mode; --data-dir DIR picks the data directory (both shells);
+ * --port N and anything after `--` go to `graft serve`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -41,8 +42,22 @@ const nativeBinding = join(root, '.cache', 'electron-native', 'better_sqlite3.no
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 const args = process.argv.slice(2);
-const passThrough = args.includes('--') ? args.slice(args.indexOf('--') + 1) : [];
+const afterDashes = args.includes('--') ? args.slice(args.indexOf('--') + 1) : [];
 const forceServe = args.includes('--serve');
+
+/** The value after a flag given as `--flag value` or `--flag=value`, before any `--`. */
+function flagValue(name) {
+  const own = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  const at = own.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (at < 0) return undefined;
+  return own[at].includes('=') ? own[at].slice(name.length + 1) : own[at + 1];
+}
+
+const dataDir = flagValue('--data-dir');
+const port = flagValue('--port');
+if (dataDir) process.env.GRAFT_HOME = dataDir;
+const globalArgs = dataDir ? ['--data-dir', dataDir] : [];
+const passThrough = [...(port ? ['--port', port] : []), ...afterDashes];
 
 /** Quiet child run: output is kept and shown only when the step fails. */
 function quiet(command, commandArgs, options = {}) {
@@ -133,7 +148,7 @@ function ensureRenderer() {
 function serve(reason) {
   if (reason) process.stdout.write(`${reason}\n`);
   ensureRenderer();
-  handOver(process.execPath, [join(root, 'bin', 'graft.mjs'), 'serve', ...passThrough]);
+  handOver(process.execPath, [join(root, 'bin', 'graft.mjs'), ...globalArgs, 'serve', ...passThrough]);
 }
 
 if (forceServe) {

@@ -3,6 +3,7 @@
  * dispatcher as the UI. With `--json`, stdout carries exactly one JSON document; progress and
  * logs go to stderr.
  */
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CallName, CallResponse, DatasetReport, EventPayload, Run } from '../shared/contract';
 import { GraftError } from '../shared/errors';
@@ -328,7 +329,17 @@ addTrainOptions(train)
 
       const started = await call(wb, 'runs.start', trainRequestFrom(o));
       const runId = started.id;
+
+      // Ctrl-C cancels the run properly instead of leaving it 'running' in the history.
+      const interrupt = (): void => {
+        progress.finish();
+        process.stderr.write(`graft: cancelling run ${runId}\n`);
+        wb.runs.cancel(runId);
+        process.exitCode = 130;
+      };
+      process.once('SIGINT', interrupt);
       const status = await wb.runs.settled(runId);
+      process.removeListener('SIGINT', interrupt);
       unsubscribe();
       progress.finish();
 
@@ -409,19 +420,33 @@ program
 program
   .command('predict <bundleDir>')
   .description('classify texts with an exported bundle (no data directory needed)')
-  .requiredOption('--text <text>', 'a text to classify (repeatable)', collect)
+  .option('--text <text>', 'a text to classify (repeatable)', collect)
+  .option('--file <file>', 'classify every non-empty line of a file ("-" reads stdin)')
   .option('--json', 'print JSON')
   .action(async (bundleDir: string, o) => {
-    const predictions = await predictWithBundle(bundleDir, o.text as string[]);
+    const texts = [...((o.text as string[] | undefined) ?? []), ...readTextLines(o.file)];
+    if (texts.length === 0) {
+      throw new GraftError('invalid-argument', 'give texts with --text TEXT or --file FILE');
+    }
+    const predictions = await predictWithBundle(bundleDir, texts);
     print(predictions, o.json, () =>
       predictions
-        .map(
-          (p, i) =>
-            `${p.label}\t${(p.probabilities[p.label] * 100).toFixed(1)}%\t${(o.text as string[])[i]}`,
-        )
+        .map((p, i) => `${p.label}\t${(p.probabilities[p.label] * 100).toFixed(1)}%\t${texts[i]}`)
         .join('\n'),
     );
   });
+
+/** Lines of a file or of stdin, for predictions on more texts than a command line holds. */
+function readTextLines(file: string | undefined): string[] {
+  if (file === undefined) return [];
+  let content: string;
+  try {
+    content = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new GraftError('not-found', `--file: cannot read ${file}: ${(error as Error).message}`);
+  }
+  return content.split(/\r?\n/).filter((line) => line.trim() !== '');
+}
 
 program
   .command('serve')

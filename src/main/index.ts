@@ -120,7 +120,8 @@ async function start(): Promise<void> {
 
   // Imported after the binding path is set, so the store cannot open the Node build first.
   const { createWorkbench } = await import('./workbench');
-  workbench = await createWorkbench({ dataDir: app.getPath('userData') });
+  // GRAFT_HOME (set by `npm start -- --data-dir DIR`) wins, as it does for the CLI.
+  workbench = await createWorkbench({ dataDir: process.env.GRAFT_HOME ?? app.getPath('userData') });
 
   bindContract(workbench.dispatcher);
   lockDownSession();

@@ -3,6 +3,7 @@
  * handler table that Electron IPC, serve mode, the CLI and the tests all dispatch into.
  */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { availableProviders } from './engine/session';
 import { dataLayout, type DataLayout } from './data-dir';
 import { createDispatcher, EventBus, type Dispatcher, type Handlers } from './dispatch';
@@ -12,6 +13,7 @@ import { predictWithBundle } from './export/predict';
 import { deleteModel, importModel } from './models/library';
 import { downloadModel, withProvenance } from './models/hub-library';
 import { RunManager } from './runs/run-manager';
+import { ownedByAnotherProcess } from './runs/ownership';
 import { openStore, type Store } from './store';
 import { availableStrategies, createRunExecutor } from './transfer';
 import { logger, setLogFile } from './util/log';
@@ -44,7 +46,9 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   setLogFile(layout.logFile);
 
   const store = openStore(layout.database);
-  const interrupted = store.runs.markInterrupted();
+  const interrupted = store.runs.markInterrupted((id) =>
+    ownedByAnotherProcess(join(layout.runs, id)),
+  );
   if (interrupted.length > 0) {
     log.warn(`runs left running by an earlier process marked failed: ${interrupted.join(', ')}`);
   }

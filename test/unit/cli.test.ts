@@ -115,6 +115,27 @@ describe('graft CLI', () => {
     ]);
     expect(predictions).toHaveLength(2);
     for (const p of predictions) expect(['0', '1']).toContain(p.label);
+
+    // Many texts come from a file: a command line cannot hold a test set.
+    const lines = Array.from({ length: 400 }, (_, i) => (i % 2 ? 'not fun' : 'a very good film'));
+    writeFileSync(join(dir, 'texts.txt'), lines.join('\n') + '\n\n');
+    const fromFile = json<{ label: string }[]>(['predict', bundle, '--file', join(dir, 'texts.txt'), '--json']);
+    expect(fromFile).toHaveLength(400);
+    expect(fromFile[0]).toEqual(predictions[0]);
+    expect(fromFile[1]).toEqual(predictions[1]);
+
+    const empty = graft('predict', bundle, '--text', '  ');
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toContain('texts[0] is empty');
+
+    const intoFile = graft('export', run.id, '--out', join(dir, 'texts.txt'));
+    expect(intoFile.status).toBe(1);
+    expect(intoFile.stderr).toMatch(/texts\.txt is a file/);
+
+    const badLayer = graft('train', '--dataset', dataset.id, '--model', model.id, '--layer', '99');
+    expect(badLayer.status).toBe(1);
+    expect(badLayer.stderr).toMatch(/layer 99 does not exist[\s\S]*0\.\.2/);
+    expect(json<unknown[]>(['runs', 'list', '--json'])).toHaveLength(1);
   });
 
   it('prints help for every command', () => {

@@ -40,8 +40,13 @@ const MIN_CJK_SHARE = 0.1;
 /** The file's bytes, with missing, unreadable and folder paths reported by name. */
 export function readBytes(path: string): Buffer {
   try {
-    if (statSync(path).isDirectory()) {
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
       throw new GraftError('bad-input', `${path} is a folder; expected a dataset file`);
+    }
+    // Devices and pipes never end (think /dev/urandom): only regular files are datasets.
+    if (!stat.isFile()) {
+      throw new GraftError('bad-input', `${path} is not a regular file; expected a dataset file`);
     }
     return readFileSync(path);
   } catch (error) {

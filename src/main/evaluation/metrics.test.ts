@@ -29,3 +29,12 @@ describe('classification metrics', () => {
     expect(Array.from(argmaxRows(new Float32Array([0.1, 0.9, 0.8, 0.2]), 2))).toEqual([1, 0]);
   });
 });
+
+describe('macro-F1 over the classes that occur', () => {
+  it('counts a class that is only predicted, as sklearn does', () => {
+    // truth has no positives; one false positive: class 1 F1 = 0, class 0 F1 = 2/3 · ... = 0.8
+    const r = classificationMetrics([0, 0, 0], [0, 0, 1], ['neg', 'pos'], 0);
+    expect(r.perClass[1].f1).toBe(0);
+    expect(r.macroF1).toBeCloseTo((0.8 + 0) / 2, 12);
+  });
+});

@@ -53,7 +53,8 @@ export function classificationMetrics(
     return { label, precision, recall, f1, support };
   });
 
-  const present = perClass.filter((c) => c.support > 0);
+  // Classes that occur in the truth or the predictions count, as in sklearn's macro average.
+  const present = perClass.filter((c, k) => c.support > 0 || confusion.some((row) => row[k] > 0));
   const macroF1 = present.length === 0 ? 0 : present.reduce((a, c) => a + c.f1, 0) / present.length;
 
   return {

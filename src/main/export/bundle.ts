@@ -3,7 +3,7 @@
  * mask in, class probabilities out: encoder, pooling and head together), the tokenizer, the
  * labels, a manifest and a model card. Anything that runs ONNX can use it without Graft.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Dataset, Model, Run, StrategyName } from '../../shared/contract';
@@ -104,6 +104,9 @@ export async function exportRun(request: ExportRequest): Promise<{ dir: string; 
   const dataset: Dataset = store.datasets.get(run.datasetId);
   const runDir = join(layout.runs, runId);
   const dir = resolve(request.outDir ?? join(layout.exports, runId));
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new GraftError('conflict', `export target ${dir} is a file; give a folder with --out`);
+  }
   if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, BUNDLE_MANIFEST))) {
     throw new GraftError(
       'conflict',

@@ -71,6 +71,10 @@ export async function predictWithBundle(
   texts: readonly string[],
 ): Promise<BundlePrediction[]> {
   if (texts.length === 0) throw new GraftError('invalid-argument', 'texts: give at least one text');
+  const empty = texts.findIndex((t) => t.trim() === '');
+  if (empty >= 0) {
+    throw new GraftError('invalid-argument', `texts[${empty}] is empty; every text needs words`);
+  }
 
   const bundle = await loadBundle(bundleDir);
   try {

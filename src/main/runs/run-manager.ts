@@ -18,6 +18,7 @@ import { GraftError } from '../../shared/errors';
 import type { EventBus } from '../dispatch';
 import type { Store } from '../store';
 import { logger } from '../util/log';
+import { claimRun, releaseRun } from './ownership';
 
 const log = logger('runs');
 
@@ -45,6 +46,18 @@ interface Pending {
   controller: AbortController;
 }
 
+/** A hidden-state index must exist in the model: 0..L, or -(L+1)..-1 from the top. */
+function checkLayer(layer: number, layers: number, kind: string): void {
+  if (kind !== 'transformer') return;
+  if (layer > layers || layer < -(layers + 1)) {
+    throw new GraftError(
+      'invalid-argument',
+      `layer ${layer} does not exist in a ${layers}-layer model; accepted 0..${layers} ` +
+        `(0 = embeddings) or -${layers + 1}..-1 (-1 = last)`,
+    );
+  }
+}
+
 export class RunManager {
   private readonly queue: Pending[] = [];
   private current: Pending | null = null;
@@ -60,7 +73,8 @@ export class RunManager {
   start(request: TrainRequest | unknown): RunSummary {
     const config = TrainRequest.parse(request);
     this.store.datasets.get(config.datasetId);
-    this.store.models.get(config.modelId);
+    const model = this.store.models.get(config.modelId);
+    checkLayer(config.layer, model.layers, model.kind);
 
     const run = this.store.runs.create({
       datasetId: config.datasetId,
@@ -68,6 +82,7 @@ export class RunManager {
       strategy: config.strategy,
       config,
     });
+    claimRun(join(this.runsDir, run.id));
     this.queue.push({ runId: run.id, controller: new AbortController() });
     this.emitStatus(run.id, 'queued', null);
     queueMicrotask(() => void this.pump());
@@ -187,6 +202,7 @@ export class RunManager {
 
   private finish(runId: string, status: RunStatus, error: string | null): void {
     this.store.runs.update(runId, { status, error, finishedAt: new Date().toISOString() });
+    releaseRun(join(this.runsDir, runId));
     this.emitStatus(runId, status, error);
     for (const resolve of this.waiters.get(runId) ?? []) resolve(status);
     this.waiters.delete(runId);

@@ -47,8 +47,11 @@ export interface RunRepository {
   get(id: string): Run;
   /** Newest first. */
   list(): RunSummary[];
-  /** Marks runs a crashed process left queued or running as failed; returns their ids. */
-  markInterrupted(): string[];
+  /**
+   * Marks runs a crashed process left queued or running as failed; returns their ids.
+   * `stillOwned` spares the runs another live process is executing right now.
+   */
+  markInterrupted(stillOwned?: (id: string) => boolean): string[];
 }
 
 interface RunRow {
@@ -130,7 +133,8 @@ export function runRepository(db: Database.Database): RunRepository {
   const interrupt = db.prepare(`UPDATE runs
     SET error = 'interrupted: Graft stopped while this run was ' || status ||
           '; start it again', status = 'failed', finished_at = ?
-    WHERE status IN ('queued', 'running') RETURNING id`);
+    WHERE id = ? AND status IN ('queued', 'running') RETURNING id`);
+  const unfinished = db.prepare(`SELECT id FROM runs WHERE status IN ('queued', 'running')`);
 
   function summary(id: string): RunSummary {
     const row = selectOne.get(id) as RunRow | undefined;
@@ -211,9 +215,12 @@ export function runRepository(db: Database.Database): RunRepository {
       return (selectAll.all() as RunRow[]).map(toSummary);
     },
 
-    markInterrupted(): string[] {
-      const rows = interrupt.all(new Date().toISOString()) as { id: string }[];
-      return rows.map((r) => r.id);
+    markInterrupted(stillOwned = () => false): string[] {
+      const now = new Date().toISOString();
+      const ids = (unfinished.all() as { id: string }[]).map((r) => r.id);
+      return db.transaction(() =>
+        ids.filter((id) => !stillOwned(id) && interrupt.get(now, id) !== undefined),
+      )();
     },
   };
 }
