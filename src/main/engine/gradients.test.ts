@@ -144,6 +144,12 @@ describe('gradient table: finite differences', () => {
     expect(report.worst, report.detail).toBeLessThanOrEqual(1);
   });
 
+  it('training dropout differentiates through its fixed mask', async () => {
+    const build: Build = (g, [x]) => g.dropout(x, 0.4, { training: true });
+    const report = await gradCheck({ build, inputs: [t([4, 8], 68)] });
+    expect(report.worst, report.detail).toBeLessThanOrEqual(1);
+  });
+
   it('composite gelu (erf and tanh forms) differentiates through primitives', async () => {
     for (const approximate of ['erf', 'tanh'] as const) {
       const build: Build = (g, [x]) => g.gelu(x, { approximate });

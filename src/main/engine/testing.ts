@@ -6,7 +6,7 @@ import type { GraphBuilder } from './graph';
 import { createGraph } from './graph-impl';
 import { Rng } from './init';
 import type { ort } from './session';
-import { createSession, f32, f64 } from './session';
+import { createSession, f32, f64, i64 } from './session';
 import type { Dim, TensorRef } from './types';
 
 export type Outputs = Record<string, number[]>;
@@ -74,8 +74,12 @@ export async function gradCheck(c: GradCase): Promise<GradReport> {
   grads.forEach((d, k) => g.output(d, `d${k}`));
 
   const session = await createSession(g.toModelProto(), { threads: 1 });
-  const feedsFor = (values: number[][]): Record<string, ort.Tensor> =>
-    Object.fromEntries(values.map((v, i) => [`x${i}`, mk(dtype, v, c.inputs[i].dims)]));
+  // Dropout sites read the RNG counter: a fixed one keeps the mask the same for every probe.
+  const counter = g.inputs().find((i) => i.name === 'graft_rng_counter');
+  const feedsFor = (values: number[][]): Record<string, ort.Tensor> => ({
+    ...Object.fromEntries(values.map((v, i) => [`x${i}`, mk(dtype, v, c.inputs[i].dims)])),
+    ...(counter ? { graft_rng_counter: i64([3], []) } : {}),
+  });
   const base = c.inputs.map((i) => [...i.data]);
   const analytic = await session.run(feedsFor(base));
   const lossAt = async (values: number[][]): Promise<number> =>

@@ -84,7 +84,11 @@ describe.each(CASES)('%s matches transformers', (name, modelType) => {
     }
   });
 
-  it.skipIf(Object.keys(load(name).expected.grads).length === 0)(
+  // The variant fixtures (XLM-R, sinusoidal DistilBERT) share their family's backward path
+  // and carry no gradients; the test is only generated where the fixture has them.
+  const hasGrads = Object.keys(load(name).expected.grads).length > 0;
+  const declareIf = (cond: boolean): typeof it => (cond ? it : ((() => undefined) as never));
+  declareIf(hasGrads)(
     'gradients of a weighted sum of the last layer (backward)',
     async () => {
       const { dir, expected, batch } = load(name);
