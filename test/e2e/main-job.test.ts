@@ -3,49 +3,18 @@
  * SST-2 subset, import all-MiniLM-L6-v2, start a run, watch it finish, open its result, export.
  * Screenshots land in test-results/screenshots/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFetchedMiniLM, MINILM_MISSING_REASON } from '../../src/main/models/paths';
 import { writeTinyBertFolder } from '../../src/main/models/__fixtures__/tiny-bert';
 import { logger } from '../../src/main/util/log';
 import { CHROMIUM_PATH, launchBrowser, screenshot, type Browser } from './browser';
+import { ROOT, startServe, stopServe, type Server } from './serve';
 
-const ROOT = resolve(__dirname, '../..');
 const SST2 = resolve(ROOT, '../shared/datasets/sst2_glue_alps');
 const log = logger('e2e');
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-}
-
-async function startServe(dataDir: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin/graft.mjs'), '--data-dir', dataDir, 'serve'],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, GRAFT_LOG_LEVEL: 'warn' },
-    },
-  );
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.once('exit', (code) => reject(new Error(`graft serve exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', resolveUrl);
-  });
-  return { url, child };
-}
-
-async function stopServe(server: Server | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((done) => server.child.once('exit', done));
-  server.child.kill('SIGINT');
-  await exited;
-}
 
 const noChromium = existsSync(CHROMIUM_PATH)
   ? null

@@ -5,19 +5,16 @@
  * the run is watched until its test metrics show. The first pass uses only the keyboard.
  * Screenshots land in test-results/screenshots/wizard-*.png.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StrategyName } from '../../src/shared/contract';
 import { availableStrategies } from '../../src/main/transfer';
 import { writeTinyBertFolder } from '../../src/main/models/__fixtures__/tiny-bert';
 import { CHROMIUM_PATH, launchBrowser, screenshot, type Browser } from './browser';
-
-const ROOT = resolve(__dirname, '../..');
+import { startServe, stopServe, type Server } from './serve';
 
 /**
  * The strategies walked, each with the few options a user would touch for a quick run: a value
@@ -31,32 +28,6 @@ const RUNS: { strategy: StrategyName; options: Record<string, string | true> }[]
   { strategy: 'layer-transfer', options: { 'run-epochs': '1', 'run-distill-temperature': '2' } },
   { strategy: 'fine-tune', options: { 'run-epochs': '1', 'run-unfreeze-top-k': '1' } },
 ];
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-}
-
-async function startServe(dataDir: string): Promise<Server> {
-  const bin = join(ROOT, 'bin/graft.mjs');
-  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'serve'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, GRAFT_LOG_LEVEL: 'warn' },
-  });
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.once('exit', (code) => reject(new Error(`graft serve exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', resolveUrl);
-  });
-  return { url, child };
-}
-
-async function stopServe(server: Server | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((done) => server.child.once('exit', done));
-  server.child.kill('SIGINT');
-  await exited;
-}
 
 /** 48 short reviews in the tiny model's vocabulary, balanced, as text,label CSV. */
 function writeReviews(path: string): void {
