@@ -313,6 +313,30 @@ models
     });
   });
 
+models
+  .command('delete <id>')
+  .description('forget a model and remove its copy from the library (runs keep their results)')
+  .option('--json', 'print JSON')
+  .action(async (id: string, o) => {
+    await withWorkbench(async (wb) => {
+      const model = await call(wb, 'models.get', { id });
+      const result = await call(wb, 'models.delete', { id });
+      print(result, o.json, () => `deleted ${model.id}  ${model.name}`);
+    });
+  });
+
+datasets
+  .command('delete <id>')
+  .description('forget a dataset and its rows (runs keep their results)')
+  .option('--json', 'print JSON')
+  .action(async (id: string, o) => {
+    await withWorkbench(async (wb) => {
+      const dataset = await call(wb, 'datasets.get', { id });
+      const result = await call(wb, 'datasets.delete', { id });
+      print(result, o.json, () => `deleted ${dataset.id}  ${dataset.name}`);
+    });
+  });
+
 const train = program
   .command('train')
   .description('train a classifier and evaluate it on the test split')
@@ -431,7 +455,11 @@ program
     const predictions = await predictWithBundle(bundleDir, texts);
     print(predictions, o.json, () =>
       predictions
-        .map((p, i) => `${p.label}\t${(p.probabilities[p.label] * 100).toFixed(1)}%\t${texts[i]}`)
+        .map((p, i) =>
+          p.labels
+            ? `${p.labels.join(',') || '(none)'}\t${texts[i]}`
+            : `${p.label}\t${(p.probabilities[p.label] * 100).toFixed(1)}%\t${texts[i]}`,
+        )
         .join('\n'),
     );
   });

@@ -71,7 +71,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
     'datasets.preview': async (request) => previewDataset(request),
     'datasets.report': async ({ id }) => datasetReport(store, id),
-    'models.import': async (request) => importModel(store, layout, request),
+    'models.import': async (request) => withProvenance(importModel(store, layout, request)),
     'models.list': async () => store.models.list().map(withProvenance),
     'models.get': async ({ id }) => withProvenance(store.models.get(id)),
     'models.delete': async ({ id }) => {

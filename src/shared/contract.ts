@@ -265,6 +265,15 @@ export const SplitMetrics = z.object({
   /** confusion[i][j]: rows are true labels, columns predicted, in `labels` order. */
   confusion: z.array(z.array(z.number().int())),
   labels: z.array(z.string()),
+  /**
+   * Multi-label runs only: the decision threshold on each label's sigmoid probability (tuned on
+   * validation), micro-averaged F1, and subset accuracy (exact match, also in `accuracy`).
+   * `confusion` is then empty and `macroF1` is the mean per-label F1.
+   */
+  multiLabel: z.boolean().optional(),
+  threshold: z.number().optional(),
+  microF1: z.number().optional(),
+  subsetAccuracy: z.number().optional(),
 });
 export type SplitMetrics = z.infer<typeof SplitMetrics>;
 
@@ -313,6 +322,8 @@ export const PredictRequest = z.object({
 
 export const Prediction = z.object({
   label: z.string(),
+  /** Multi-label bundles: the labels at or above the bundle's threshold. */
+  labels: z.array(z.string()).optional(),
   probabilities: z.record(z.string(), z.number()),
 });
 

@@ -3,7 +3,7 @@
  * directory, a tiny BERT folder, stdout parsed as the one JSON document `--json` promises.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,7 +119,13 @@ describe('graft CLI', () => {
     // Many texts come from a file: a command line cannot hold a test set.
     const lines = Array.from({ length: 400 }, (_, i) => (i % 2 ? 'not fun' : 'a very good film'));
     writeFileSync(join(dir, 'texts.txt'), lines.join('\n') + '\n\n');
-    const fromFile = json<{ label: string }[]>(['predict', bundle, '--file', join(dir, 'texts.txt'), '--json']);
+    const fromFile = json<{ label: string }[]>([
+      'predict',
+      bundle,
+      '--file',
+      join(dir, 'texts.txt'),
+      '--json',
+    ]);
     expect(fromFile).toHaveLength(400);
     expect(fromFile[0]).toEqual(predictions[0]);
     expect(fromFile[1]).toEqual(predictions[1]);
@@ -135,6 +141,13 @@ describe('graft CLI', () => {
     const badLayer = graft('train', '--dataset', dataset.id, '--model', model.id, '--layer', '99');
     expect(badLayer.status).toBe(1);
     expect(badLayer.stderr).toMatch(/layer 99 does not exist[\s\S]*0\.\.2/);
+    expect(json<unknown[]>(['runs', 'list', '--json'])).toHaveLength(1);
+
+    // Deleting forgets the model and its library copy; the finished run stays in the history.
+    const library = json<{ path: string }[]>(['models', 'list', '--json'])[0].path;
+    expect(json<{ ok: boolean }>(['models', 'delete', model.id, '--json'])).toEqual({ ok: true });
+    expect(json<unknown[]>(['models', 'list', '--json'])).toEqual([]);
+    expect(existsSync(library)).toBe(false);
     expect(json<unknown[]>(['runs', 'list', '--json'])).toHaveLength(1);
   });
 

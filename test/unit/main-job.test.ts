@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOnnxOnlyFolder } from '../../src/main/models/__fixtures__/onnx-only';
 import { writeTinyBertFolder } from '../../src/main/models/__fixtures__/tiny-bert';
 import { predictWithBundle } from '../../src/main/export/predict';
 import { createWorkbench, type Workbench } from '../../src/main/workbench';
@@ -177,5 +178,54 @@ describe('bad input on the main path', () => {
     await expect(
       wb.dispatcher.call('runs.start', { datasetId: 'ds_missing', modelId: model.id }),
     ).rejects.toThrow(/ds_missing/);
+  });
+});
+
+describe('an ONNX-only encoder (model.onnx + tokenizer)', () => {
+  it('imports, trains and exports frozen strategies, refusing the others by name', async () => {
+    const onnxDir = join(dir, 'tiny-onnx');
+    await writeOnnxOnlyFolder(modelDir, onnxDir);
+    const model = await wb.dispatcher.call('models.import', { path: onnxDir, name: 'onnx' });
+    expect(model).toMatchObject({ kind: 'transformer', architecture: 'onnx', layers: 2 });
+    expect(model.hiddenSize).toBe(8);
+    expect(model.parameters).toBeGreaterThan(0);
+
+    const [dataset] = await wb.dispatcher.call('datasets.list', {});
+    const base = { datasetId: dataset.id, modelId: model.id, epochs: 4, learningRate: 0.05 };
+    const runs: string[] = [];
+    for (const extra of [
+      { strategy: 'feature-extraction' as const, layer: 1 },
+      { strategy: 'scalar-mix' as const },
+    ]) {
+      const started = await wb.dispatcher.call('runs.start', { ...base, ...extra });
+      expect(await wb.runs.settled(started.id)).toBe('completed');
+      const run = await wb.dispatcher.call('runs.get', { id: started.id });
+      expect(run.metrics.test!.accuracy).toBeGreaterThan(0);
+      runs.push(run.id);
+    }
+
+    // Export of the feature-extraction run: the imported graph with the head merged in.
+    const exported = await wb.dispatcher.call('runs.export', {
+      runId: runs[0],
+      outDir: join(dir, 'onnx-bundle'),
+    });
+    const texts = rows(24, 3)
+      .slice(1)
+      .map((line) => line.split('",')[0].slice(1));
+    const predictions = await predictWithBundle(exported.dir, texts);
+    const evaluated = JSON.parse(
+      readFileSync(join(wb.layout.runs, runs[0], 'test-predictions.json'), 'utf8'),
+    ) as { predicted: number[] };
+    expect(predictions.map((p) => p.label)).toEqual(
+      evaluated.predicted.map((i) => ['neg', 'pos'][i]),
+    );
+    await expect(
+      wb.dispatcher.call('runs.export', { runId: runs[1], outDir: join(dir, 'mix-bundle') }),
+    ).rejects.toThrow(/scalar-mix.*ONNX-only encoders support frozen strategies only/);
+
+    const refused = await wb.dispatcher.call('runs.start', { ...base, strategy: 'fine-tune' });
+    expect(await wb.runs.settled(refused.id)).toBe('failed');
+    const failed = await wb.dispatcher.call('runs.get', { id: refused.id });
+    expect(JSON.stringify(failed)).toMatch(/fine-tune.*ONNX-only encoders support frozen/);
   });
 });

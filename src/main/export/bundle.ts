@@ -11,6 +11,7 @@ import { GraftError } from '../../shared/errors';
 import type { DataLayout } from '../data-dir';
 import { createGraph } from '../engine/graph-impl';
 import { buildEncoderGraph } from '../models/encoder';
+import { isOnnxFolder, refuseOnnxOnly } from '../models/onnx-encoder';
 import { loadTokenizer } from '../models/tokenizer';
 import { effectiveMaxLength } from '../transfer/features';
 import type { Store } from '../store';
@@ -18,9 +19,11 @@ import { buildClassifierBundleGraph } from '../transfer/encoder-classifier';
 import { loadHeadArtifact } from '../transfer/head-artifact';
 import { buildStrategyBundle } from '../transfer/bundles';
 import { buildHeadLogits } from '../transfer/heads';
+import { outputActivation } from '../transfer/multi-label';
 import { logger } from '../util/log';
 import { BUNDLE_FORMAT, BUNDLE_MANIFEST, type BundleManifest } from './manifest';
 import { modelCard } from './model-card';
+import { buildOnnxHeadBundleGraph } from './onnx-bundle';
 
 const log = logger('export');
 
@@ -65,6 +68,13 @@ const GRAPH_BUILDERS: Partial<Record<StrategyName, BundleGraphBuilder>> = {
 
 /** The run's inference graph, built by its strategy's builder. */
 export function buildBundleGraph(run: Run, model: Model, runDir: string): Promise<Uint8Array> {
+  if (isOnnxFolder(model.path) && !GRAPH_BUILDERS[run.strategy]) {
+    const multiLabel = run.metrics.test?.multiLabel === true;
+    return buildOnnxHeadBundleGraph(run, model.path, runDir, (g, logits) =>
+      outputActivation(g, logits, multiLabel),
+    );
+  }
+  refuseOnnxOnly(model.path, `export of a ${run.strategy} run`);
   const build = GRAPH_BUILDERS[run.strategy] ?? buildHeadBundleGraph;
   return build(run, model, runDir);
 }
@@ -87,7 +97,7 @@ export async function buildHeadBundleGraph(
     pooling: run.config.pooling,
   });
   const logits = buildHeadLogits(g, pooled, artifact.head, { trainable: false });
-  g.output(g.softmax(logits, -1), 'probabilities');
+  g.output(outputActivation(g, logits, run.metrics.test?.multiLabel === true), 'probabilities');
   return g.toModelProto();
 }
 
@@ -141,6 +151,9 @@ export async function exportRun(request: ExportRequest): Promise<{ dir: string; 
     ],
     output: { name: 'probabilities', dtype: 'float32', shape: ['batch', labels.length] },
     labels,
+    ...(run.metrics.test?.multiLabel
+      ? { multiLabel: true as const, threshold: run.metrics.test.threshold ?? 0.5 }
+      : {}),
     source: {
       runId,
       strategy: run.strategy,

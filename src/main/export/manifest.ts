@@ -10,6 +10,10 @@ export interface BundleManifest {
   inputs: { name: string; dtype: 'int64'; shape: [string, string] }[];
   output: { name: string; dtype: 'float32'; shape: [string, number] };
   labels: string[];
+  /** Multi-label bundles: `probabilities` are independent sigmoids; a label applies when its
+   * probability reaches `threshold` (tuned on the run's validation split). */
+  multiLabel?: true;
+  threshold?: number;
   source: {
     runId: string;
     strategy: string;

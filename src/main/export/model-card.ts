@@ -41,7 +41,12 @@ export function modelCard(input: {
     lines.push(
       '## Test results',
       '',
-      `Accuracy ${pct(test.accuracy)}, macro-F1 ${test.macroF1.toFixed(4)}.`,
+      test.multiLabel
+        ? `Multi-label: subset accuracy (exact match) ${pct(test.accuracy)}, macro-F1 ` +
+            `${test.macroF1.toFixed(4)}, micro-F1 ${(test.microF1 ?? 0).toFixed(4)}. ` +
+            'Outputs are independent sigmoid probabilities; a label applies at or above ' +
+            `the threshold ${test.threshold ?? 0.5} (tuned on the validation rows).`
+        : `Accuracy ${pct(test.accuracy)}, macro-F1 ${test.macroF1.toFixed(4)}.`,
       '',
     );
     lines.push('| label | precision | recall | F1 | support |', '| --- | --- | --- | --- | --- |');

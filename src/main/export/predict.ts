@@ -10,7 +10,10 @@ import { loadTokenizer, type TextTokenizer } from '../models/tokenizer';
 import { BUNDLE_MANIFEST, type BundleManifest } from './manifest';
 
 export interface BundlePrediction {
+  /** The most probable label. */
   label: string;
+  /** Multi-label bundles: every label at or above the bundle's threshold, in label order. */
+  labels?: string[];
   probabilities: Record<string, number>;
 }
 
@@ -87,7 +90,10 @@ export async function predictWithBundle(
         probabilities[label] = probs[row * labels.length + c];
         if (probs[row * labels.length + c] > probs[row * labels.length + best]) best = c;
       });
-      return { label: labels[best], probabilities };
+      if (!bundle.manifest.multiLabel) return { label: labels[best], probabilities };
+      const threshold = bundle.manifest.threshold ?? 0.5;
+      const above = labels.filter((l) => probabilities[l] >= threshold);
+      return { label: labels[best], labels: above, probabilities };
     });
   } finally {
     await bundle.session.release();

@@ -88,57 +88,54 @@ describe.each(CASES)('%s matches transformers', (name, modelType) => {
   // and carry no gradients; the test is only generated where the fixture has them.
   const hasGrads = Object.keys(load(name).expected.grads).length > 0;
   const declareIf = (cond: boolean): typeof it => (cond ? it : ((() => undefined) as never));
-  declareIf(hasGrads)(
-    'gradients of a weighted sum of the last layer (backward)',
-    async () => {
-      const { dir, expected, batch } = load(name);
-      const info = inspectModelFolder(dir);
-      const weights = await loadFolderWeights(dir, { filter: encoderWeight });
-      const wanted = new Set(Object.keys(expected.grads));
+  declareIf(hasGrads)('gradients of a weighted sum of the last layer (backward)', async () => {
+    const { dir, expected, batch } = load(name);
+    const info = inspectModelFolder(dir);
+    const weights = await loadFolderWeights(dir, { filter: encoderWeight });
+    const wanted = new Set(Object.keys(expected.grads));
 
-      const g = createGraph(`grad-${name}`);
-      const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
-      const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
-      const tokenTypeIds = g.input('token_type_ids', 'int64', ['batch', 'seq']);
-      const enc = buildTransformerEncoder(g, weights, info, {
-        inputIds,
-        attentionMask,
-        tokenTypeIds,
-        trainable: (n) => wanted.has(n),
-      });
-      expect(new Set(enc.trainableNames)).toEqual(wanted);
+    const g = createGraph(`grad-${name}`);
+    const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+    const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+    const tokenTypeIds = g.input('token_type_ids', 'int64', ['batch', 'seq']);
+    const enc = buildTransformerEncoder(g, weights, info, {
+      inputIds,
+      attentionMask,
+      tokenTypeIds,
+      trainable: (n) => wanted.has(n),
+    });
+    expect(new Set(enc.trainableNames)).toEqual(wanted);
 
-      // loss = Σ_i h_last[i] · sin(i + 1) over the flat [batch, seq, hidden] last state.
-      const H = expected.hidden_size;
-      const dims = [batch.batch, batch.seqLen, H];
-      const sines = Float32Array.from({ length: dims[0] * dims[1] * H }, (_, i) => Math.sin(i + 1));
-      const last = enc.hiddenStates[enc.hiddenStates.length - 1];
-      const loss = g.reduceSum(g.mul(last, g.constant(sines, 'float32', dims)), null, false);
-      const params = g.trainableParams();
-      gradients(
-        g,
-        loss,
-        params.map((p) => p.ref),
-      ).forEach((d, i) => g.output(d, `d_${i}`));
+    // loss = Σ_i h_last[i] · sin(i + 1) over the flat [batch, seq, hidden] last state.
+    const H = expected.hidden_size;
+    const dims = [batch.batch, batch.seqLen, H];
+    const sines = Float32Array.from({ length: dims[0] * dims[1] * H }, (_, i) => Math.sin(i + 1));
+    const last = enc.hiddenStates[enc.hiddenStates.length - 1];
+    const loss = g.reduceSum(g.mul(last, g.constant(sines, 'float32', dims)), null, false);
+    const params = g.trainableParams();
+    gradients(
+      g,
+      loss,
+      params.map((p) => p.ref),
+    ).forEach((d, i) => g.output(d, `d_${i}`));
 
-      const session = await createSession(g.toModelProto(), { threads: 1 });
-      const feeds = Object.fromEntries(
-        params.map((p) => [p.ref.name, f32(p.init as Float32Array, p.ref.shape as number[])]),
-      );
-      const bd = [batch.batch, batch.seqLen];
-      const out = await session.run({
-        ...feeds,
-        input_ids: i64(batch.inputIds, bd),
-        attention_mask: i64(batch.attentionMask, bd),
-        token_type_ids: i64(batch.tokenTypeIds, bd),
-      });
-      await session.release();
-      params.forEach((p, i) => {
-        const got = out[`d_${i}`].data as Float32Array;
-        expect(maxAbsDiff(got, expected.grads[p.key])).toBeLessThan(TOLERANCE);
-      });
-    },
-  );
+    const session = await createSession(g.toModelProto(), { threads: 1 });
+    const feeds = Object.fromEntries(
+      params.map((p) => [p.ref.name, f32(p.init as Float32Array, p.ref.shape as number[])]),
+    );
+    const bd = [batch.batch, batch.seqLen];
+    const out = await session.run({
+      ...feeds,
+      input_ids: i64(batch.inputIds, bd),
+      attention_mask: i64(batch.attentionMask, bd),
+      token_type_ids: i64(batch.tokenTypeIds, bd),
+    });
+    await session.release();
+    params.forEach((p, i) => {
+      const got = out[`d_${i}`].data as Float32Array;
+      expect(maxAbsDiff(got, expected.grads[p.key])).toBeLessThan(TOLERANCE);
+    });
+  });
 });
 
 describe('architecture configs', () => {

@@ -16,6 +16,7 @@ import type { TensorRef } from '../engine/types';
 import { logger } from '../util/log';
 import { buildTransformerEncoder } from './transformer';
 import { inspectModelFolder, type ModelFolderInfo } from './hf-folder';
+import { isOnnxFolder, loadOnnxEncoder, refuseOnnxOnly, type OnnxFolderInfo } from './onnx-encoder';
 import { loadFolderWeights } from './safetensors';
 import { loadTokenizer, packRows, type EncodedBatch, type TextTokenizer } from './tokenizer';
 
@@ -52,7 +53,7 @@ export interface EmbedOptions {
 
 export interface Encoder {
   readonly dir: string;
-  readonly info: ModelFolderInfo;
+  readonly info: ModelFolderInfo | OnnxFolderInfo;
   readonly tokenizer: TextTokenizer;
   readonly hiddenSize: number;
   /** Transformer layers built (all of the model's unless `depth` was given). */
@@ -121,6 +122,7 @@ export async function buildEncoderGraph(
   dir: string,
   options: EncoderGraphOptions,
 ): Promise<TensorRef> {
+  refuseOnnxOnly(dir, 'building the encoder graph (fine-tune, layer-transfer, export)');
   const info = inspectModelFolder(dir);
   const layer = options.layer ?? -1;
   const index = layer < 0 ? info.layers + 1 + layer : layer;
@@ -159,6 +161,7 @@ export function encoderWeight(name: string): boolean {
 }
 
 export async function loadEncoder(dir: string, options: LoadEncoderOptions = {}): Promise<Encoder> {
+  if (isOnnxFolder(dir)) return loadOnnxEncoder(dir, options);
   const started = Date.now();
   const info = inspectModelFolder(dir);
   const tokenizer = loadTokenizer(dir);
@@ -192,7 +195,7 @@ export async function loadEncoder(dir: string, options: LoadEncoderOptions = {})
 
 function makeEncoder(
   dir: string,
-  info: ModelFolderInfo,
+  info: ModelFolderInfo | OnnxFolderInfo,
   tokenizer: TextTokenizer,
   session: EngineSession,
   hiddenStateCount: number,

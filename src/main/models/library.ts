@@ -10,6 +10,7 @@ import type { DataLayout } from '../data-dir';
 import type { Store } from '../store';
 import { logger } from '../util/log';
 import { inspectModelFolder } from './hf-folder';
+import { inspectOnnxFolder, isOnnxFolder } from './onnx-encoder';
 import { isWordVectorsPath, readWordVectors } from './word-vectors';
 
 const log = logger('models');
@@ -23,7 +24,9 @@ export function importModel(store: Store, layout: DataLayout, request: ModelImpo
 
   if (isWordVectorsPath(source)) return importWordVectors(store, layout, source, name);
 
-  const info = inspectModelFolder(source);
+  const onnx = isOnnxFolder(source);
+  const info = onnx ? inspectOnnxFolder(source) : inspectModelFolder(source);
+  if (onnx) log.info(`${source}: ONNX-only encoder, ${info.layers} layers found`);
   const suffix = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const target = join(layout.models, `import-${suffix}`);
   log.info(`copying ${source} into the model library`);

@@ -14,6 +14,7 @@ import { buildEncoderStates } from './encoder-states';
 import { buildGatedFusion, type GateValues } from './gated-fusion';
 import { loadHeadArtifact } from './head-artifact';
 import { buildHeadLogits } from './heads';
+import { outputActivation } from './multi-label';
 import { buildScalarMix } from './scalar-mix';
 import { buildStaticFeatures, type StaticParts } from './static-features';
 import { loadStrategyArtifact, requireArray } from './strategy-artifact';
@@ -92,6 +93,6 @@ export async function buildStrategyBundle(
   }
 
   const logits = buildHeadLogits(g, features, head, { trainable: false });
-  g.output(g.softmax(logits, -1), 'probabilities');
+  g.output(outputActivation(g, logits, run.metrics.test?.multiLabel === true), 'probabilities');
   return g.toModelProto({ prune: true });
 }

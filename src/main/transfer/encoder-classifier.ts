@@ -22,6 +22,7 @@ import { bertWeightPrefix, buildBertEncoder } from '../models/bert';
 import { encoderWeight, poolHidden, type Pooling } from '../models/encoder';
 import { inspectModelFolder, type BertConfig } from '../models/hf-folder';
 import { loadFolderWeights, type Weights } from '../models/safetensors';
+import { outputActivation } from './multi-label';
 
 export const CLASSIFIER_FILE = 'classifier.ckpt';
 const CLASSIFIER_FORMAT = 'graft-encoder-classifier/1';
@@ -267,6 +268,7 @@ export async function buildClassifierBundleGraph(
   const inputIds = g.input('input_ids', 'int64', ['batch', 'sequence']);
   const attentionMask = g.input('attention_mask', 'int64', ['batch', 'sequence']);
   const logits = buildClassifierLogits(g, encoder, layout, { inputIds, attentionMask });
-  g.output(g.softmax(logits, -1), 'probabilities');
+  const multiLabel = run.metrics.test?.multiLabel === true;
+  g.output(outputActivation(g, logits, multiLabel), 'probabilities');
   return g.toModelProto();
 }

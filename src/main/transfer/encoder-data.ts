@@ -8,6 +8,7 @@ import { GraftError } from '../../shared/errors';
 import { stratifiedSplit } from '../datasets/split';
 import type { EncodedRow, TextTokenizer } from '../models/tokenizer';
 import type { Store } from '../store';
+import { multiHot } from '../evaluation/multi-label';
 
 /** Share of the training rows held out for validation when the dataset has none. */
 const VALIDATION_SHARE = 0.1;
@@ -16,6 +17,9 @@ export interface TokenisedSplit {
   texts: string[];
   rows: EncodedRow[];
   labels: Int32Array;
+  /** Multi-label datasets: each row's label set, and the same as multi-hot [rows, classes]. */
+  sets?: number[][];
+  targets?: Float32Array;
 }
 
 export interface RunSplits {
@@ -34,14 +38,16 @@ export function loadRunSplits(
   tokenizer: TextTokenizer,
   maxLength: number,
 ): RunSplits {
-  if (dataset.multiLabel) {
+  const multi = dataset.multiLabel === true;
+  if (multi && config.distillTemperature > 0) {
     throw new GraftError(
       'unsupported',
-      `dataset ${dataset.id} is multi-label; ` +
-        `${config.strategy} supports single-label datasets only for now (TODO issue 6)`,
+      `dataset ${dataset.id} is multi-label; distillation (distillTemperature) ` +
+        'supports single-label datasets only; set distillTemperature to 0',
     );
   }
-  const split = (name: SplitName): { texts: string[]; labels: number[] } | null =>
+  type Rows = { texts: string[]; labels: number[]; labelSets?: number[][] };
+  const split = (name: SplitName): Rows | null =>
     dataset.splits[name] ? store.datasets.rows(dataset.id, name) : null;
   const train = split('train');
   const test = split('test');
@@ -53,19 +59,23 @@ export function loadRunSplits(
     );
   }
 
-  const tokenise = (texts: string[], labels: readonly number[]): TokenisedSplit => ({
-    texts,
-    rows: texts.map((t) => tokenizer.encode(t, { maxLength })),
-    labels: Int32Array.from(labels),
+  const setsOf = (r: Rows): number[][] => r.labelSets ?? r.labels.map((l) => [l]);
+  const tokenise = (r: Rows): TokenisedSplit => ({
+    texts: r.texts,
+    rows: r.texts.map((t) => tokenizer.encode(t, { maxLength })),
+    labels: Int32Array.from(r.labels),
+    ...(multi ? { sets: setsOf(r), targets: multiHot(setsOf(r), dataset.labels.length) } : {}),
   });
-  const pick = (idx: readonly number[]): { texts: string[]; labels: number[] } => ({
+  const trainSets = setsOf(train);
+  const pick = (idx: readonly number[]): Rows => ({
     texts: idx.map((i) => train.texts[i]),
     labels: idx.map((i) => train.labels[i]),
+    labelSets: idx.map((i) => trainSets[i]),
   });
 
   const own = split('validation');
   let fitIndex = train.texts.map((_, i) => i);
-  let validation: TokenisedSplit | null = own ? tokenise(own.texts, own.labels) : null;
+  let validation: TokenisedSplit | null = own ? tokenise(own) : null;
   if (!own) {
     const { train: keep, test: holdout } = stratifiedSplit(
       train.labels,
@@ -76,14 +86,14 @@ export function loadRunSplits(
     if (holdout.length > 0) {
       fitIndex = keep;
       const v = pick(holdout);
-      validation = tokenise(v.texts, v.labels);
+      validation = tokenise(v);
     }
   }
   const fit = pick(fitIndex);
   return {
-    fit: tokenise(fit.texts, fit.labels),
+    fit: tokenise(fit),
     validation,
-    test: tokenise(test.texts, test.labels),
+    test: tokenise(test),
     fitIndex,
   };
 }

@@ -11,17 +11,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunOutcome, RunContext } from '../runs/run-manager';
+import type { SplitMetrics } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
-import { createGraph } from '../engine/graph-impl';
 import { distillationKL, softmaxCrossEntropy } from '../engine/losses';
-import {
-  createSession,
-  f32,
-  i64,
-  readFloat,
-  type EngineSession,
-  type ort,
-} from '../engine/session';
+import { binaryCrossEntropyWithLogits } from '../engine/losses';
 import { createTrainer, type Batch, type BatchSpec } from '../engine/trainer';
 import { mulberry32 } from '../datasets/split';
 import { argmaxRows, classificationMetrics } from '../evaluation/metrics';
@@ -35,10 +28,11 @@ import {
   type ClassifierModel,
 } from './encoder-classifier';
 import { classWeightsFor, type RunSplits, type TokenisedSplit } from './encoder-data';
+import { accuracy, ClassifierEvaluator, validationMetric } from './encoder-evaluator';
+import { multiLabelOutcome, pickRows } from './multi-label';
 
 const log = logger('transfer');
 
-const EVAL_BATCH = 64;
 /** Train accuracy per epoch is measured on a fixed seeded sample this large (eval mode). */
 const TRAIN_EVAL_ROWS = 500;
 /** Batches per length-sorting pool (see epochBatches). */
@@ -64,89 +58,6 @@ export interface EncoderTrainingRequest {
   distill?: Distillation;
 }
 
-/** Scores rows with given parameter values; the trainable ones are graph inputs. */
-export class ClassifierEvaluator {
-  private constructor(
-    private readonly session: EngineSession,
-    private readonly params: { name: string; dims: number[] }[],
-    private readonly classes: number,
-    private readonly padId: number,
-  ) {}
-
-  static async create(r: EncoderTrainingRequest): Promise<ClassifierEvaluator> {
-    const g = createGraph(`${r.layout.strategy}_eval`, { seed: r.ctx.config.seed });
-    const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
-    const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
-    const logits = buildClassifierLogits(g, r.model, r.layout, {
-      inputIds,
-      attentionMask,
-      trainable: r.trainable,
-      seed: r.ctx.config.seed,
-    });
-    g.output(g.softmax(logits, -1), 'probabilities');
-    const params = g.trainableParams().map((p) => ({
-      name: p.ref.name as string,
-      dims: p.ref.shape as number[],
-    }));
-    const session = await createSession(g.toModelProto(), { provider: 'cpu' });
-    return new ClassifierEvaluator(session, params, r.layout.labels.length, r.padId);
-  }
-
-  /** Probabilities [rows, classes] and mean cross-entropy; batches sorted by length. */
-  async score(
-    values: ReadonlyMap<string, FloatArray>,
-    split: TokenisedSplit,
-    indices?: readonly number[],
-  ): Promise<{ probabilities: Float32Array; loss: number; labels: Int32Array }> {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const p of this.params) feeds[p.name] = f32(values.get(p.name) as Float32Array, p.dims);
-    const idx = indices ? [...indices] : split.rows.map((_, i) => i);
-    const order = idx
-      .map((_, k) => k)
-      .sort((a, b) => split.rows[idx[b]].ids.length - split.rows[idx[a]].ids.length);
-
-    const C = this.classes;
-    const probabilities = new Float32Array(idx.length * C);
-    const labels = Int32Array.from(idx, (i) => split.labels[i]);
-    for (let start = 0; start < order.length; start += EVAL_BATCH) {
-      const chunk = order.slice(start, start + EVAL_BATCH);
-      const b = packRows(
-        chunk.map((k) => split.rows[idx[k]]),
-        this.padId,
-      );
-      const out = await this.session.run(
-        {
-          ...feeds,
-          input_ids: i64(b.inputIds, [b.batch, b.seqLen]),
-          attention_mask: i64(b.attentionMask, [b.batch, b.seqLen]),
-        },
-        ['probabilities'],
-      );
-      const probs = readFloat(out.probabilities);
-      chunk.forEach((k, r) => probabilities.set(probs.subarray(r * C, (r + 1) * C), k * C));
-    }
-
-    let loss = 0;
-    labels.forEach((y, k) => {
-      loss -= Math.log(Math.max(probabilities[k * C + y], 1e-12));
-    });
-    return { probabilities, loss: loss / Math.max(1, labels.length), labels };
-  }
-
-  release(): Promise<void> {
-    return this.session.release();
-  }
-}
-
-function accuracy(probabilities: Float32Array, classes: number, y: Int32Array): number {
-  const predicted = argmaxRows(probabilities, classes);
-  let correct = 0;
-  predicted.forEach((p, i) => {
-    if (p === y[i]) correct++;
-  });
-  return y.length === 0 ? 0 : correct / y.length;
-}
-
 /** Trains, keeps the best (or last) parameters, scores the test split, saves the checkpoint. */
 export async function trainEncoderClassifier(r: EncoderTrainingRequest): Promise<RunOutcome> {
   const { ctx, model, layout, splits } = r;
@@ -158,11 +69,14 @@ export async function trainEncoderClassifier(r: EncoderTrainingRequest): Promise
   const stepsPerEpoch = Math.ceil(fit.rows.length / config.batchSize);
   const totalSteps = stepsPerEpoch * config.epochs;
   const classWeights = classWeightsFor(config.classWeights, fit.labels, C);
+  const multi = fit.targets !== undefined;
   const distill = r.distill;
   const batchSpec: Record<string, BatchSpec> = {
     input_ids: { dtype: 'int64', shape: ['batch', 'seq'] },
     attention_mask: { dtype: 'int64', shape: ['batch', 'seq'] },
-    labels: { dtype: 'int64', shape: ['batch'] },
+    labels: multi
+      ? { dtype: 'float32', shape: ['batch', C] }
+      : { dtype: 'int64', shape: ['batch'] },
     ...(distill ? { teacher: { dtype: 'float32', shape: ['batch', C] } } : {}),
   };
 
@@ -180,7 +94,9 @@ export async function trainEncoderClassifier(r: EncoderTrainingRequest): Promise
         dropout: config.dropout,
         seed: config.seed,
       });
-      let loss = softmaxCrossEntropy(g, logits, b.labels, { classWeights });
+      let loss = multi
+        ? binaryCrossEntropyWithLogits(g, logits, b.labels)
+        : softmaxCrossEntropy(g, logits, b.labels, { classWeights });
       if (distill) {
         // (1 − α)·CE(labels) + α·T²·KL(p_teacher ‖ p_student) at temperature T
         const kl = distillationKL(g, logits, b.teacher, { temperature: distill.temperature });
@@ -234,26 +150,24 @@ export async function trainEncoderClassifier(r: EncoderTrainingRequest): Promise
       const params = trainer.parameters();
       const onTrain = await evaluator.score(params, fit, sample);
       const onVal = splits.validation ? await evaluator.score(params, splits.validation) : null;
-      const valAccuracy = onVal ? accuracy(onVal.probabilities, C, onVal.labels) : null;
+      const valAccuracy = onVal ? accuracy(onVal, C) : null;
       ctx.epoch({
         epoch,
         trainLoss: lossSum / fit.rows.length,
-        trainAccuracy: accuracy(onTrain.probabilities, C, onTrain.labels),
+        trainAccuracy: accuracy(onTrain, C),
         validationLoss: onVal ? onVal.loss : null,
         validationAccuracy: valAccuracy,
       });
       if (!onVal || patience === undefined) continue;
 
-      const predicted = argmaxRows(onVal.probabilities, C);
-      const metric = useF1
-        ? classificationMetrics(onVal.labels, predicted, layout.labels, onVal.loss).macroF1
-        : valAccuracy!;
+      const metric = validationMetric(onVal, splits.validation!, layout.labels, useF1);
       if (metric > best.metric) {
         best = { metric, epoch, params };
       } else if (epoch - best.epoch >= patience) {
         log.info(
           `run ${ctx.runId}: early stop after epoch ${epoch}; best epoch ${best.epoch} ` +
-            `(validation ${useF1 ? 'macro-F1' : 'accuracy'} ${best.metric.toFixed(4)})`,
+            `(validation ${useF1 || multi ? 'macro-F1' : 'accuracy'} ` +
+            `${best.metric.toFixed(4)})`,
         );
         break;
       }
@@ -314,6 +228,7 @@ function trainSample(rows: number, seed: number): number[] {
 
 function makeBatch(r: EncoderTrainingRequest, rows: Int32Array): Batch {
   const fit = r.splits.fit;
+  const C = r.layout.labels.length;
   const b = packRows(
     Array.from(rows, (i) => fit.rows[i]),
     r.padId,
@@ -322,10 +237,11 @@ function makeBatch(r: EncoderTrainingRequest, rows: Int32Array): Batch {
   const batch: Batch = {
     input_ids: { data: b.inputIds, dims },
     attention_mask: { data: b.attentionMask, dims },
-    labels: { data: BigInt64Array.from(rows, (i) => BigInt(fit.labels[i])), dims: [b.batch] },
+    labels: fit.targets
+      ? { data: pickRows(fit.targets, rows, r.layout.labels.length), dims: [b.batch, C] }
+      : { data: BigInt64Array.from(rows, (i) => BigInt(fit.labels[i])), dims: [b.batch] },
   };
   if (r.distill) {
-    const C = r.layout.labels.length;
     const t = new Float32Array(rows.length * C);
     rows.forEach((i, k) => t.set(r.distill!.logits.subarray(i * C, (i + 1) * C), k * C));
     batch.teacher = { data: t, dims: [rows.length, C] };
@@ -349,14 +265,30 @@ async function scoreAndSave(
   });
   const started = performance.now();
   const scored = await evaluator.score(params, test);
-  const predicted = argmaxRows(scored.probabilities, layout.labels.length);
-  const metrics = classificationMetrics(test.labels, predicted, layout.labels, scored.loss);
+  let metrics: SplitMetrics;
+  let predicted: unknown;
+  if (test.sets) {
+    const v = r.splits.validation;
+    const onVal = v?.sets ? await evaluator.score(params, v) : null;
+    const outcome = multiLabelOutcome({
+      dataset: { labels: layout.labels },
+      validation: onVal && v?.sets ? { probabilities: onVal.probabilities, sets: v.sets } : null,
+      test: { probabilities: scored.probabilities, sets: test.sets },
+      loss: scored.loss,
+    });
+    metrics = outcome.metrics;
+    predicted = outcome.predicted;
+  } else {
+    const top = argmaxRows(scored.probabilities, layout.labels.length);
+    metrics = classificationMetrics(test.labels, top, layout.labels, scored.loss);
+    predicted = Array.from(top);
+  }
   ctx.timings.evaluation = (performance.now() - started) / 1000;
 
   saveClassifier(ctx.runDir, layout, params, steps);
   writeFileSync(
     join(ctx.runDir, 'test-predictions.json'),
-    JSON.stringify({ predicted: Array.from(predicted), labels: layout.labels }),
+    JSON.stringify({ predicted, labels: layout.labels }),
   );
   log.info(
     `run ${ctx.runId} (${layout.strategy}): test accuracy ` +

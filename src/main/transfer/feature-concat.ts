@@ -11,6 +11,9 @@ import { loadWordVectors } from '../models/word-vectors';
 import type { RunContext, RunOutcome } from '../runs/run-manager';
 import { effectiveMaxLength, type FeatureMatrix } from './features';
 import { evaluateHead, trainHead } from './head-training';
+import { targetsOf } from './multi-label';
+
+type Scored = Awaited<ReturnType<typeof evaluateHead>>;
 import { saveHeadArtifact } from './head-artifact';
 import type { StrategyDeps } from './index';
 import {
@@ -18,6 +21,7 @@ import {
   loadRunData,
   pooledSplits,
   selectBlocks,
+  runTargets,
   testOutcome,
   wordVectorsModel,
 } from './run-data';
@@ -108,17 +112,28 @@ export async function runFeatureConcat(ctx: RunContext, deps: StrategyDeps): Pro
   const trainY = Int32Array.from(data.train.labels);
   const fitX = pooled.train.select(data.fit);
   const fitY = Int32Array.from(data.fit, (i) => trainY[i]);
+  const targets = runTargets(data);
+  const multiLabel = targets.test !== undefined;
   const validation = data.holdout
-    ? { x: pooled.train.select(data.holdout), y: Int32Array.from(data.holdout, (i) => trainY[i]) }
+    ? {
+        x: pooled.train.select(data.holdout),
+        y: Int32Array.from(data.holdout, (i) => trainY[i]),
+        targets: targets.holdout,
+      }
     : pooled.validation && data.validation
-      ? { x: pooled.validation, y: Int32Array.from(data.validation.labels) }
+      ? {
+          x: pooled.validation,
+          y: Int32Array.from(data.validation.labels),
+          targets: targets.holdout,
+        }
       : null;
 
   const started = performance.now();
   const head = await trainHead({
     config,
     classes: data.dataset.labels.length,
-    train: { x: fitX, y: fitY },
+    multiLabel,
+    train: { x: fitX, y: fitY, targets: targetsOf(data.dataset, data.train, data.fit) },
     validation,
     signal: ctx.signal,
     onProgress: (done, total, message, trainLoss) =>
@@ -127,11 +142,20 @@ export async function runFeatureConcat(ctx: RunContext, deps: StrategyDeps): Pro
   });
   ctx.timings.training = (performance.now() - started) / 1000;
 
-  const evaluation = await evaluateHead(
-    head,
-    pooled.test,
-    Int32Array.from(data.test.labels),
-  ).finally(() => head.release());
+  const scoreAll = async (): Promise<[Scored, Float32Array | undefined]> => {
+    const test = await evaluateHead(
+      head,
+      pooled.test,
+      Int32Array.from(data.test.labels),
+      targets.test,
+    );
+    const onValidation =
+      multiLabel && validation
+        ? await evaluateHead(head, validation.x, validation.y, validation.targets)
+        : undefined;
+    return [test, onValidation?.probabilities];
+  };
+  const [evaluation, validationProbabilities] = await scoreAll().finally(() => head.release());
   saveHeadArtifact(ctx.runDir, {
     head: head.state,
     labels: data.dataset.labels,
@@ -152,5 +176,12 @@ export async function runFeatureConcat(ctx: RunContext, deps: StrategyDeps): Pro
     settings: { layers, pooling: config.pooling, vectorsDim: parts.vectors?.dim ?? 0 },
     arrays,
   });
-  return testOutcome(ctx, data, evaluation.probabilities, evaluation.loss, details);
+  return testOutcome(
+    ctx,
+    data,
+    evaluation.probabilities,
+    evaluation.loss,
+    details,
+    validationProbabilities,
+  );
 }

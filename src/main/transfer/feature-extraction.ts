@@ -16,6 +16,7 @@ import { evaluateHead, trainHead } from './head-training';
 import { saveHeadArtifact } from './head-artifact';
 import { stratifiedSplit } from '../datasets/split';
 import type { StrategyDeps } from './index';
+import { labelSetsOf, multiLabelOutcome, targetsOf } from './multi-label';
 
 const log = logger('transfer');
 
@@ -30,7 +31,9 @@ export async function runFeatureExtraction(
   const dataset = deps.store.datasets.get(config.datasetId);
   const model = deps.store.models.get(config.modelId);
 
-  const split = (name: SplitName): { texts: string[]; labels: number[] } | null =>
+  const split = (
+    name: SplitName,
+  ): { texts: string[]; labels: number[]; labelSets?: number[][] } | null =>
     dataset.splits[name] ? deps.store.datasets.rows(dataset.id, name) : null;
   const train = split('train');
   const test = split('test');
@@ -87,6 +90,11 @@ export async function runFeatureExtraction(
   let fitY = Int32Array.from(train.labels);
   let valX: FeatureMatrix | null = validationFeatures;
   let valY = validationRows ? Int32Array.from(validationRows.labels) : null;
+  const multiLabel = dataset.multiLabel === true;
+  const trainSets = labelSetsOf(train);
+  let fitT = targetsOf(dataset, train);
+  let valSets = validationRows ? labelSetsOf(validationRows) : null;
+  let valT = validationRows ? targetsOf(dataset, validationRows) : undefined;
   if (!valX) {
     const { train: keep, test: holdout } = stratifiedSplit(
       train.labels,
@@ -98,6 +106,9 @@ export async function runFeatureExtraction(
     fitY = Int32Array.from(keep, (i) => train.labels[i]);
     valX = trainFeatures.select(holdout);
     valY = Int32Array.from(holdout, (i) => train.labels[i]);
+    fitT = targetsOf(dataset, train, keep);
+    valT = targetsOf(dataset, train, holdout);
+    valSets = holdout.map((i) => trainSets[i]);
   }
   if (ctx.signal.aborted) throw new GraftError('cancelled', 'run cancelled');
 
@@ -105,8 +116,9 @@ export async function runFeatureExtraction(
   const head = await trainHead({
     config,
     classes: dataset.labels.length,
-    train: { x: fitX, y: fitY },
-    validation: valX && valY ? { x: valX, y: valY } : null,
+    multiLabel,
+    train: { x: fitX, y: fitY, targets: fitT },
+    validation: valX && valY ? { x: valX, y: valY, targets: valT } : null,
     signal: ctx.signal,
     onProgress: (done, total, message, trainLoss) =>
       ctx.progress({ phase: 'training', done, total, message, trainLoss }),
@@ -120,15 +132,42 @@ export async function runFeatureExtraction(
     total: test.texts.length,
     message: 'scoring the test split',
   });
-  const evaluation = await evaluateHead(head, testFeatures, Int32Array.from(test.labels)).finally(
-    () => head.release(),
-  );
-  const metrics = classificationMetrics(
-    test.labels,
-    evaluation.predicted,
-    dataset.labels,
-    evaluation.loss,
-  );
+  const scored = async (): Promise<{
+    evaluation: Awaited<ReturnType<typeof evaluateHead>>;
+    validation: Float32Array | null;
+  }> => {
+    const evaluation = await evaluateHead(
+      head,
+      testFeatures,
+      Int32Array.from(test.labels),
+      targetsOf(dataset, test),
+    );
+    const validation =
+      multiLabel && valX && valY
+        ? (await evaluateHead(head, valX, valY, valT)).probabilities
+        : null;
+    return { evaluation, validation };
+  };
+  const { evaluation, validation } = await scored().finally(() => head.release());
+  let predictions: unknown = Array.from(evaluation.predicted);
+  let metrics;
+  if (multiLabel) {
+    const outcome = multiLabelOutcome({
+      dataset,
+      validation: validation && valSets ? { probabilities: validation, sets: valSets } : null,
+      test: { probabilities: evaluation.probabilities, sets: labelSetsOf(test) },
+      loss: evaluation.loss,
+    });
+    metrics = outcome.metrics;
+    predictions = outcome.predicted;
+  } else {
+    metrics = classificationMetrics(
+      test.labels,
+      evaluation.predicted,
+      dataset.labels,
+      evaluation.loss,
+    );
+  }
 
   saveHeadArtifact(ctx.runDir, {
     head: head.state,
@@ -138,7 +177,7 @@ export async function runFeatureExtraction(
   });
   writeFileSync(
     join(ctx.runDir, 'test-predictions.json'),
-    JSON.stringify({ predicted: Array.from(evaluation.predicted), labels: dataset.labels }),
+    JSON.stringify({ predicted: predictions, labels: dataset.labels }),
   );
   log.info(
     `run ${ctx.runId}: test accuracy ${(metrics.accuracy * 100).toFixed(2)}%, macro-F1 ${metrics.macroF1.toFixed(4)}`,

@@ -22,6 +22,7 @@ import { loadRunSplits } from './encoder-data';
 import { trainEncoderClassifier } from './encoder-training';
 import { effectiveMaxLength } from './features';
 import type { StrategyDeps } from './index';
+import { refuseOnnxOnly } from '../models/onnx-encoder';
 
 const log = logger('transfer');
 
@@ -51,6 +52,7 @@ export async function runFineTune(ctx: RunContext, deps: StrategyDeps): Promise<
   const { config } = ctx;
   const dataset = deps.store.datasets.get(config.datasetId);
   const model = deps.store.models.get(config.modelId);
+  refuseOnnxOnly(model.path, 'fine-tune');
   const info = inspectModelFolder(model.path);
   const layers = info.layers;
   if (config.unfreezeTopK !== undefined) requirePerLayerWeights(info, 'unfreezeTopK');

@@ -22,7 +22,7 @@ import { trainGraph } from './graph-training';
 import { saveHeadArtifact } from './head-artifact';
 import { buildHeadLogits, featureStatistics, initialHead, type HeadState } from './heads';
 import type { StrategyDeps } from './index';
-import { loadRunData, testOutcome, wordVectorsModel } from './run-data';
+import { loadRunData, runTargets, testOutcome, wordVectorsModel } from './run-data';
 import { headDropout } from './scalar-mix';
 import {
   buildTokenVectors,
@@ -32,6 +32,7 @@ import {
 } from './static-features';
 import { saveStrategyArtifact } from './strategy-artifact';
 import { tokenStates, type TokenStates } from './token-states';
+import { refuseOnnxOnly } from '../models/onnx-encoder';
 
 /** Starting gate bias: sigmoid(1) = 0.73, so training starts close to the contextual states. */
 const GATE_BIAS_INIT = 1;
@@ -93,6 +94,7 @@ const noDecay = (name: string): boolean => /\.b\d?$/.test(name);
 export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promise<RunOutcome> {
   const { config } = ctx;
   const data = loadRunData(ctx, deps);
+  refuseOnnxOnly(data.model.path, 'gated-fusion');
   const vectorsModel = wordVectorsModel(ctx, deps);
   if (!vectorsModel) {
     throw new GraftError(
@@ -136,6 +138,17 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
     );
     const initial = initialGate(H, table.dim, config.seed);
     const trainLabels = Int32Array.from(data.train.labels);
+    const targets = runTargets(data);
+    const held = data.holdout
+      ? { source: train, rows: data.holdout, labels: trainLabels, targets: targets.train }
+      : validation && data.validation
+        ? {
+            source: validation,
+            rows: data.validation.labels.map((_, i) => i),
+            labels: Int32Array.from(data.validation.labels),
+            targets: targets.validation,
+          }
+        : null;
     const trainStarted = performance.now();
     const trained = await trainGraph({
       config,
@@ -166,16 +179,9 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
       noDecay,
       source: train,
       labels: trainLabels,
+      targets: targets.train,
       fit: data.fit,
-      validation: data.holdout
-        ? { source: train, rows: data.holdout, labels: trainLabels }
-        : validation && data.validation
-          ? {
-              source: validation,
-              rows: data.validation.labels.map((_, i) => i),
-              labels: Int32Array.from(data.validation.labels),
-            }
-          : null,
+      validation: held,
       signal: ctx.signal,
       onProgress: (done, total, message, trainLoss) =>
         ctx.progress({ phase: 'training', done, total, message, trainLoss }),
@@ -190,7 +196,16 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
       message: 'scoring the test split',
     });
     const testRows = data.test.labels.map((_, i) => i);
-    const scores = await trained.score(test, testRows, Int32Array.from(data.test.labels));
+    const scores = await trained.score(
+      test,
+      testRows,
+      Int32Array.from(data.test.labels),
+      targets.test,
+    );
+    const heldScores =
+      targets.test && held
+        ? await trained.score(held.source, held.rows, held.labels, held.targets)
+        : null;
     await trained.release();
 
     const values: GateValues = {};
@@ -212,16 +227,23 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
 
     const gate = scores.outputs.gate ?? new Float32Array();
     const opening = gate.reduce((a, v) => a + v, 0) / Math.max(1, gate.length);
-    return testOutcome(ctx, data, scores.probabilities, scores.loss, {
-      gateOpening: Number(opening.toFixed(4)),
-      note: 'gateOpening: mean g over real test tokens; 1 = contextual only, 0 = word vectors only',
-      wordVectors: {
-        model: vectorsModel.name,
-        dim: vectors.dim,
-        lowercase: vectors.lowercase,
-        tokenCoverage: Number(table.coverage.toFixed(4)),
+    return testOutcome(
+      ctx,
+      data,
+      scores.probabilities,
+      scores.loss,
+      {
+        gateOpening: Number(opening.toFixed(4)),
+        note: 'gateOpening: mean g over real test tokens; 1 = contextual only, 0 = word vectors only',
+        wordVectors: {
+          model: vectorsModel.name,
+          dim: vectors.dim,
+          lowercase: vectors.lowercase,
+          tokenCoverage: Number(table.coverage.toFixed(4)),
+        },
       },
-    });
+      heldScores?.probabilities,
+    );
   } finally {
     train.close();
     test.close();

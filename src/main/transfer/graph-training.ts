@@ -10,13 +10,14 @@
 import type { CurvePoint, TrainConfig } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 import type { GraphBuilder } from '../engine/graph';
-import { softmaxCrossEntropy } from '../engine/losses';
 import { createSession, tensorOf } from '../engine/session';
 import { createTrainer, type Batch, type Trainer } from '../engine/trainer';
 import type { BatchSpec } from '../engine/trainer-models';
 import type { TensorRef } from '../engine/types';
 import { mulberry32 } from '../datasets/split';
 import { argmaxRows } from '../evaluation/metrics';
+import { subsetAccuracyOf } from '../evaluation/multi-label';
+import { classifierLoss, meanBinaryCrossEntropy, outputActivation, pickRows } from './multi-label';
 
 const EVAL_BATCH = 256;
 /** Training accuracy per epoch is measured on at most this many fitted rows (curves only). */
@@ -43,9 +44,16 @@ export interface GraphTrainRequest {
   noDecay(name: string): boolean;
   source: BatchSource;
   labels: Int32Array;
+  /** Multi-label runs: sigmoid outputs, BCE on these multi-hot rows [rows, classes]. */
+  targets?: Float32Array;
   fit: readonly number[];
   /** Held-out rows of the same source, or another source with its labels. */
-  validation: { source: BatchSource; rows: readonly number[]; labels: Int32Array } | null;
+  validation: {
+    source: BatchSource;
+    rows: readonly number[];
+    labels: Int32Array;
+    targets?: Float32Array;
+  } | null;
   /** Steps per session run through the engine's Loop (batches of equal shape only). */
   stepsPerRun?: number;
   signal?: AbortSignal;
@@ -64,7 +72,12 @@ export interface TrainedGraph {
   /** Trained parameter values by name (the best validation epoch's). */
   params: Map<string, Float32Array>;
   /** Scores rows with the trained parameters. */
-  score(source: BatchSource, rows: readonly number[], labels: Int32Array): Promise<Scores>;
+  score(
+    source: BatchSource,
+    rows: readonly number[],
+    labels: Int32Array,
+    targets?: Float32Array,
+  ): Promise<Scores>;
   release(): Promise<void>;
 }
 
@@ -83,6 +96,7 @@ async function scoreWith(
   source: BatchSource,
   rows: readonly number[],
   labels: Int32Array,
+  targets?: Float32Array,
 ): Promise<Scores> {
   const session = await createSession(trainer.inferenceModel(), { provider: 'cpu' });
   const probabilities = new Float32Array(rows.length * classes);
@@ -109,6 +123,7 @@ async function scoreWith(
     await session.release();
   }
 
+  if (targets) return { ...multiLabelScores(probabilities, classes, rows, targets), outputs };
   // Cross-entropy and accuracy in JS from the probabilities: y is not an inference input.
   let loss = 0;
   let correct = 0;
@@ -121,19 +136,51 @@ async function scoreWith(
   return { probabilities, loss: loss / n, accuracy: correct / n, outputs };
 }
 
+/** Mean binary cross-entropy and subset accuracy of sigmoid probabilities. */
+function multiLabelScores(
+  probabilities: Float32Array,
+  classes: number,
+  rows: readonly number[],
+  targets: Float32Array,
+): { probabilities: Float32Array; loss: number; accuracy: number } {
+  const picked = pickRows(targets, rows, classes);
+  return {
+    probabilities,
+    loss: meanBinaryCrossEntropy(probabilities, picked),
+    accuracy: subsetAccuracyOf(probabilities, picked, classes),
+  };
+}
+
+/** The label batch: class indices, or multi-hot rows for a multi-label run. */
+function labelBatch(
+  rows: readonly number[],
+  labels: Int32Array,
+  classes: number,
+  targets?: Float32Array,
+): Batch[string] {
+  if (!targets) {
+    return { data: BigInt64Array.from(rows, (r) => BigInt(labels[r])), dims: [rows.length] };
+  }
+  return { data: pickRows(targets, rows, classes), dims: [rows.length, classes] };
+}
+
 export async function trainGraph(request: GraphTrainRequest): Promise<TrainedGraph> {
-  const { config, classes, labels } = request;
+  const { config, classes, labels, targets } = request;
   if (request.fit.length === 0) throw new GraftError('bad-input', 'the training split is empty');
+  const multiLabel = targets !== undefined;
+  const ySpec: BatchSpec = multiLabel
+    ? { dtype: 'float32', shape: ['batch', classes] }
+    : { dtype: 'int64', shape: ['batch'] };
 
   const trainer = await createTrainer({
     name: 'graft_strategy',
     seed: config.seed,
-    batch: { ...request.inputs, y: { dtype: 'int64', shape: ['batch'] } },
+    batch: { ...request.inputs, y: ySpec },
     build(g, batch, mode) {
       const { logits, outputs } = request.forward(g, batch, mode.training);
       return {
-        loss: softmaxCrossEntropy(g, logits, batch.y),
-        outputs: { probabilities: g.softmax(logits, -1), ...outputs },
+        loss: classifierLoss(g, logits, batch.y, multiLabel),
+        outputs: { probabilities: outputActivation(g, logits, multiLabel), ...outputs },
       };
     },
     optimizer: {
@@ -149,13 +196,13 @@ export async function trainGraph(request: GraphTrainRequest): Promise<TrainedGra
   const random = mulberry32(config.seed ^ 0x5eed);
   const withLabels = (rows: readonly number[]): Batch => ({
     ...request.source.batch(rows),
-    y: { data: BigInt64Array.from(rows, (r) => BigInt(labels[r])), dims: [rows.length] },
+    y: labelBatch(rows, labels, classes, targets),
   });
   const scoreRows = request.fit.slice(0, TRAIN_SCORE_ROWS);
   const stepsPerEpoch = Math.ceil(request.fit.length / config.batchSize);
   const totalSteps = stepsPerEpoch * config.epochs;
   const chunk = Math.max(1, request.stepsPerRun ?? 1) * 4;
-  let best = { accuracy: -1, params: trainer.parameters() };
+  let best = { accuracy: -Infinity, params: trainer.parameters() };
   let sinceBest = 0;
 
   try {
@@ -186,9 +233,18 @@ export async function trainGraph(request: GraphTrainRequest): Promise<TrainedGra
         );
       }
 
-      const trainScore = await scoreWith(trainer, classes, request.source, scoreRows, labels);
+      const trainScore = await scoreWith(
+        trainer,
+        classes,
+        request.source,
+        scoreRows,
+        labels,
+        targets,
+      );
       const v = request.validation;
-      const validation = v ? await scoreWith(trainer, classes, v.source, v.rows, v.labels) : null;
+      const validation = v
+        ? await scoreWith(trainer, classes, v.source, v.rows, v.labels, v.targets)
+        : null;
       request.onEpoch?.({
         epoch,
         trainLoss: lossSum / request.fit.length,
@@ -198,7 +254,9 @@ export async function trainGraph(request: GraphTrainRequest): Promise<TrainedGra
       });
 
       // Keep the best validation epoch; stop after `earlyStoppingPatience` epochs without gain.
-      const accuracy = validation?.accuracy ?? trainScore.accuracy;
+      // Multi-label: subset accuracy barely moves with many labels; the validation loss does.
+      const scored = validation ?? trainScore;
+      const accuracy = multiLabel ? -scored.loss : scored.accuracy;
       if (accuracy > best.accuracy || !validation) {
         best = { accuracy, params: trainer.parameters() };
         sinceBest = 0;
@@ -216,7 +274,7 @@ export async function trainGraph(request: GraphTrainRequest): Promise<TrainedGra
   trainer.restore({ ...trainer.snapshot(), params: best.params });
   return {
     params,
-    score: (source, rows, y) => scoreWith(trainer, classes, source, rows, y),
+    score: (source, rows, y, t) => scoreWith(trainer, classes, source, rows, y, t),
     release: () => trainer.release(),
   };
 }

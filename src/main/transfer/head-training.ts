@@ -7,7 +7,8 @@ import type { CurvePoint, TrainConfig } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 import { gradients } from '../engine/autodiff';
 import { createGraph } from '../engine/graph-impl';
-import { softmaxCrossEntropy } from '../engine/losses';
+import type { GraphBuilder } from '../engine/graph';
+import type { TensorRef } from '../engine/types';
 import { optimizerStep } from '../engine/optimizers';
 import {
   createSession,
@@ -19,8 +20,10 @@ import {
 } from '../engine/session';
 import { mulberry32 } from '../datasets/split';
 import { argmaxRows } from '../evaluation/metrics';
+import { subsetAccuracyOf } from '../evaluation/multi-label';
 import type { FeatureMatrix } from './features';
 import { buildHeadLogits, featureStatistics, initialHead, type HeadState } from './heads';
+import { classifierLoss, outputActivation, pickRows } from './multi-label';
 
 const MLP_DROPOUT = 0.1;
 const EVAL_BATCH = 1024;
@@ -29,11 +32,34 @@ const RNG_COUNTER = 'graft_rng_counter';
 export interface LabelledFeatures {
   x: FeatureMatrix;
   y: Int32Array;
+  /** Multi-label runs: multi-hot targets [rows, classes]; `y` is then the first label. */
+  targets?: Float32Array;
 }
+
+/** The label input: class indices, or multi-hot rows for a multi-label head. */
+function labelInput(g: GraphBuilder, classes: number, multiLabel: boolean): TensorRef {
+  return multiLabel
+    ? g.input('y', 'float32', ['batch', classes])
+    : g.input('y', 'int64', ['batch']);
+}
+
+/** The label feed for rows [start, end) (or the chosen rows) of the data. */
+function labelFeed(data: LabelledFeatures, rows: ArrayLike<number>, classes: number): ort.Tensor {
+  if (data.targets) return f32(pickRows(data.targets, rows, classes), [rows.length, classes]);
+  return i64(
+    BigInt64Array.from(rows, (r) => BigInt(data.y[r])),
+    [rows.length],
+  );
+}
+
+const range = (start: number, end: number): Int32Array =>
+  Int32Array.from({ length: end - start }, (_, i) => start + i);
 
 export interface TrainHeadRequest {
   config: TrainConfig;
   classes: number;
+  /** Sigmoid outputs with binary cross-entropy on multi-hot targets (train.targets). */
+  multiLabel?: boolean;
   train: LabelledFeatures;
   validation: LabelledFeatures | null;
   signal?: AbortSignal;
@@ -56,13 +82,13 @@ export class HeadEvaluator {
     private readonly classes: number,
   ) {}
 
-  static async create(initial: HeadState): Promise<HeadEvaluator> {
+  static async create(initial: HeadState, multiLabel = false): Promise<HeadEvaluator> {
     const g = createGraph('head_eval');
     const x = g.input('x', 'float32', ['batch', initial.shape.inputs]);
-    const y = g.input('y', 'int64', ['batch']);
+    const y = labelInput(g, initial.shape.classes, multiLabel);
     const logits = buildHeadLogits(g, x, initial, { trainable: true });
-    g.output(g.softmax(logits, -1), 'probabilities');
-    g.output(softmaxCrossEntropy(g, logits, y), 'loss');
+    g.output(outputActivation(g, logits, multiLabel), 'probabilities');
+    g.output(classifierLoss(g, logits, y, multiLabel), 'loss');
     const names = g.trainableParams().map((p) => p.ref.name as string);
     const session = await createSession(g.toModelProto(), { provider: 'cpu' });
     return new HeadEvaluator(session, names, initial.shape.classes);
@@ -84,10 +110,7 @@ export class HeadEvaluator {
           end - start,
           data.x.cols,
         ]),
-        y: i64(
-          BigInt64Array.from(data.y.subarray(start, end), (v) => BigInt(v)),
-          [end - start],
-        ),
+        y: labelFeed(data, range(start, end), this.classes),
       });
       probabilities.set(readFloat(out.probabilities), start * this.classes);
       lossSum += readFloat(out.loss)[0] * (end - start);
@@ -110,7 +133,9 @@ function paramFeeds(state: HeadState, names: readonly string[]): Record<string, 
   return feeds;
 }
 
-function accuracyOf(probabilities: Float32Array, classes: number, y: Int32Array): number {
+function accuracyOf(probabilities: Float32Array, classes: number, data: LabelledFeatures): number {
+  if (data.targets) return subsetAccuracyOf(probabilities, data.targets, classes);
+  const y = data.y;
   const predicted = argmaxRows(probabilities, classes);
   let correct = 0;
   for (let i = 0; i < y.length; i++) if (predicted[i] === y[i]) correct++;
@@ -120,6 +145,7 @@ function accuracyOf(probabilities: Float32Array, classes: number, y: Int32Array)
 async function buildTrainStep(
   initial: HeadState,
   config: TrainConfig,
+  multiLabel: boolean,
 ): Promise<{
   session: EngineSession;
   paramNames: string[];
@@ -127,13 +153,13 @@ async function buildTrainStep(
 }> {
   const g = createGraph('head_train', { seed: config.seed });
   const x = g.input('x', 'float32', ['batch', initial.shape.inputs]);
-  const y = g.input('y', 'int64', ['batch']);
+  const y = labelInput(g, initial.shape.classes, multiLabel);
   const step = g.input('step', 'int64', []);
   const lr = g.input('lr', 'float32', []);
 
   const dropout = initial.shape.kind === 'mlp' ? MLP_DROPOUT : 0;
   const logits = buildHeadLogits(g, x, initial, { trainable: true, dropout });
-  const loss = softmaxCrossEntropy(g, logits, y);
+  const loss = classifierLoss(g, logits, y, multiLabel);
   const params = g.trainableParams();
   const grads = gradients(
     g,
@@ -181,9 +207,13 @@ export async function trainHead(request: TrainHeadRequest): Promise<TrainedHead>
     classes: request.classes,
     hiddenUnits: config.hiddenUnits,
   };
+  const multiLabel = request.multiLabel === true;
+  if (multiLabel && !train.targets) {
+    throw new GraftError('internal', 'a multi-label head needs multi-hot training targets');
+  }
   const state = initialHead(shape, stats, config.seed);
-  const { session, paramNames, stateSlots } = await buildTrainStep(state, config);
-  const evaluator = await HeadEvaluator.create(state);
+  const { session, paramNames, stateSlots } = await buildTrainStep(state, config, multiLabel);
+  const evaluator = await HeadEvaluator.create(state, multiLabel);
 
   const optState = new Map<string, Float32Array>(
     stateSlots.map((s) => [s.input, new Float32Array(s.shape.reduce((a, b) => a * b, 1))]),
@@ -215,10 +245,7 @@ export async function trainHead(request: TrainHeadRequest): Promise<TrainedHead>
         const feeds: Record<string, ort.Tensor> = {
           ...paramFeeds(state, paramNames),
           x: f32(xb, [rows.length, train.x.cols]),
-          y: i64(
-            BigInt64Array.from(rows, (r) => BigInt(train.y[r])),
-            [rows.length],
-          ),
+          y: labelFeed(train, rows, request.classes),
           step: i64([stepIndex], []),
           lr: f32([config.learningRate], []),
           [RNG_COUNTER]: i64([stepIndex], []),
@@ -255,11 +282,11 @@ export async function trainHead(request: TrainHeadRequest): Promise<TrainedHead>
       request.onEpoch?.({
         epoch,
         trainLoss: epochLoss / train.x.rows,
-        trainAccuracy: accuracyOf(trainScore.probabilities, request.classes, train.y),
+        trainAccuracy: accuracyOf(trainScore.probabilities, request.classes, train),
         validationLoss: validation ? validation.loss : null,
         validationAccuracy:
           validation && request.validation
-            ? accuracyOf(validation.probabilities, request.classes, request.validation.y)
+            ? accuracyOf(validation.probabilities, request.classes, request.validation)
             : null,
       });
     }
@@ -277,11 +304,12 @@ export async function evaluateHead(
   head: TrainedHead,
   x: FeatureMatrix,
   y: Int32Array,
+  targets?: Float32Array,
 ): Promise<{
   predicted: Int32Array;
   probabilities: Float32Array;
   loss: number;
 }> {
-  const { probabilities, loss } = await head.evaluator.score(head.state, { x, y });
+  const { probabilities, loss } = await head.evaluator.score(head.state, { x, y, targets });
   return { predicted: argmaxRows(probabilities, head.state.shape.classes), probabilities, loss };
 }

@@ -25,6 +25,7 @@ import { trainEncoderClassifier, type Distillation } from './encoder-training';
 import { effectiveMaxLength, extractFeatures } from './features';
 import { evaluateHead, trainHead } from './head-training';
 import type { StrategyDeps } from './index';
+import { refuseOnnxOnly } from '../models/onnx-encoder';
 
 const log = logger('transfer');
 
@@ -40,6 +41,7 @@ export async function runLayerTransfer(ctx: RunContext, deps: StrategyDeps): Pro
   const { config } = ctx;
   const dataset = deps.store.datasets.get(config.datasetId);
   const model = deps.store.models.get(config.modelId);
+  refuseOnnxOnly(model.path, 'layer-transfer');
   const layers = inspectModelFolder(model.path).layers;
   const sourceLayers = config.studentLayers ?? defaultStudentLayers(layers);
   checkSourceLayers(sourceLayers, layers);

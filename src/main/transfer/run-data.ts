@@ -13,6 +13,7 @@ import type { RunContext, RunOutcome } from '../runs/run-manager';
 import { logger } from '../util/log';
 import { extractFeatures, FeatureMatrix } from './features';
 import type { StrategyDeps } from './index';
+import { labelSetsOf, multiLabelOutcome, targetsOf } from './multi-label';
 
 const log = logger('transfer');
 
@@ -22,6 +23,8 @@ export const VALIDATION_SHARE = 0.1;
 export interface SplitRows {
   texts: string[];
   labels: number[];
+  /** Multi-label datasets: each row's labels (labels[i] is the first). */
+  labelSets?: number[][];
 }
 
 export interface RunData {
@@ -125,14 +128,63 @@ export async function pooledSplits(
   return { train, test, validation };
 }
 
-/** Scores the test split's probabilities into metrics and keeps the predictions for parity. */
+/** Multi-hot targets of a multi-label run's splits (all undefined for single-label data). */
+export function runTargets(data: RunData): {
+  train?: Float32Array;
+  validation?: Float32Array;
+  test?: Float32Array;
+  /** Of the rows the validation scores cover: the holdout rows, or the validation split. */
+  holdout?: Float32Array;
+} {
+  return {
+    train: targetsOf(data.dataset, data.train),
+    validation: data.validation ? targetsOf(data.dataset, data.validation) : undefined,
+    test: targetsOf(data.dataset, data.test),
+    holdout: data.holdout
+      ? targetsOf(data.dataset, data.train, data.holdout)
+      : data.validation
+        ? targetsOf(data.dataset, data.validation)
+        : undefined,
+  };
+}
+
+/** The label sets of the rows validation is scored on: holdout rows, or the validation split. */
+export function validationSets(data: RunData): number[][] | null {
+  if (data.holdout) {
+    const sets = labelSetsOf(data.train);
+    return data.holdout.map((i) => sets[i]);
+  }
+  return data.validation ? labelSetsOf(data.validation) : null;
+}
+
+/**
+ * Scores the test split's probabilities into metrics and keeps the predictions for parity.
+ * Multi-label runs pass the validation probabilities (holdout rows, or the validation split)
+ * to tune the decision threshold on.
+ */
 export function testOutcome(
   ctx: RunContext,
   data: RunData,
   probabilities: Float32Array,
   loss: number,
   details: Record<string, unknown>,
+  validationProbabilities?: Float32Array | null,
 ): RunOutcome {
+  if (data.dataset.multiLabel) {
+    const sets = validationSets(data);
+    const { metrics, predicted } = multiLabelOutcome({
+      dataset: data.dataset,
+      validation:
+        validationProbabilities && sets ? { probabilities: validationProbabilities, sets } : null,
+      test: { probabilities, sets: labelSetsOf(data.test) },
+      loss,
+    });
+    writeFileSync(
+      join(ctx.runDir, 'test-predictions.json'),
+      JSON.stringify({ predicted, labels: data.dataset.labels }),
+    );
+    return { test: metrics, details };
+  }
   const predicted = argmaxRows(probabilities, data.dataset.labels.length);
   const metrics = classificationMetrics(data.test.labels, predicted, data.dataset.labels, loss);
   writeFileSync(

@@ -18,7 +18,7 @@ import { trainGraph, type BatchSource } from './graph-training';
 import { saveHeadArtifact } from './head-artifact';
 import { buildHeadLogits, featureStatistics, initialHead, type HeadState } from './heads';
 import type { StrategyDeps } from './index';
-import { loadRunData, pooledSplits, testOutcome } from './run-data';
+import { loadRunData, pooledSplits, runTargets, testOutcome } from './run-data';
 import { saveStrategyArtifact } from './strategy-artifact';
 
 export interface MixValues {
@@ -97,6 +97,17 @@ export async function runScalarMix(ctx: RunContext, deps: StrategyDeps): Promise
   const started = performance.now();
   const trainLabels = Int32Array.from(data.train.labels);
   const trainSource = stackedSource(features.train, J, H);
+  const targets = runTargets(data);
+  const validation = data.holdout
+    ? { source: trainSource, rows: data.holdout, labels: trainLabels, targets: targets.train }
+    : features.validation && data.validation
+      ? {
+          source: stackedSource(features.validation, J, H),
+          rows: data.validation.labels.map((_, i) => i),
+          labels: Int32Array.from(data.validation.labels),
+          targets: targets.validation,
+        }
+      : null;
   const trained = await trainGraph({
     config,
     classes,
@@ -113,16 +124,9 @@ export async function runScalarMix(ctx: RunContext, deps: StrategyDeps): Promise
     noDecay,
     source: trainSource,
     labels: trainLabels,
+    targets: targets.train,
     fit: data.fit,
-    validation: data.holdout
-      ? { source: trainSource, rows: data.holdout, labels: trainLabels }
-      : features.validation && data.validation
-        ? {
-            source: stackedSource(features.validation, J, H),
-            rows: data.validation.labels.map((_, i) => i),
-            labels: Int32Array.from(data.validation.labels),
-          }
-        : null,
+    validation,
     stepsPerRun: 8,
     signal: ctx.signal,
     onProgress: (done, total, message, trainLoss) =>
@@ -142,7 +146,17 @@ export async function runScalarMix(ctx: RunContext, deps: StrategyDeps): Promise
     stackedSource(features.test, J, H),
     testRows,
     Int32Array.from(data.test.labels),
+    targets.test,
   );
+  const validationScores =
+    targets.test && validation
+      ? await trained.score(
+          validation.source,
+          validation.rows,
+          validation.labels,
+          validation.targets,
+        )
+      : null;
   await trained.release();
 
   const values: MixValues = {
@@ -165,9 +179,16 @@ export async function runScalarMix(ctx: RunContext, deps: StrategyDeps): Promise
   });
 
   const layerWeights = softmaxOf(values.s).map((w) => Number(w.toFixed(4)));
-  return testOutcome(ctx, data, scores.probabilities, scores.loss, {
-    layerWeights,
-    gamma: Number(values.gamma[0].toFixed(4)),
-    note: 'layerWeights[0] is the embeddings output, layerWeights[k] layer k (softmax of s)',
-  });
+  return testOutcome(
+    ctx,
+    data,
+    scores.probabilities,
+    scores.loss,
+    {
+      layerWeights,
+      gamma: Number(values.gamma[0].toFixed(4)),
+      note: 'layerWeights[0] is the embeddings output, layerWeights[k] layer k (softmax of s)',
+    },
+    validationScores?.probabilities,
+  );
 }

@@ -129,7 +129,7 @@ function TestMetrics(props: { metrics: SplitMetrics }): ReactElement {
           <span className="score-value" data-testid="test-accuracy">
             {percent(metrics.accuracy)}
           </span>
-          <span className="score-label">accuracy</span>
+          <span className="score-label">{metrics.multiLabel ? 'subset accuracy' : 'accuracy'}</span>
         </div>
         <div className="score">
           <span className="score-value" data-testid="test-macro-f1">
@@ -137,6 +137,22 @@ function TestMetrics(props: { metrics: SplitMetrics }): ReactElement {
           </span>
           <span className="score-label">macro-F1</span>
         </div>
+        {metrics.multiLabel ? (
+          <>
+            <div className="score">
+              <span className="score-value" data-testid="test-micro-f1">
+                {percent(metrics.microF1 ?? 0)}
+              </span>
+              <span className="score-label">micro-F1</span>
+            </div>
+            <div className="score">
+              <span className="score-value" data-testid="test-threshold">
+                {fixed(metrics.threshold ?? 0.5)}
+              </span>
+              <span className="score-label">threshold</span>
+            </div>
+          </>
+        ) : null}
         <div className="score">
           <span className="score-value" data-testid="test-loss">
             {fixed(metrics.loss)}
@@ -176,7 +192,9 @@ function TestMetrics(props: { metrics: SplitMetrics }): ReactElement {
             ))}
           </tbody>
         </table>
-        <ConfusionMatrix labels={metrics.labels} confusion={metrics.confusion} />
+        {metrics.confusion.length > 0 ? (
+          <ConfusionMatrix labels={metrics.labels} confusion={metrics.confusion} />
+        ) : null}
       </div>
     </>
   );
