@@ -110,6 +110,7 @@ async function main(): Promise<void> {
         ? NaN // no single majority label set to speak of
         : Math.max(...testCounts.map((c) => c.count)) / testCounts.reduce((a, c) => a + c.count, 0);
 
+      const majorityText = Number.isNaN(majority) ? '-' : (majority * 100).toFixed(2);
       for (const strategy of strategies) {
         const result = await timedRun(wb, {
           datasetId: dataset.id,
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
         });
         out(
           `${name.padEnd(8)} ${strategy.padEnd(19)} ${(result.accuracy * 100).toFixed(2).padStart(8)}` +
-            `  ${result.macroF1.toFixed(4).padStart(8)}  ${(Number.isNaN(majority) ? '-' : (majority * 100).toFixed(2)).padStart(8)}` +
+            `  ${result.macroF1.toFixed(4).padStart(8)}  ${majorityText.padStart(8)}` +
             `  ${result.seconds.toFixed(1).padStart(6)}`,
         );
       }

@@ -386,7 +386,8 @@ function describeRun(run: Run): string {
     lines.push(`test accuracy ${pct(test.accuracy)}  macro-F1 ${test.macroF1.toFixed(4)}`);
     for (const c of test.perClass) {
       lines.push(
-        `  ${c.label.padEnd(16)} P ${c.precision.toFixed(3)}  R ${c.recall.toFixed(3)}  F1 ${c.f1.toFixed(3)}  n=${c.support}`,
+        `  ${c.label.padEnd(16)} P ${c.precision.toFixed(3)}  R ${c.recall.toFixed(3)}  ` +
+          `F1 ${c.f1.toFixed(3)}  n=${c.support}`,
       );
     }
   }

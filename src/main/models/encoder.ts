@@ -255,33 +255,52 @@ function makeEncoder(
       const layers = resolveLayers(opts.layers ?? [-1]);
       const names = layers.map((l) => `${pooling}_${l}`);
       const width = H * layers.length;
-      const result = new Float32Array(texts.length * width);
 
-      // Tokenise once; longest first so the biggest batch (peak memory) comes up front.
-      const rows = texts.map((t) => tokenizer.encode(t, { maxLength: opts.maxLength }));
-      const order = rows.map((_, i) => i).sort((a, b) => rows[b].ids.length - rows[a].ids.length);
-
-      for (let start = 0; start < order.length; start += batchSize) {
-        if (opts.signal?.aborted) throw new GraftError('cancelled', 'embedding was cancelled');
-        const chunk = order.slice(start, start + batchSize);
-        const batch = packRows(
-          chunk.map((i) => rows[i]),
-          tokenizer.padId,
-        );
+      return embedInBatches(texts, tokenizer, { ...opts, batchSize }, width, async (batch) => {
         const out = await session.run(feedsOf(batch), names);
-
-        // Scatter: row r of this batch is text chunk[r]; its features sit at chunk[r] * width.
-        names.forEach((name, k) => {
-          const pooled = out[name].data as Float32Array; // [batch, H]
-          chunk.forEach((textIndex, r) => {
-            result.set(pooled.subarray(r * H, (r + 1) * H), textIndex * width + k * H);
-          });
-        });
-        opts.onProgress?.(Math.min(start + batchSize, order.length), order.length);
-      }
-      return result;
+        return names.map((name) => out[name].data as Float32Array); // each [batch, H]
+      });
     },
 
     release: () => session.release(),
   };
+}
+
+/**
+ * The batching every encoder shares: tokenise once, run the longest texts first (the biggest
+ * batch, and so the peak memory, comes up front, and padding stays small), then scatter each
+ * batch's pooled rows back to the texts' own order. `pooledBatch` returns one [batch, H]
+ * array per requested layer; the result is [texts, width] with the layers side by side.
+ */
+export async function embedInBatches(
+  texts: readonly string[],
+  tokenizer: TextTokenizer,
+  opts: EmbedOptions & { batchSize: number },
+  width: number,
+  pooledBatch: (batch: EncodedBatch) => Promise<Float32Array[]>,
+): Promise<Float32Array> {
+  const result = new Float32Array(texts.length * width);
+  const rows = texts.map((t) => tokenizer.encode(t, { maxLength: opts.maxLength }));
+  const order = rows.map((_, i) => i).sort((a, b) => rows[b].ids.length - rows[a].ids.length);
+
+  for (let start = 0; start < order.length; start += opts.batchSize) {
+    if (opts.signal?.aborted) throw new GraftError('cancelled', 'embedding was cancelled');
+    const chunk = order.slice(start, start + opts.batchSize);
+    const pooled = await pooledBatch(
+      packRows(
+        chunk.map((i) => rows[i]),
+        tokenizer.padId,
+      ),
+    );
+
+    // Row r of this batch is text chunk[r]; its features sit at chunk[r] * width.
+    const h = width / pooled.length;
+    pooled.forEach((layer, k) => {
+      chunk.forEach((textIndex, r) => {
+        result.set(layer.subarray(r * h, (r + 1) * h), textIndex * width + k * h);
+      });
+    });
+    opts.onProgress?.(Math.min(start + opts.batchSize, order.length), order.length);
+  }
+  return result;
 }

@@ -17,8 +17,8 @@ import { GraftError } from '../../shared/errors';
 import { encodeModel, ModelProto, OnnxDataType, type ModelProtoObj } from '../engine/onnx-proto';
 import { createSession, i64, type EngineSession, type Provider } from '../engine/session';
 import { logger } from '../util/log';
-import type { EmbedOptions, Encoder, Pooling } from './encoder';
-import { loadTokenizer, packRows, type EncodedBatch } from './tokenizer';
+import { embedInBatches, type EmbedOptions, type Encoder, type Pooling } from './encoder';
+import { loadTokenizer, type EncodedBatch } from './tokenizer';
 
 const log = logger('models');
 
@@ -336,26 +336,10 @@ export async function loadOnnxEncoder(
       const pooling = opts.pooling ?? 'mean';
       const names = resolve(opts.layers ?? [-1]).map((l) => `hidden_${l}`);
       const width = H * names.length;
-      const result = new Float32Array(texts.length * width);
-      const rows = texts.map((t) => tokenizer.encode(t, { maxLength: opts.maxLength }));
-      const order = rows.map((_, i) => i).sort((a, b) => rows[b].ids.length - rows[a].ids.length);
-      for (let start = 0; start < order.length; start += batchSize) {
-        if (opts.signal?.aborted) throw new GraftError('cancelled', 'embedding was cancelled');
-        const chunk = order.slice(start, start + batchSize);
-        const batch = packRows(
-          chunk.map((i) => rows[i]),
-          tokenizer.padId,
-        );
+      return embedInBatches(texts, tokenizer, { ...opts, batchSize }, width, async (batch) => {
         const states = await run(batch, names);
-        states.forEach((h, k) => {
-          const pooled = poolRows(h, batch, H, pooling);
-          chunk.forEach((textIndex, r) => {
-            result.set(pooled.subarray(r * H, (r + 1) * H), textIndex * width + k * H);
-          });
-        });
-        opts.onProgress?.(Math.min(start + batchSize, order.length), order.length);
-      }
-      return result;
+        return states.map((h) => poolRows(h, batch, H, pooling));
+      });
     },
     release: () => session.release(),
   };
