@@ -1,6 +1,7 @@
 /**
  * A corpus of malformed and hostile files. Each must give a clear GraftError naming the file,
- * or a correct import; none may crash with another error or hang (every case has a timeout).
+ * or a correct import; none may crash with another error or hang (the suite's test timeout
+ * bounds every case; it is generous because CI runs the heavy model tests alongside).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -149,7 +150,7 @@ describe('hostile files', () => {
     expect(names.length).toBeGreaterThanOrEqual(50);
   });
 
-  it.each(names)('%s: a clear error or a correct import', { timeout: 30_000 }, async (name) => {
+  it.each(names)('%s: a clear error or a correct import', async (name) => {
     const path = join(files.dir, name);
     const drop = ['empty-text', 'empty-label', 'malformed'] as const;
     for (const request of [{ path }, { path, drop: [...drop] }]) {
