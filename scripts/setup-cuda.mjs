@@ -20,7 +20,11 @@ process.stderr.write(`setup:cuda: fetching onnxruntime-node's CUDA libraries int
 const result = spawnSync(process.execPath, ['script/install'], {
   cwd: ortDir,
   stdio: 'inherit',
-  env: { ...process.env, npm_config_onnxruntime_node_install: 'true', ONNXRUNTIME_NODE_INSTALL: 'true' },
+  env: {
+    ...process.env,
+    npm_config_onnxruntime_node_install: 'true',
+    ONNXRUNTIME_NODE_INSTALL: 'true',
+  },
 });
 if (result.status !== 0) {
   process.stderr.write('setup:cuda: the download failed; Graft keeps using the CPU.\n');

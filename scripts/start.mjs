@@ -148,7 +148,12 @@ function ensureRenderer() {
 function serve(reason) {
   if (reason) process.stdout.write(`${reason}\n`);
   ensureRenderer();
-  handOver(process.execPath, [join(root, 'bin', 'graft.mjs'), ...globalArgs, 'serve', ...passThrough]);
+  handOver(process.execPath, [
+    join(root, 'bin', 'graft.mjs'),
+    ...globalArgs,
+    'serve',
+    ...passThrough,
+  ]);
 }
 
 if (forceServe) {

@@ -17,7 +17,13 @@ function run(command, args) {
 function vitest(config, name) {
   const outputFile = join(resultsDir, `${name}.json`);
   rmSync(outputFile, { force: true });
-  const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${outputFile}`];
+  const args = [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile=${outputFile}`,
+  ];
   if (config) args.push('--config', config);
   const status = run('npx', args);
   try {
@@ -64,5 +70,7 @@ if (only !== 'unit') {
   }
 }
 
-process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.stdout.write(
+  `\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`,
+);
 process.exit(status || (totals.failed > 0 ? 1 : 0));

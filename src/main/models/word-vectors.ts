@@ -163,9 +163,11 @@ export function readWordVectors(file: string): WordVectors {
   }
   const started = Date.now();
   const vectors = parseWordVectors(readBytes(file), file);
+  const casing = vectors.lowercase
+    ? 'lower-case vocabulary: lookups are lower-cased'
+    : 'cased vocabulary';
   log.info(
-    `${file}: ${vectors.words.length} words x ${vectors.dim} (${vectors.format}, ` +
-      `${vectors.lowercase ? 'lower-case vocabulary: lookups are lower-cased' : 'cased vocabulary'}) ` +
+    `${file}: ${vectors.words.length} words x ${vectors.dim} (${vectors.format}, ${casing}) ` +
       `in ${Date.now() - started} ms`,
   );
   return vectors;
