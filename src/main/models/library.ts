@@ -2,8 +2,8 @@
  * The model library: importing a folder copies it into the data directory (so a run never
  * depends on a path outside it) and records what the model is.
  */
-import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ModelImportRequest, type Model } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 import type { DataLayout } from '../data-dir';
@@ -14,6 +14,23 @@ import { inspectOnnxFolder, isOnnxFolder } from './onnx-encoder';
 import { isWordVectorsPath, readWordVectors } from './word-vectors';
 
 const log = logger('models');
+
+/**
+ * What a hub snapshot carries for other runtimes: Graft reads safetensors (or, for an ONNX-only
+ * folder, model.onnx), so a copy of these would only cost disk (all-MiniLM-L6-v2's snapshot
+ * holds about 1 GB of ONNX, OpenVINO, TensorFlow, Flax and Rust variants of a 90 MB model).
+ */
+const OTHER_RUNTIME_FILES = new Set(['.bin', '.h5', '.msgpack', '.ot', '.ckpt', '.pt', '.pth']);
+const OTHER_RUNTIME_FOLDERS = new Set(['onnx', 'openvino', 'coreml', 'tflite']);
+
+/** Whether a file or folder of the source (relative path) goes into the library copy. */
+export function keepInLibrary(rel: string, onnxOnly: boolean): boolean {
+  const parts = rel.split(sep);
+  if (parts.some((p) => p.startsWith('.'))) return false;
+  if (onnxOnly) return true;
+  if (OTHER_RUNTIME_FOLDERS.has(parts[0])) return false;
+  return !OTHER_RUNTIME_FILES.has(extname(rel).toLowerCase());
+}
 
 export function importModel(store: Store, layout: DataLayout, request: ModelImportRequest): Model {
   const { path, name } = ModelImportRequest.parse(request);
@@ -30,7 +47,17 @@ export function importModel(store: Store, layout: DataLayout, request: ModelImpo
   const suffix = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const target = join(layout.models, `import-${suffix}`);
   log.info(`copying ${source} into the model library`);
-  cpSync(source, target, { recursive: true, filter: (src) => !basename(src).startsWith('.') });
+  const left: string[] = [];
+  cpSync(source, target, {
+    recursive: true,
+    filter: (src) => {
+      const rel = relative(source, src);
+      if (rel === '' || keepInLibrary(rel, onnx)) return true;
+      if (!basename(src).startsWith('.')) left.push(rel);
+      return false;
+    },
+  });
+  if (left.length > 0) log.info(`not copied (other runtimes' weights): ${left.join(', ')}`);
 
   try {
     return store.models.insert({
@@ -44,12 +71,20 @@ export function importModel(store: Store, layout: DataLayout, request: ModelImpo
       vocabSize: info.vocabSize,
       maxPositions: info.maxPositions,
       parameters: info.parameters,
-      sizeOnDisk: info.sizeOnDisk,
+      sizeOnDisk: folderBytes(target),
     });
   } catch (error) {
     rmSync(target, { recursive: true, force: true }); // nothing half-imported stays behind
     throw error;
   }
+}
+
+function folderBytes(dir: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) bytes += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return bytes;
 }
 
 /** Forgets the model and removes its copy, but never a folder outside the library. */
