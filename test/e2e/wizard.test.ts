@@ -206,4 +206,26 @@ describe.skipIf(noChromium !== null)('the new-run wizard', () => {
     expect(table.match(/completed/g)?.length).toBe(RUNS.length);
     expect(browser!.consoleErrors).toEqual([]);
   });
+
+  it('fits every page into an 800-pixel window; wide tables scroll inside their card', async () => {
+    const page = browser!.page;
+    await page.setViewportSize({ width: 800, height: 900 });
+    const pages = [
+      ['nav-datasets', 'datasets-table'],
+      ['nav-models', 'models-table'],
+      ['nav-runs', 'runs-table'],
+      ['nav-new-run', 'run-form'],
+    ];
+    try {
+      for (const [nav, content] of pages) {
+        await page.click(`[data-testid=${nav}]`);
+        await page.waitForSelector(`[data-testid=${content}]`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width, `${nav}: page width at an 800-pixel window`).toBeLessThanOrEqual(800);
+      }
+      await screenshot(page, 'narrow-window-new-run');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
 });
