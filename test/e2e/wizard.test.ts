@@ -61,6 +61,24 @@ async function setOption(page: Page, testId: string, value: string | true): Prom
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
+/** The run page shows what the strategy learned: mix weights as bars, the gate's opening. */
+async function expectLearned(page: Page, strategy: StrategyName): Promise<void> {
+  if (strategy === 'scalar-mix') {
+    // The tiny BERT has 2 layers: the embeddings output and 2 layer outputs are mixed.
+    expect(await page.locator('[data-testid=layer-weight]').count()).toBe(3);
+    const values = await page.locator('[data-testid=layer-weight] .bar-value').allTextContents();
+    const sum = values.reduce((a, v) => a + parseFloat(v), 0);
+    expect(sum).toBeCloseTo(1, 1);
+  } else if (strategy === 'gated-fusion') {
+    const text = (await page.textContent('[data-testid=gate-opening]')) ?? '';
+    expect(text).toMatch(/\d+\.\d% contextual, \d+\.\d% word vectors \(tiny-glove/);
+  } else if (strategy === 'feature-concat') {
+    expect(await page.textContent('[data-testid=concat-parts]')).toContain('TF-IDF');
+  } else {
+    expect(await page.locator('[data-testid=run-learned]').count()).toBe(0);
+  }
+}
+
 /** Clicks Next and checks the wizard moved to the step with this title. */
 async function next(page: Page, title: string): Promise<void> {
   await page.click('[data-testid=wizard-next]');
@@ -194,6 +212,7 @@ describe.skipIf(noChromium !== null)('the new-run wizard', () => {
       expect(accuracy).toBeGreaterThanOrEqual(0);
       expect(accuracy).toBeLessThanOrEqual(100);
       await page.waitForSelector('[data-testid=per-class-table]');
+      await expectLearned(page, run.strategy);
       await screenshot(page, `wizard-${pad(7 + index * 3)}-${run.strategy}-result`);
     }, 400_000);
   }

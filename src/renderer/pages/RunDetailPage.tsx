@@ -1,6 +1,6 @@
 /**
- * One run: its configuration, curves per epoch (live while it trains), test metrics with the
- * per-class table and the confusion matrix, and export.
+ * One run: its configuration, curves per epoch (live while it trains), what its strategy
+ * learned, test metrics with the per-class table and the confusion matrix, and export.
  */
 import { useState, type ReactElement } from 'react';
 import type { CallResponse, Run, SplitMetrics } from '../../shared/contract';
@@ -12,6 +12,8 @@ import { dateTime, fixed, percent, timing } from '../format';
 import { asApiError, useApi, useQuery } from '../hooks';
 import { mergePoints, useLive } from '../live';
 import { href } from '../router';
+import { LearnedPanel } from '../components/LearnedPanel';
+import { configRows, hasLearned, learnedOf, type Row } from '../run/view';
 import { isActive, nameOf } from '../runs';
 
 type ExportResult = CallResponse<'runs.export'>;
@@ -86,26 +88,12 @@ function CancelButton(props: { run: Run }): ReactElement {
 }
 
 function Config(props: { run: Run; dataset: string; model: string }): ReactElement {
-  const { config, timings } = props.run;
-  const rows: [string, string][] = [
-    ['Dataset', props.dataset],
-    ['Model', props.model],
-    ['Strategy', config.strategy],
-    [
-      'Head',
-      config.head === 'mlp' ? `MLP (${config.hiddenUnits} hidden units)` : 'logistic regression',
-    ],
-    ['Pooling', config.pooling],
-    ['Layer', config.layer === -1 ? 'last' : String(config.layer)],
-    ['Epochs', String(config.epochs)],
-    ['Learning rate', String(config.learningRate)],
-    ['Weight decay', String(config.weightDecay)],
-    ['Batch size', String(config.batchSize)],
-    ['Max length', `${config.maxLength} tokens`],
-    ['Seed', String(config.seed)],
-    ['Created', dateTime(props.run.createdAt)],
-    ['Finished', dateTime(props.run.finishedAt)],
-    ...Object.entries(timings).map(([key, value]) => timing(key, value)),
+  const { run } = props;
+  const rows: Row[] = [
+    ...configRows(run, { dataset: props.dataset, model: props.model }),
+    ['Created', dateTime(run.createdAt)],
+    ['Finished', dateTime(run.finishedAt)],
+    ...Object.entries(run.timings).map(([key, value]) => timing(key, value)),
   ];
 
   return (
@@ -225,6 +213,7 @@ export function RunDetailPage(props: { id: string }): ReactElement {
   const canExport = status === 'completed';
   const points = mergePoints(run.curves, live.points);
   const test = run.metrics.test;
+  const learned = learnedOf(run.details);
 
   return (
     <section className="page" data-testid="run-detail" aria-labelledby="run-title">
@@ -276,6 +265,13 @@ export function RunDetailPage(props: { id: string }): ReactElement {
           <RunChart points={points} metric="Accuracy" testId="accuracy-chart" />
         </div>
       </div>
+
+      {hasLearned(learned) && (
+        <div className="card" data-testid="run-learned">
+          <h2>What {run.strategy} learned</h2>
+          <LearnedPanel learned={learned} />
+        </div>
+      )}
 
       <div className="card">
         <h2>Test set</h2>
