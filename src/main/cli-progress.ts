@@ -2,10 +2,19 @@
  * Progress of long CLI jobs on stderr: one line rewritten in place on a terminal, and a line
  * every few seconds (or on a phase change) when stderr is a file or a pipe.
  */
-import type { RunProgress } from '../shared/contract';
+import { basename } from 'node:path';
+import type { DatasetImportProgress } from '../shared/contract';
+
+/** One line of progress: a run's (RunProgress) or an import's (see importProgressLine). */
+export interface ProgressLine {
+  phase: string;
+  done: number;
+  total: number;
+  message: string;
+}
 
 export interface ProgressPrinter {
-  update(progress: RunProgress): void;
+  update(progress: ProgressLine): void;
   finish(): void;
 }
 
@@ -17,7 +26,7 @@ export function createProgressPrinter(stream: NodeJS.WriteStream): ProgressPrint
   let lastWrite = 0;
   let dirty = false;
 
-  function render(p: RunProgress): string {
+  function render(p: ProgressLine): string {
     const share = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
     const width = 24;
     const filled = Math.round(share * width);
@@ -44,4 +53,17 @@ export function createProgressPrinter(stream: NodeJS.WriteStream): ProgressPrint
       dirty = false;
     },
   };
+}
+
+/** `graft datasets import`'s progress as a line: MB read and rows, or rows written. */
+export function importProgressLine(p: DatasetImportProgress): ProgressLine {
+  const rows = `${p.rows.toLocaleString('en')} rows`;
+  let message = rows;
+  if (p.phase === 'reading') {
+    const mb = (n: number): string => (n / 1e6).toFixed(n < 1e7 ? 1 : 0);
+    message = `${mb(p.done)} of ${mb(p.total)} MB, ${rows}${p.file ? `  ${basename(p.file)}` : ''}`;
+  } else if (p.phase === 'writing') {
+    message = `${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')} rows`;
+  }
+  return { phase: p.phase, done: p.done, total: p.total, message };
 }

@@ -9,7 +9,7 @@ import type { CallName, CallResponse, DatasetReport, EventPayload, Run } from '.
 import { GraftError } from '../shared/errors';
 import { defaultDataDir } from './data-dir';
 import { createWorkbench, type Workbench } from './workbench';
-import { createProgressPrinter } from './cli-progress';
+import { createProgressPrinter, importProgressLine } from './cli-progress';
 import { logger, setLogLevel } from './util/log';
 import { predictWithBundle } from './export/predict';
 import { addTrainOptions, trainRequestFrom } from './cli-train';
@@ -103,6 +103,17 @@ function list(value: string, previous: string[] = []): string[] {
   ];
 }
 
+/** `--rename-label RAW=NAME`, split at the first "=" (so a name may hold one, a label not). */
+function renameLabel(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) {
+    throw new InvalidArgumentError(
+      `--rename-label takes RAW=NAME (like 0=negative), got "${value}"`,
+    );
+  }
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
 function describeReport(report: DatasetReport): string {
   const lines = report.files.map(
     (f) =>
@@ -125,6 +136,23 @@ function describeReport(report: DatasetReport): string {
   if (dropped.length > 0) lines.push(`dropped: ${dropped.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   lines.push(report.stored ? 'stored' : 'not stored (report only)');
   return lines.join('\n');
+}
+
+/** Imports shorter than this print no progress: scripts importing small files stay quiet. */
+const IMPORT_PROGRESS_AFTER_MS = 1000;
+
+/** Import progress on stderr, as `graft train` shows its own; returns the unsubscribe. */
+function showImportProgress(wb: Workbench): () => void {
+  const progress = createProgressPrinter(process.stderr);
+  const started = Date.now();
+  const unsubscribe = wb.dispatcher.bus.subscribe((name, payload) => {
+    if (name !== 'dataset.import' || Date.now() - started < IMPORT_PROGRESS_AFTER_MS) return;
+    progress.update(importProgressLine(payload as EventPayload<'dataset.import'>));
+  });
+  return () => {
+    unsubscribe();
+    progress.finish();
+  };
 }
 
 datasets
@@ -172,7 +200,19 @@ datasets
   .option('--no-quoting', 'read quote characters as text (TSV like the SMS Spam Collection)')
   .option('--label-transform <t>', 'none, coarse, fine, lower, before:SEP, after:SEP')
   .option('--multi-label <sep>', "multi-label: the separator between a row's labels")
+  .option(
+    '--label-columns <list>',
+    'multi-label, one 0/1 column per label: column names, or first..last for a run of ' +
+      'columns (e.g. admiration..neutral); comma-separated, repeatable',
+    list,
+  )
   .option('--label-names <file>', 'names for integer labels, one a line (label i = line i+1)')
+  .option(
+    '--rename-label <raw=name>',
+    'store label RAW (after the transform) as NAME; repeatable; renaming several labels to ' +
+      'one name merges them',
+    renameLabel,
+  )
   .option('--split-column <column>', "a column giving each row's split (train, dev, test)")
   .option(
     '--drop <kinds>',
@@ -206,17 +246,20 @@ datasets
         quoting: o.quoting === false ? 'none' : undefined,
         labelTransform: o.labelTransform,
         multiLabel: o.multiLabel,
+        labelColumns: o.labelColumns,
         labelNamesPath: o.labelNames,
+        labelRename: o.renameLabel,
         splitColumn: o.splitColumn,
         drop: o.drop,
         maxLength: o.maxLength,
       };
+      const stopProgress = showImportProgress(wb);
       if (o.report) {
-        const report = await call(wb, 'datasets.preview', request);
+        const report = await call(wb, 'datasets.preview', request).finally(stopProgress);
         print(report, o.json, () => describeReport(report));
         return;
       }
-      const dataset = await call(wb, 'datasets.import', request);
+      const dataset = await call(wb, 'datasets.import', request).finally(stopProgress);
       const report = await call(wb, 'datasets.report', { id: dataset.id });
       print({ ...dataset, report }, o.json, () => {
         const splits = Object.entries(dataset.splits)

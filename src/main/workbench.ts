@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { availableProviders } from './engine/session';
 import { dataLayout, type DataLayout } from './data-dir';
 import { createDispatcher, EventBus, type Dispatcher, type Handlers } from './dispatch';
-import { datasetReport, importDataset, previewDataset } from './datasets';
+import {
+  datasetReport,
+  importDataset,
+  previewDataset,
+  type ImportContext,
+} from './datasets';
+import { peekDataset } from './datasets/peek';
 import { exportRun } from './export/bundle';
 import { predictWithBundle } from './export/predict';
 import { deleteModel, importModel } from './models/library';
@@ -56,21 +62,29 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const bus = new EventBus();
   const runs = new RunManager(store, bus, layout.runs, createRunExecutor({ store, layout }));
 
+  // Imports stage their rows in the data directory (nothing is written elsewhere) and report
+  // progress to every binding as `dataset.import`
+  const importContext: ImportContext = {
+    tempDir: join(layout.root, 'tmp'),
+    onProgress: (p) => bus.emit('dataset.import', p),
+  };
+
   const handlers: Handlers = {
     'app.info': async () => ({
       version: appVersion(),
       dataDir: layout.root,
       executionProviders: availableProviders(),
     }),
-    'datasets.import': async (request) => importDataset(store, request),
+    'datasets.import': async (request) => importDataset(store, request, importContext),
     'datasets.list': async () => store.datasets.list(),
     'datasets.get': async ({ id }) => store.datasets.get(id),
     'datasets.delete': async ({ id }) => {
       store.datasets.delete(id);
       return { ok: true as const };
     },
-    'datasets.preview': async (request) => previewDataset(request),
+    'datasets.preview': async (request) => previewDataset(request, importContext),
     'datasets.report': async ({ id }) => datasetReport(store, id),
+    'datasets.peek': async (request) => peekDataset(request),
     'models.import': async (request) => withProvenance(importModel(store, layout, request)),
     'models.list': async () => store.models.list().map(withProvenance),
     'models.get': async ({ id }) => withProvenance(store.models.get(id)),

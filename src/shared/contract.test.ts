@@ -14,7 +14,13 @@ describe('the API contract', () => {
   it('names calls `area.verb` and events `area.what`', () => {
     for (const name of [...callNames, ...eventNames]) expect(name).toMatch(/^[a-z]+\.[a-z]+$/);
     expect(callNames).toContain('runs.start');
-    expect(eventNames).toEqual(['run.progress', 'run.status', 'run.epoch', 'model.download']);
+    expect(eventNames).toEqual([
+      'run.progress',
+      'run.status',
+      'run.epoch',
+      'model.download',
+      'dataset.import',
+    ]);
   });
 
   it('fills training defaults and rejects values outside their range, naming the field', () => {

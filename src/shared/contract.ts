@@ -48,8 +48,18 @@ export const DatasetImportRequest = z.object({
   labelTransform: z.string().min(1).optional(),
   /** Multi-label: the separator between a row's labels in the label column. */
   multiLabel: z.string().min(1).optional(),
+  /**
+   * Multi-label, one 0/1 column per label (GoEmotions' raw layout): column names, or ranges
+   * `first..last` of consecutive columns in file order. The column names become the labels.
+   */
+  labelColumns: z.array(z.string().min(1)).min(1).optional(),
   /** A file of label names, one a line: integer label i is the name on line i + 1. */
   labelNamesPath: z.string().min(1).optional(),
+  /**
+   * New names for labels, raw label (after the transform) -> name stored; renaming several
+   * labels to one name merges them. Rules and errors: shared/label-rename.ts.
+   */
+  labelRename: z.record(z.string().min(1), z.string()).optional(),
   /** A column holding each row's split (train, dev/validation, test). */
   splitColumn: z.string().min(1).optional(),
   /** Random split shares; they must sum to 1. Overrides testRatio. */
@@ -121,6 +131,72 @@ export const DatasetReport = z.object({
 export type DatasetReport = z.infer<typeof DatasetReport>;
 
 export const LabelCount = z.object({ label: z.string(), count: z.number().int() });
+
+/** The head of a file as the importer reads it, for the column mapping's live preview. */
+export const DatasetSample = z.object({
+  path: z.string(),
+  format: z.string(),
+  encoding: z.string(),
+  notes: z.array(z.string()),
+  columns: z.array(z.string()),
+  /** The text and label columns as chosen or guessed; null where that fails (see `problem`). */
+  textColumn: z.string().nullable(),
+  labelColumn: z.string().nullable(),
+  /** Why the columns cannot be mapped as requested, in the words an import would fail with. */
+  problem: z.string().nullable(),
+  /** The first records, every column's raw field, with the line each starts on. */
+  records: z.array(z.object({ line: z.number().int(), fields: z.array(z.string()) })),
+  /** File size in bytes, and whether the sample holds the whole file. */
+  size: z.number().int(),
+  whole: z.boolean(),
+});
+export type DatasetSample = z.infer<typeof DatasetSample>;
+
+export const DatasetSampleRequest = DatasetImportRequest.extend({
+  /** How many records to return (the sample read for guessing is larger). */
+  rows: z.number().int().positive().max(1000).default(20),
+});
+export type DatasetSampleRequest = z.input<typeof DatasetSampleRequest>;
+
+/**
+ * datasets.peek: the sample as the Datasets page previews it, plus how the file was read (which
+ * the user may override) and the labels of the sampled records after the label transform (which
+ * the user may rename). Reads the file's head only.
+ */
+export const DatasetPeek = DatasetSample.extend({
+  /** Delimited files: the delimiter and quoting used; null for other formats. */
+  delimiter: z.string().nullable(),
+  quoting: z.enum(['rfc4180', 'none']).nullable(),
+  hasHeader: z.boolean(),
+  /** Records read from the head (`records` holds the first `rows` of them). */
+  sampleRows: z.number().int(),
+  /** Bytes of the file that were read for the preview; 0 where not counted (Parquet, folders). */
+  headBytes: z.number().int(),
+  /** The label transform applied: the request's, or the format's default. */
+  labelTransform: z.string(),
+  /** The sampled records' labels with their counts; empty when no label column is known. */
+  labels: z.array(LabelCount),
+  /** Records of the head that could not be read: the first few, by line. */
+  malformed: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+});
+export type DatasetPeek = z.infer<typeof DatasetPeek>;
+
+/** Progress of datasets.import and datasets.preview, pushed as `dataset.import`. */
+export const DatasetImportProgress = z.object({
+  /** The training file of the import, as requested: tells concurrent imports apart. */
+  path: z.string(),
+  /** true for datasets.preview (the report only), false for an import that stores. */
+  preview: z.boolean(),
+  phase: z.enum(['reading', 'validating', 'splitting', 'writing', 'done']),
+  /** reading: bytes read of all files' total; writing: rows written of all; else 0 of 1. */
+  done: z.number(),
+  total: z.number(),
+  /** Rows read so far, over all files. */
+  rows: z.number().int(),
+  /** The file being read, in the reading phase; null in the others. */
+  file: z.string().nullable(),
+});
+export type DatasetImportProgress = z.infer<typeof DatasetImportProgress>;
 
 export const Dataset = z.object({
   id: Id,
@@ -241,6 +317,12 @@ export const TrainRequest = z.object({
   clipNorm: z.number().positive().optional(),
   dropout: z.number().min(0).lt(1).default(0.1),
   classWeights: z.enum(['none', 'balanced']).default('none'),
+  // fine-tune and layer-transfer: the new head learns at learningRate times this, since it
+  // starts from random values while the encoder layers start trained.
+  headLrMultiplier: z.number().positive().max(1000).default(20),
+  // multi-label fine-tune and layer-transfer: weight each label's positive targets in the BCE
+  // by min(10, negatives / positives) over the training rows ('balanced'), or not ('none').
+  positiveWeights: z.enum(['none', 'balanced']).default('balanced'),
   // Stop when the validation metric has not improved for this many epochs (absent: never).
   earlyStoppingPatience: z.number().int().positive().optional(),
 });
@@ -272,6 +354,12 @@ export const SplitMetrics = z.object({
    */
   multiLabel: z.boolean().optional(),
   threshold: z.number().optional(),
+  /**
+   * Multi-label runs: the threshold of each label in `labels` order, tuned on validation per
+   * label where it holds enough positives of that label (else `threshold`); the metrics and
+   * the export bundle apply these.
+   */
+  thresholds: z.array(z.number()).optional(),
   microF1: z.number().optional(),
   subsetAccuracy: z.number().optional(),
 });
@@ -346,6 +434,8 @@ export const calls = {
   'datasets.delete': { request: ById, response: Ok },
   'datasets.preview': { request: DatasetImportRequest, response: DatasetReport },
   'datasets.report': { request: ById, response: DatasetReport },
+  /** The head of a file as an import would read it (fast on any size), for the live preview. */
+  'datasets.peek': { request: DatasetSampleRequest, response: DatasetPeek },
   'models.import': { request: ModelImportRequest, response: Model },
   'models.list': { request: Empty, response: z.array(Model) },
   'models.get': { request: ById, response: Model },
@@ -382,6 +472,7 @@ export const events = {
   'run.status': z.object({ runId: Id, status: RunStatus, error: z.string().nullable() }),
   'run.epoch': z.object({ runId: Id, point: CurvePoint }),
   'model.download': ModelDownloadProgress,
+  'dataset.import': DatasetImportProgress,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -239,7 +239,7 @@ describe.skipIf(noChromium !== null)('the new-run wizard', () => {
       for (const [nav, content] of pages) {
         await page.click(`[data-testid=${nav}]`);
         await page.waitForSelector(`[data-testid=${content}]`);
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        const width = await page.evaluate<number>('document.documentElement.scrollWidth');
         expect(width, `${nav}: page width at an 800-pixel window`).toBeLessThanOrEqual(800);
       }
       await screenshot(page, 'narrow-window-new-run');

@@ -151,6 +151,29 @@ describe('graft CLI', () => {
     expect(json<unknown[]>(['runs', 'list', '--json'])).toHaveLength(1);
   });
 
+  it('names labels with --rename-label, and says how the flag is written', () => {
+    const report = json<{ labelCounts: { label: string }[]; stored: boolean }>([
+      'datasets',
+      'import',
+      join(dir, 'train.tsv'),
+      '--rename-label',
+      '0=negative',
+      '--rename-label',
+      '1=positive',
+      '--report',
+      '--json',
+    ]);
+    expect(report.labelCounts.map((c) => c.label)).toEqual(['negative', 'positive']);
+    expect(report.stored).toBe(false);
+
+    const noName = graft('datasets', 'import', join(dir, 'train.tsv'), '--rename-label', '0');
+    expect(noName.status).not.toBe(0);
+    expect(noName.stderr).toContain('--rename-label takes RAW=NAME (like 0=negative), got "0"');
+    const onto = graft('datasets', 'import', join(dir, 'train.tsv'), '--rename-label', '0=1');
+    expect(onto.status).toBe(1);
+    expect(onto.stderr).toContain('labelRename "0" -> "1": "1" is another label of the data');
+  });
+
   it('prints help for every command', () => {
     for (const args of [
       [],

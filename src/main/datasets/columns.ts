@@ -152,3 +152,74 @@ export function chooseColumns(
   }
   return { text, label };
 }
+
+/**
+ * The 0/1 columns of a multi-label file with one column per label: each spec is a column name
+ * or a range `first..last` of consecutive columns, in file order. Duplicates count once.
+ */
+export function labelColumnIndices(
+  table: RawTable,
+  specs: readonly string[],
+  path: string,
+): number[] {
+  const indices: number[] = [];
+  for (const spec of specs) {
+    const range = /^(.+?)\.\.(.+)$/s.exec(spec);
+    if (!range || table.columns.includes(spec)) {
+      indices.push(byName(table, spec, 'label', path));
+      continue;
+    }
+    const from = byName(table, range[1], 'label', path);
+    const to = byName(table, range[2], 'label', path);
+    if (to < from) {
+      throw new GraftError(
+        'invalid-argument',
+        `${path}: label column range ${JSON.stringify(spec)} runs backwards ` +
+          `(${JSON.stringify(table.columns[from])} comes after ` +
+          `${JSON.stringify(table.columns[to])})`,
+      );
+    }
+    for (let i = from; i <= to; i++) indices.push(i);
+  }
+  return [...new Set(indices)];
+}
+
+/**
+ * The text column when the labels are columns of their own: named, else a known text name,
+ * else the column with the longest values among the others.
+ */
+export function chooseTextColumn(
+  table: RawTable,
+  requested: string | undefined,
+  labels: readonly number[],
+  path: string,
+): number {
+  const text = requested
+    ? byName(table, requested, 'text', path)
+    : guessByName(table, 'text', path);
+  if (text >= 0) {
+    if (labels.includes(text)) {
+      throw new GraftError(
+        'invalid-argument',
+        `${path}: column ${JSON.stringify(table.columns[text])} is both the text and ` +
+          'a label column',
+      );
+    }
+    return text;
+  }
+  const others = table.columns.map((_, i) => i).filter((i) => !labels.includes(i));
+  if (others.length === 0) {
+    throw new GraftError(
+      'bad-input',
+      `${path}: every column is a label column; ${available(table)}`,
+    );
+  }
+  return others.reduce((a, b) => (stats(table, b).meanLength > stats(table, a).meanLength ? b : a));
+}
+
+/** How a set of label columns is named in the report and the dataset record. */
+export function describeLabelColumns(table: RawTable, indices: readonly number[]): string {
+  const names = indices.map((i) => table.columns[i]);
+  if (names.length <= 4) return names.join(',');
+  return `${names[0]} … ${names[names.length - 1]} (${names.length} columns)`;
+}

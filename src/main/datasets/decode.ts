@@ -25,7 +25,7 @@ export interface SourceText {
 }
 
 /** Bytes sampled for the UTF-16 and binary checks: enough to judge, cheap on big files. */
-const PROBE_BYTES = 64 * 1024;
+export const PROBE_BYTES = 64 * 1024;
 
 /** Share of C0 control characters (other than tab and newlines) above which text is binary. */
 const MAX_CONTROL_SHARE = 0.01;
@@ -37,8 +37,8 @@ const MAX_CONTROL_SHARE = 0.01;
  */
 const MIN_CJK_SHARE = 0.1;
 
-/** The file's bytes, with missing, unreadable and folder paths reported by name. */
-export function readBytes(path: string): Buffer {
+/** The size of a dataset file, with missing, folder and special paths reported by name. */
+export function datasetFileSize(path: string): number {
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) {
@@ -48,9 +48,19 @@ export function readBytes(path: string): Buffer {
     if (!stat.isFile()) {
       throw new GraftError('bad-input', `${path} is not a regular file; expected a dataset file`);
     }
-    return readFileSync(path);
+    return stat.size;
   } catch (error) {
     if (error instanceof GraftError) throw error;
+    throw fileError(path, error);
+  }
+}
+
+/** The file's bytes, with missing, unreadable and folder paths reported by name. */
+export function readBytes(path: string): Buffer {
+  datasetFileSize(path);
+  try {
+    return readFileSync(path);
+  } catch (error) {
     throw fileError(path, error);
   }
 }
@@ -100,7 +110,7 @@ function controlShare(text: string): number {
   return n === 0 ? 0 : control / n;
 }
 
-function requireText(text: string, path: string, encoding: TextEncoding): void {
+export function requireText(text: string, path: string, encoding: TextEncoding): void {
   if (controlShare(text) > MAX_CONTROL_SHARE) {
     throw new GraftError(
       'bad-input',
@@ -143,22 +153,30 @@ function strict(encoding: TextEncoding, bytes: Uint8Array): string | null {
   }
 }
 
-function mostlyChinese(text: string): boolean {
-  let counted = 0;
-  let cjk = 0;
+/** Characters (spaces and controls aside) and CJK ones among them, added to `counts`. */
+export function countCjk(text: string, counts: { counted: number; cjk: number }): void {
   for (const ch of text) {
     const c = ch.codePointAt(0) as number;
     if (c <= 32) continue;
-    counted++;
+    counts.counted++;
     const ideograph = c >= 0x4e00 && c <= 0x9fff;
     const punctuation = (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef);
-    if (ideograph || punctuation) cjk++;
+    if (ideograph || punctuation) counts.cjk++;
   }
-  return cjk > 0 && cjk >= counted * MIN_CJK_SHARE;
+}
+
+export function isMostlyChinese(counts: { counted: number; cjk: number }): boolean {
+  return counts.cjk > 0 && counts.cjk >= counts.counted * MIN_CJK_SHARE;
+}
+
+function mostlyChinese(text: string): boolean {
+  const counts = { counted: 0, cjk: 0 };
+  countCjk(text, counts);
+  return isMostlyChinese(counts);
 }
 
 /** The text with any leading BOM dropped, so it never sticks to the first column name. */
-function withoutBom(text: string): string {
+export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

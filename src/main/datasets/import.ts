@@ -1,34 +1,45 @@
 /**
- * `importDataset` and `previewDataset`: parse the training file (and the test and validation
+ * `importDataset` and `previewDataset`: read the training file (and the test and validation
  * files when given), validate, split, and either return the report (preview) or store the
  * dataset, its rows and the report in one transaction. Every check runs before the first
  * write, so a refused import leaves nothing.
+ *
+ * Memory stays bounded whatever the file's size: rows are read in chunks and staged on disk
+ * (staging.ts), the checks keep a few numbers per row, and the rows reach the store by a copy
+ * from the scratch file. Progress goes out as `dataset.import` events, and the event loop gets
+ * a turn after every chunk and every few thousand rows, so serve mode and the app keep
+ * answering while a large file imports.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import {
   DatasetImportRequest,
   type Dataset,
+  type DatasetImportProgress,
   type DatasetReport,
   type SplitName,
 } from '../../shared/contract';
-import { GraftError } from '../../shared/errors';
-import type { DatasetRows, SplitRows, Store } from '../store';
+import { GraftError, invariant } from '../../shared/errors';
+import type { DatasetRows, Store } from '../store';
 import { logger } from '../util/log';
-import { sortLabels } from './labels';
-import { lineList, loadDatasetFile, type ParsedFile, type ParseOptions } from './parse';
-import { stratifiedSplit } from './split';
+import { renameLabels, stageFiles, type ImportRequest } from './import-read';
+import { countLabels, labelsOf, randomSplit, splitByColumn } from './import-splits';
+import { ImportProgress } from './import-progress';
+import { lineList } from './parse';
+import type { FileSummary } from './parse-stream';
+import type { StreamTuning } from './source';
+import { PLACED_VIEW, SPLITS, Staging } from './staging';
 import {
+  aliveRows,
   checkBalance,
   checkDuplicates,
   checkLength,
   checkOverlap,
   checkUnusable,
+  defaultMaxTokens,
   finishReport,
-  malformedRows,
   Validation,
-  type Row,
+  type SplitRowsBySeq,
 } from './validate';
 
 const log = logger('datasets');
@@ -38,8 +49,18 @@ const GENERIC_STEMS = new Set(['train', 'training', 'test', 'dev', 'valid', 'val
 
 const SPLIT_ORDER: readonly SplitName[] = ['train', 'validation', 'test'];
 
-type ImportRequest = ReturnType<typeof DatasetImportRequest.parse>;
-type Splits = Partial<Record<SplitName, Row[]>>;
+/** Rows written to the scratch file's final table between two turns of the event loop. */
+const WRITE_STEP_ROWS = 5000;
+
+/** Where and how an import runs; every field has a default fit for tests and scripts. */
+export interface ImportContext {
+  /** Folder for the scratch file (default: the OS temp folder; the app uses its data dir). */
+  tempDir?: string;
+  /** Receives `dataset.import` progress. */
+  onProgress?: (progress: DatasetImportProgress) => void;
+  /** Chunk and head sizes (tests make them tiny to cross many chunk boundaries). */
+  tuning?: StreamTuning;
+}
 
 function parseRequest(request: DatasetImportRequest): ImportRequest {
   const result = DatasetImportRequest.safeParse(request);
@@ -63,11 +84,7 @@ function quotedList(values: readonly string[], max: number): string {
   return shown.join(', ');
 }
 
-function rowLabels(r: Row): string[] {
-  return r.labels ?? [r.label];
-}
-
-function requireTwoClasses(train: ParsedFile, labels: readonly string[], rows: number): void {
+function requireTwoClasses(train: FileSummary, labels: readonly string[], rows: number): void {
   if (labels.length >= 2) return;
   throw new GraftError(
     'bad-input',
@@ -76,13 +93,19 @@ function requireTwoClasses(train: ParsedFile, labels: readonly string[], rows: n
   );
 }
 
-function requireKnownLabels(file: string, role: string, rows: Row[], known: Set<string>): void {
+function requireKnownLabels(
+  st: Staging,
+  file: string,
+  role: string,
+  rows: readonly number[],
+  known: Set<string>,
+): void {
   const unseen = new Map<string, number[]>();
-  for (const row of rows) {
-    for (const label of rowLabels(row)) {
+  for (const seq of rows) {
+    for (const label of st.labels(seq)) {
       if (known.has(label)) continue;
       const lines = unseen.get(label) ?? [];
-      lines.push(row.line);
+      lines.push(st.line.get(seq));
       unseen.set(label, lines);
     }
   }
@@ -108,74 +131,15 @@ export function contentHash(rows: DatasetRows, labels: readonly string[]): strin
     for (let i = 0; i < part.texts.length; i++) {
       const set = part.labelSets?.[i];
       const label = set ? set.map((l) => labels[l]).join('|') : labels[part.labels[i]];
-      hash.update(`${split}\t${label}\t${part.texts[i]}\n`);
+      hash.update(hashLine(split, label, part.texts[i]));
     }
   }
   return hash.digest('hex');
 }
 
-function loadLabelNames(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new GraftError('not-found', `label names file not found: ${path}`, { cause });
-  }
-  const names = text.split(/\r?\n/).map((l) => l.trim());
-  while (names.length > 0 && names[names.length - 1] === '') names.pop();
-  if (names.length === 0 || names.some((n) => n === '')) {
-    throw new GraftError('bad-input', `${path}: expected one label name a line, without blanks`);
-  }
-  return names;
-}
-
-function toRows(file: ParsedFile, split?: SplitName): Row[] {
-  return file.rows.map((r) => ({ ...r, file: file.path, split: split ?? r.split }));
-}
-
-/** Random split of one pool by the requested shares, stratified by each row's rarest label. */
-function randomSplit(rows: Row[], req: ImportRequest, path: string): Splits {
-  const counts = new Map<string, number>();
-  for (const r of rows) for (const l of rowLabels(r)) counts.set(l, (counts.get(l) ?? 0) + 1);
-  const classes = sortLabels(counts.keys());
-  const index = new Map(classes.map((l, i) => [l, i]));
-  const rarer = (a: string, b: string): string =>
-    (counts.get(b) ?? 0) < (counts.get(a) ?? 0) ? b : a;
-  const rarest = (r: Row): number => index.get(rowLabels(r).reduce(rarer))!;
-
-  const ratios = req.ratios ?? { train: 1 - req.testRatio, validation: 0, test: req.testRatio };
-  const first = stratifiedSplit(rows.map(rarest), classes.length, ratios.test, req.seed);
-  if (first.test.length === 0) {
-    throw new GraftError(
-      'bad-input',
-      `${path}: ${rows.length} rows are too few for a test split of ratio ` +
-        `${ratios.test}; add rows, raise testRatio or give testPath`,
-    );
-  }
-  const result: Splits = { test: first.test.map((i) => rows[i]) };
-  let train = first.train.map((i) => rows[i]);
-  if (ratios.validation > 0) {
-    const share = ratios.validation / (ratios.train + ratios.validation);
-    const second = stratifiedSplit(train.map(rarest), classes.length, share, req.seed + 1);
-    result.validation = second.test.map((i) => train[i]);
-    train = second.train.map((i) => train[i]);
-  }
-  result.train = train;
-  return result;
-}
-
-function splitByColumn(rows: Row[], path: string, column: string): Splits {
-  const result: Splits = {};
-  for (const r of rows) (result[r.split as SplitName] ??= []).push(r);
-  if (!result.train?.length || !result.test?.length) {
-    const found = Object.keys(result).join(', ') || 'none';
-    throw new GraftError(
-      'bad-input',
-      `${path}: split column ${JSON.stringify(column)} must give train and test rows; ` +
-        `found: ${found}`,
-    );
-  }
-  return result;
+/** One row's share of the content hash; `label` is the row's labels joined by `|`. */
+function hashLine(split: SplitName, label: string, text: string): string {
+  return `${split}\t${label}\t${text}\n`;
 }
 
 function refuse(v: Validation, path: string): never {
@@ -189,163 +153,194 @@ function refuse(v: Validation, path: string): never {
   );
 }
 
-/** Rows per label over the given parts; a multi-label row counts once for each of its labels. */
-function countLabels(labels: readonly string[], parts: readonly Row[][]): Map<string, number> {
-  const counts = new Map<string, number>(labels.map((l) => [l, 0]));
-  for (const rows of parts) {
-    for (const r of rows) for (const l of rowLabels(r)) counts.set(l, (counts.get(l) ?? 0) + 1);
-  }
-  return counts;
-}
-
 interface Prepared {
   req: ImportRequest;
-  train: ParsedFile;
-  splits: Splits;
+  train: FileSummary;
+  st: Staging;
+  splits: SplitRowsBySeq;
   labels: string[];
   report: DatasetReport;
+  multi: boolean;
+  progress: ImportProgress;
 }
 
-/** Everything up to the write: parse, validate, split, label, report. */
-async function prepare(request: DatasetImportRequest, preview: boolean): Promise<Prepared> {
+/** Everything up to the write: read, validate, split, label, report. */
+async function prepare(
+  request: DatasetImportRequest,
+  preview: boolean,
+  ctx: ImportContext,
+): Promise<Prepared> {
   const req = parseRequest(request);
-  const options: ParseOptions = {
-    textColumn: req.textColumn,
-    labelColumn: req.labelColumn,
-    splitColumn: req.splitColumn,
-    limit: req.limit,
-    format: req.format,
-    encoding: req.encoding,
-    header: req.header,
-    quoting: req.quoting,
-    delimiter: req.delimiter,
-    labelTransform: req.labelTransform,
-    multiLabel: req.multiLabel,
-    labelNames: req.labelNamesPath ? loadLabelNames(req.labelNamesPath) : undefined,
-    lenient: true,
-  };
+  const paths = [req.path, req.testPath, req.validationPath].filter((p) => p !== undefined);
+  const progress = new ImportProgress(req.path, preview, paths, ctx.onProgress);
+  const multi = req.multiLabel !== undefined || req.labelColumns !== undefined;
+  const maxTokens = defaultMaxTokens(req.maxLength);
+  const st = new Staging(ctx.tempDir, multi, maxTokens);
+  try {
+    const { train, test, validation } = await stageFiles(req, st, progress, ctx.tuning);
+    renameLabels(req, st);
+    const files = [train, test, validation].filter((f) => f !== undefined);
+    const role = (f: FileSummary): SplitName | undefined =>
+      f === test ? 'test' : f === validation ? 'validation' : test ? 'train' : undefined;
 
-  // The other files must use the training file's columns, found or guessed, so they line up
-  const train = await loadDatasetFile(req.path, options);
-  const others = { ...options, textColumn: train.textColumn, labelColumn: train.labelColumn };
-  delete others.limit;
-  const test = req.testPath ? await loadDatasetFile(req.testPath, others) : null;
-  const validation = req.validationPath ? await loadDatasetFile(req.validationPath, others) : null;
-  const files = [train, test, validation].filter((f): f is ParsedFile => f !== null);
-
-  const v = new Validation(new Set(req.drop ?? []));
-  for (const f of files) {
-    const fallback = f.notes?.find((n) => n.startsWith('not UTF-8'));
-    if (fallback) v.note('encoding', 'info', `${f.path}: ${fallback}, read as ${f.encoding}`);
-  }
-  const bad = files.flatMap((f) => malformedRows(f.path, f.malformed ?? []));
-  const role = (f: ParsedFile): SplitName | undefined =>
-    f === test ? 'test' : f === validation ? 'validation' : test ? 'train' : undefined;
-  let rows = checkUnusable(
-    v,
-    files.flatMap((f) => toRows(f, role(f))),
-    bad,
-  );
-  rows = checkDuplicates(v, rows);
-  if (!preview && v.blocking().length > 0) refuse(v, req.path);
-  const trainRows = rows.filter((r) => r.split === undefined || r.split === 'train');
-  requireTwoClasses(train, sortLabels(trainRows.flatMap(rowLabels)), trainRows.length);
-
-  let splits: Splits;
-  if (test || validation) {
-    splits = { train: [], test: [], validation: [] };
-    for (const r of rows) splits[r.split ?? 'train']!.push(r);
-    if (!test) {
-      splits = { ...randomSplit(splits.train!, req, req.path), validation: splits.validation };
+    await progress.phase('validating');
+    const v = new Validation(new Set(req.drop ?? []));
+    for (const f of files) {
+      const fallback = f.notes.find((n) => n.startsWith('not UTF-8'));
+      if (fallback) v.note('encoding', 'info', `${f.path}: ${fallback}, read as ${f.encoding}`);
     }
-    if (validation === null) delete splits.validation;
-  } else if (req.splitColumn) {
-    splits = splitByColumn(rows, req.path, req.splitColumn);
-  } else {
-    splits = randomSplit(rows, req, req.path);
+    const alive = new Uint8Array(st.count).fill(1);
+    checkUnusable(v, st, alive);
+    await progress.pause();
+    checkDuplicates(v, st, alive);
+    await progress.pause();
+    if (!preview && v.blocking().length > 0) refuse(v, req.path);
+    const rows = aliveRows(alive);
+    const trainRows = rows.filter((seq) => st.split.get(seq) <= 1);
+    requireTwoClasses(train, labelsOf(st, trainRows), trainRows.length);
+
+    await progress.phase('splitting');
+    let splits: SplitRowsBySeq;
+    if (test || validation) {
+      const byFile: SplitRowsBySeq = { train: [], test: [], validation: [] };
+      for (const seq of rows) byFile[SPLITS[(st.split.get(seq) || 1) - 1]]!.push(seq);
+      splits = test ? byFile : { ...randomSplit(st, byFile.train!, req, req.path) };
+      splits.validation = byFile.validation;
+      if (!validation) delete splits.validation;
+    } else if (req.splitColumn) {
+      splits = splitByColumn(st, rows, req.path, req.splitColumn);
+    } else {
+      splits = randomSplit(st, rows, req, req.path);
+    }
+    await progress.pause();
+    splits = checkOverlap(v, st, splits);
+    await progress.pause();
+
+    const labels = labelsOf(st, splits.train ?? []);
+    requireTwoClasses(train, labels, splits.train?.length ?? 0);
+    const known = new Set(labels);
+    for (const split of ['test', 'validation'] as const) {
+      const file = split === 'test' ? test : validation;
+      requireKnownLabels(st, file?.path ?? req.path, split, splits[split] ?? [], known);
+    }
+
+    checkBalance(v, countLabels(st, [splits.train ?? []], labels));
+    checkLength(v, st, rows, maxTokens);
+
+    const parts = SPLIT_ORDER.map((s) => splits[s] ?? []);
+    const counts = countLabels(st, parts, labels);
+    const report = finishReport(v, {
+      files: files.map((f) => ({
+        role: role(f) ?? 'all',
+        path: f.path,
+        format: f.format,
+        encoding: f.encoding,
+        notes: f.notes,
+        rows: f.rows + f.malformed,
+      })),
+      textColumn: train.textColumn,
+      labelColumn: train.labelColumn,
+      multiLabel: multi,
+      rowsRead: files.reduce((n, f) => n + f.rows + f.malformed, 0),
+      splits: Object.fromEntries(
+        SPLIT_ORDER.filter((s) => splits[s]).map((s) => [s, splits[s]!.length]),
+      ),
+      labelCounts: labels.map((label) => ({ label, count: counts.get(label)! })),
+      stored: !preview,
+    });
+    return { req, train, st, splits, labels, report, multi, progress };
+  } catch (error) {
+    st.close();
+    throw error;
   }
-  splits = checkOverlap(v, splits);
-
-  const labels = sortLabels((splits.train ?? []).flatMap(rowLabels));
-  requireTwoClasses(train, labels, splits.train?.length ?? 0);
-  const known = new Set(labels);
-  for (const split of ['test', 'validation'] as const) {
-    const file = split === 'test' ? test : validation;
-    requireKnownLabels(file?.path ?? req.path, split, splits[split] ?? [], known);
-  }
-
-  checkBalance(v, countLabels(labels, [splits.train ?? []]));
-  checkLength(v, rows, req.maxLength);
-
-  const counts = countLabels(
-    labels,
-    SPLIT_ORDER.map((s) => splits[s] ?? []),
-  );
-  const report = finishReport(v, {
-    files: files.map((f) => ({
-      role: role(f) ?? 'all',
-      path: f.path,
-      format: f.format,
-      encoding: f.encoding,
-      notes: f.notes ?? [],
-      rows: f.rows.length + (f.malformed?.length ?? 0),
-    })),
-    textColumn: train.textColumn,
-    labelColumn: train.labelColumn,
-    multiLabel: req.multiLabel !== undefined,
-    rowsRead: files.reduce((n, f) => n + f.rows.length + (f.malformed?.length ?? 0), 0),
-    splits: Object.fromEntries(
-      SPLIT_ORDER.filter((s) => splits[s]).map((s) => [s, splits[s]!.length]),
-    ),
-    labelCounts: labels.map((label) => ({ label, count: counts.get(label)! })),
-    stored: !preview,
-  });
-  return { req, train, splits, labels, report };
 }
 
-function toSplitRows(
-  rows: readonly Row[],
-  index: ReadonlyMap<string, number>,
-  multi: boolean,
-): SplitRows {
-  const part: SplitRows = {
-    texts: rows.map((r) => r.text),
-    labels: rows.map((r) => index.get(rowLabels(r)[0]) as number),
-  };
-  if (multi) part.labelSets = rows.map((r) => rowLabels(r).map((l) => index.get(l) as number));
-  return part;
+/**
+ * Lays the rows out as the store keeps them (split, position, label index) in the scratch
+ * file, hashing them on the way; the store then copies them in one statement.
+ */
+async function finalRows(p: Prepared): Promise<{ hash: string }> {
+  const { st, splits, labels, multi, progress } = p;
+  const index = new Map(labels.map((l, i) => [l, i]));
+  // Per label set, not per row: a million rows share a handful of sets
+  const sets = st.sets.labels.map((set) => {
+    const indices = set.map((l) => index.get(l) ?? -1);
+    return {
+      ok: indices.length > 0 && indices.every((l) => l >= 0),
+      label: indices[0],
+      json: multi ? JSON.stringify(indices) : null,
+      hashed: set.join('|'),
+    };
+  });
+
+  const hash = createHash('sha256');
+  const total = SPLIT_ORDER.reduce((n, s) => n + (splits[s]?.length ?? 0), 0);
+  const place = st.placement();
+  let done = 0;
+  await progress.writing(0, total);
+  for (const split of SPLIT_ORDER) {
+    const rows = splits[split];
+    if (!rows) continue;
+    for (let i = 0; i < rows.length; i++) {
+      const set = sets[st.set.get(rows[i])];
+      invariant(set.ok, () => `${split} row ${i}: labels ${set.hashed} are not all known`);
+      hash.update(hashLine(split, set.hashed, st.text(rows[i])));
+      place.add(split, i, rows[i], set.label, set.json);
+      if (++done % WRITE_STEP_ROWS === 0 && done < total) await progress.writing(done, total);
+    }
+  }
+  place.finish();
+  // Placed: what is left is the copy into the store, one statement on a worker thread
+  await progress.writing(total, total);
+  return { hash: hash.digest('hex') };
 }
 
 /** The validation report of an import, without storing anything. */
-export async function previewDataset(request: DatasetImportRequest): Promise<DatasetReport> {
-  return (await prepare(request, true)).report;
+export async function previewDataset(
+  request: DatasetImportRequest,
+  ctx: ImportContext = {},
+): Promise<DatasetReport> {
+  const prepared = await prepare(request, true, ctx);
+  prepared.st.close();
+  await prepared.progress.phase('done');
+  return prepared.report;
 }
 
-export async function importDataset(store: Store, request: DatasetImportRequest): Promise<Dataset> {
+export async function importDataset(
+  store: Store,
+  request: DatasetImportRequest,
+  ctx: ImportContext = {},
+): Promise<Dataset> {
   const started = performance.now();
-  const { req, train, splits, labels, report } = await prepare(request, false);
-  const multi = req.multiLabel !== undefined;
-  const index = new Map(labels.map((l, i) => [l, i]));
-  const rows: DatasetRows = {};
-  for (const s of SPLIT_ORDER) if (splits[s]) rows[s] = toSplitRows(splits[s]!, index, multi);
+  const p = await prepare(request, false, ctx);
+  const { req, train, st, labels, report, multi } = p;
+  let dataset: Dataset;
+  try {
+    const { hash } = await finalRows(p);
+    const splits: Partial<Record<SplitName, number>> = {};
+    for (const s of SPLIT_ORDER) if (p.splits[s]) splits[s] = p.splits[s]!.length;
 
-  const dataset = store.datasets.insert(
-    {
-      name: req.name ?? defaultDatasetName(req.path),
-      sourcePath: resolve(req.path),
-      format: train.format,
-      textColumn: train.textColumn,
-      labelColumn: train.labelColumn,
-      labels,
-      labelCounts: report.labelCounts,
-      contentHash: contentHash(rows, labels),
-      encoding: train.encoding,
-      ...(multi ? { multiLabel: true } : {}),
-      ...(report.dropped.length > 0 ? { dropped: report.dropped.length } : {}),
-    },
-    rows,
-    report,
-  );
+    dataset = await store.datasets.insertStaged(
+      {
+        name: req.name ?? defaultDatasetName(req.path),
+        sourcePath: resolve(req.path),
+        format: train.format,
+        textColumn: train.textColumn,
+        labelColumn: train.labelColumn,
+        labels,
+        labelCounts: report.labelCounts,
+        contentHash: hash,
+        encoding: train.encoding,
+        ...(multi ? { multiLabel: true } : {}),
+        ...(report.dropped.length > 0 ? { dropped: report.dropped.length } : {}),
+      },
+      { file: st.dbFile, view: PLACED_VIEW, splits },
+      report,
+    );
+  } finally {
+    st.close();
+  }
+  await p.progress.phase('done');
 
   log.info(
     `imported ${dataset.id} "${dataset.name}": ${JSON.stringify(dataset.splits)}, ` +

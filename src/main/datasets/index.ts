@@ -5,7 +5,9 @@ export {
   datasetReport,
   contentHash,
   defaultDatasetName,
+  type ImportContext,
 } from './import';
+export { DEFAULT_TUNING, type StreamTuning } from './source';
 export {
   parseDatasetFile,
   loadDatasetFile,

@@ -4,6 +4,9 @@
  * then it is listed in the report with its file, line, text and label, so nothing is lost
  * silently. Problems that make a row unusable (empty text or label, malformed) are errors: the
  * import refuses until the user drops them. The rest are warnings the user may act on.
+ *
+ * Rows are staged (staging.ts): checks work on row numbers and the per-row typed arrays, and
+ * read a text back only where they must compare or list it.
  */
 import type {
   DatasetReport,
@@ -12,20 +15,23 @@ import type {
   ReportIssue,
   SplitName,
 } from '../../shared/contract';
-import type { MalformedRecord } from './formats/types';
 import { lineList } from './parse';
+import { FLAG_EMPTY_TEXT, FLAG_LONG_TEXT, type Staging } from './staging';
 
-export interface Row {
-  text: string;
-  label: string;
-  labels?: string[];
-  file: string;
-  line: number;
-  split?: SplitName;
+/** Rows an issue concerns, by position: staged rows, or malformed records. */
+export interface RowSet {
+  readonly size: number;
+  file(k: number): string;
+  line(k: number): number;
+  text(k: number): string;
+  label(k: number): string;
 }
 
 /** Rows of an issue listed by line in the report; the full list lives in `dropped`. */
 const MAX_ROWS_LISTED = 20;
+
+/** Lines named per file in a message before "and N more". */
+const MAX_LINES_NAMED = 5;
 
 /** A class with fewer training rows than this is flagged as too small to learn or test. */
 export const MIN_CLASS_SIZE = 10;
@@ -35,8 +41,26 @@ const IMBALANCE_RATIO = 10;
 
 const DEFAULT_MAX_TOKENS = 512;
 
-export function labelKey(row: Row): string {
-  return row.labels ? [...row.labels].sort().join('\u241E') : row.label;
+export function stagedRows(st: Staging, seqs: readonly number[]): RowSet {
+  return {
+    size: seqs.length,
+    file: (k) => st.paths[st.file.get(seqs[k])],
+    line: (k) => st.line.get(seqs[k]),
+    text: (k) => st.text(seqs[k]),
+    label: (k) => st.labelText(seqs[k]),
+  };
+}
+
+/** Malformed records as rows: their raw text as text, the reason (in brackets) as label. */
+export function malformedRows(st: Staging): RowSet {
+  const all = [...st.malformed].sort((a, b) => a.file - b.file || a.line - b.line);
+  return {
+    size: all.length,
+    file: (k) => st.paths[all[k].file],
+    line: (k) => all[k].line,
+    text: (k) => all[k].raw,
+    label: (k) => `(${all[k].reason})`,
+  };
 }
 
 export class Validation {
@@ -45,34 +69,34 @@ export class Validation {
 
   constructor(private readonly drop: ReadonlySet<DropReason>) {}
 
-  /** Records an issue; returns the rows to remove (all of them when the user drops the kind). */
+  /** Records an issue; true when the user drops this kind, so the rows must go. */
   flag(
     kind: ReportIssue['kind'],
     severity: ReportIssue['severity'],
-    rows: readonly Row[],
+    rows: RowSet,
     message: string,
-  ): ReadonlySet<Row> {
-    if (rows.length === 0) return new Set();
+  ): boolean {
+    if (rows.size === 0) return false;
     const dropping = this.drop.has(kind as DropReason);
-    const lines = rows.slice(0, MAX_ROWS_LISTED).map((r) => ({ file: r.file, line: r.line }));
+    const listed = Math.min(rows.size, MAX_ROWS_LISTED);
     this.issues.push({
       kind,
       severity: dropping ? 'info' : severity,
-      count: rows.length,
+      count: rows.size,
       message: dropping ? `${message}; dropped` : message,
-      rows: lines,
+      rows: Array.from({ length: listed }, (_, k) => ({ file: rows.file(k), line: rows.line(k) })),
     });
-    if (!dropping) return new Set();
-    for (const r of rows) {
+    if (!dropping) return false;
+    for (let k = 0; k < rows.size; k++) {
       this.dropped.push({
         reason: kind as DropReason,
-        file: r.file,
-        line: r.line,
-        text: r.text,
-        label: r.labels ? r.labels.join(',') : r.label,
+        file: rows.file(k),
+        line: rows.line(k),
+        text: rows.text(k),
+        label: rows.label(k),
       });
     }
-    return new Set(rows);
+    return true;
   }
 
   note(kind: ReportIssue['kind'], severity: ReportIssue['severity'], message: string): void {
@@ -91,98 +115,158 @@ export class Validation {
   }
 }
 
-function where(rows: readonly Row[]): string {
-  const files = [...new Set(rows.map((r) => r.file))];
-  return files
-    .map((f) => `${f} line ${lineList(rows.filter((r) => r.file === f).map((r) => r.line))}`)
+/** "a.csv line 3, 9; b.csv line 2": the first lines of each file, in row order. */
+function where(rows: RowSet): string {
+  const byFile = new Map<string, { lines: number[]; count: number }>();
+  for (let k = 0; k < rows.size; k++) {
+    const file = rows.file(k);
+    let entry = byFile.get(file);
+    if (!entry) byFile.set(file, (entry = { lines: [], count: 0 }));
+    if (entry.lines.length < MAX_LINES_NAMED) entry.lines.push(rows.line(k));
+    entry.count++;
+  }
+  return [...byFile]
+    .map(([file, { lines, count }]) => {
+      const more = count > lines.length ? ` (and ${count - lines.length} more)` : '';
+      return `${file} line ${lineList(lines)}${more}`;
+    })
     .join('; ');
 }
 
-function without<T>(rows: readonly T[], gone: ReadonlySet<T>): T[] {
-  return gone.size === 0 ? [...rows] : rows.filter((r) => !gone.has(r));
+function drop(alive: Uint8Array, seqs: readonly number[]): void {
+  for (const seq of seqs) alive[seq] = 0;
 }
 
-/** Malformed records become rows (their raw text as text) so they can be dropped and listed. */
-export function malformedRows(file: string, records: readonly MalformedRecord[]): Row[] {
-  return records.map((m) => ({ text: m.raw, label: `(${m.reason})`, file, line: m.line }));
+/** Malformed records, empty texts and empty labels: errors until dropped. */
+export function checkUnusable(v: Validation, st: Staging, alive: Uint8Array): void {
+  const bad = malformedRows(st);
+  const why = bad.size > 0 ? ` (first, line ${bad.line(0)}: ${bad.label(0).slice(1, -1)})` : '';
+  v.flag('malformed', 'error', bad, `${bad.size} malformed rows: ${where(bad)}${why}`);
+
+  const emptyText: number[] = [];
+  const emptyLabel: number[] = [];
+  for (let seq = 0; seq < st.count; seq++) {
+    if (st.flags.get(seq) & FLAG_EMPTY_TEXT) emptyText.push(seq);
+    else if (st.label(seq) === '') emptyLabel.push(seq);
+  }
+  const texts = stagedRows(st, emptyText);
+  if (v.flag('empty-text', 'error', texts, `${texts.size} rows with empty text: ${where(texts)}`)) {
+    drop(alive, emptyText);
+  }
+  const labels = stagedRows(st, emptyLabel);
+  const message = `${labels.size} rows with empty label: ${where(labels)}`;
+  if (v.flag('empty-label', 'error', labels, message)) drop(alive, emptyLabel);
 }
 
-export function checkUnusable(v: Validation, rows: readonly Row[], malformed: Row[]): Row[] {
-  const first = malformed[0];
-  const why = first ? ` (first, line ${first.line}: ${first.label.slice(1, -1)})` : '';
-  v.flag(
-    'malformed',
-    'error',
-    malformed,
-    `${malformed.length} malformed rows: ${where(malformed)}${why}`,
-  );
+/** Staged rows still alive, in file order. */
+export function aliveRows(alive: Uint8Array): number[] {
+  const seqs: number[] = [];
+  for (let seq = 0; seq < alive.length; seq++) if (alive[seq]) seqs.push(seq);
+  return seqs;
+}
 
-  const emptyText = rows.filter((r) => r.text === '');
-  const gone1 = v.flag(
-    'empty-text',
-    'error',
-    emptyText,
-    `${emptyText.length} rows with empty text: ${where(emptyText)}`,
-  );
-  const emptyLabel = rows.filter((r) => r.text !== '' && r.label === '');
-  const gone2 = v.flag(
-    'empty-label',
-    'error',
-    emptyLabel,
-    `${emptyLabel.length} rows with empty label: ${where(emptyLabel)}`,
-  );
-  return without(without(rows, gone1), gone2);
+/** The hash values that occur more than once among these rows' texts. */
+function repeatedHashes(hash: Float64Array, seqs: readonly number[]): Set<number> {
+  // A plain numeric sort of the hashes alone runs in native code, far faster than sorting rows
+  const sorted = Float64Array.from(seqs, (seq) => hash[seq]).sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
+  return repeated;
+}
+
+/**
+ * Groups of rows with equal texts and equal `key`, found by hash and confirmed by the texts
+ * themselves; each group in row order, the groups in the order of their first row.
+ */
+function equalTexts(
+  st: Staging,
+  seqs: readonly number[],
+  key: (seq: number) => number,
+): number[][] {
+  const hash = st.hash.view();
+  const repeated = repeatedHashes(hash, seqs);
+  const byHash = new Map<number, number[]>();
+  for (const seq of seqs) {
+    if (!repeated.has(hash[seq])) continue;
+    const same = byHash.get(hash[seq]);
+    if (same) same.push(seq);
+    else byHash.set(hash[seq], [seq]);
+  }
+
+  const groups: number[][] = [];
+  for (const same of byHash.values()) {
+    const byText = new Map<string, number[]>();
+    for (const seq of same) {
+      const id = `${key(seq)}\u241F${st.text(seq)}`;
+      const group = byText.get(id);
+      if (group) group.push(seq);
+      else byText.set(id, [seq]);
+    }
+    for (const group of byText.values()) if (group.length > 1) groups.push(group);
+  }
+  return groups.sort((a, b) => a[0] - b[0]);
 }
 
 /** Exact duplicates (same text, same labels) and conflicting ones, within each split group. */
-export function checkDuplicates(v: Validation, rows: readonly Row[]): Row[] {
-  const byText = new Map<string, Row[]>();
-  for (const r of rows) {
-    const key = `${r.split ?? r.file}\u241F${r.text}`;
-    const group = byText.get(key);
-    if (group) group.push(r);
-    else byText.set(key, [r]);
+export function checkDuplicates(v: Validation, st: Staging, alive: Uint8Array): void {
+  // Rows of one split (or, before splitting, of one file) are compared with each other
+  const group = (seq: number): number => st.split.get(seq) || 100 + st.file.get(seq);
+  const repeats: number[] = [];
+  const conflicts: number[] = [];
+  const conflictTexts = new Set<string>();
+  for (const rows of equalTexts(st, aliveRows(alive), group)) {
+    const keys = new Set(rows.map((seq) => st.sets.sortedKey[st.set.get(seq)]));
+    if (keys.size > 1) {
+      conflicts.push(...rows);
+      conflictTexts.add(st.text(rows[0]));
+    } else repeats.push(...rows.slice(1));
   }
 
-  const repeats: Row[] = [];
-  const conflicts: Row[] = [];
-  for (const group of byText.values()) {
-    if (group.length < 2) continue;
-    const keys = new Set(group.map(labelKey));
-    if (keys.size > 1) conflicts.push(...group);
-    else repeats.push(...group.slice(1));
-  }
-  const texts = new Set(conflicts.map((r) => r.text)).size;
-  const goneConflicts = v.flag(
-    'conflicting-duplicate',
-    'warning',
-    conflicts,
-    `${texts} texts occur with different labels (${conflicts.length} rows): ${where(conflicts)}`,
-  );
-  const goneRepeats = v.flag(
-    'duplicate',
-    'warning',
-    repeats,
-    `${repeats.length} rows repeat an earlier row's text and label: ${where(repeats)}`,
-  );
-  return without(without(rows, goneConflicts), goneRepeats);
+  const c = stagedRows(st, conflicts);
+  const message =
+    `${conflictTexts.size} texts occur with different labels (${c.size} rows): ` + where(c);
+  if (v.flag('conflicting-duplicate', 'warning', c, message)) drop(alive, conflicts);
+  const r = stagedRows(st, repeats);
+  const repeated = `${r.size} rows repeat an earlier row's text and label: ${where(r)}`;
+  if (v.flag('duplicate', 'warning', r, repeated)) drop(alive, repeats);
 }
 
+export type SplitRowsBySeq = Partial<Record<SplitName, number[]>>;
+
 /** Training rows whose text is also in the test or validation split: leaked evaluation data. */
-export function checkOverlap(
-  v: Validation,
-  splits: Partial<Record<SplitName, Row[]>>,
-): Partial<Record<SplitName, Row[]>> {
-  const held = new Set([...(splits.test ?? []), ...(splits.validation ?? [])].map((r) => r.text));
-  const leaked = (splits.train ?? []).filter((r) => held.has(r.text));
-  const gone = v.flag(
-    'test-overlap',
-    'warning',
-    leaked,
-    `${leaked.length} training rows have a text that is also in test or validation: ` +
-      where(leaked),
-  );
-  return { ...splits, train: without(splits.train ?? [], gone) };
+export function checkOverlap(v: Validation, st: Staging, splits: SplitRowsBySeq): SplitRowsBySeq {
+  const hash = st.hash.view();
+  const heldRows = [...(splits.test ?? []), ...(splits.validation ?? [])];
+  const held = Float64Array.from(heldRows, (seq) => hash[seq]).sort();
+  const isHeld = (h: number): boolean => {
+    let lo = 0;
+    let hi = held.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (held[mid] < h) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < held.length && held[lo] === h;
+  };
+
+  // Few training rows share a hash with a held-out row; their texts settle it
+  const candidates = (splits.train ?? []).filter((seq) => isHeld(hash[seq]));
+  const heldTexts = new Map<number, string[]>();
+  const wanted = new Set(candidates.map((seq) => hash[seq]));
+  for (const seq of heldRows) {
+    if (!wanted.has(hash[seq])) continue;
+    const texts = heldTexts.get(hash[seq]) ?? [];
+    texts.push(st.text(seq));
+    heldTexts.set(hash[seq], texts);
+  }
+  const leaked = candidates.filter((seq) => heldTexts.get(hash[seq])!.includes(st.text(seq)));
+
+  const rows = stagedRows(st, leaked);
+  const message =
+    `${rows.size} training rows have a text that is also in test or validation: ` + where(rows);
+  if (!v.flag('test-overlap', 'warning', rows, message)) return splits;
+  const gone = new Set(leaked);
+  return { ...splits, train: (splits.train ?? []).filter((seq) => !gone.has(seq)) };
 }
 
 /** Imbalance and tiny classes, from the training split's counts. */
@@ -205,31 +289,66 @@ export function checkBalance(v: Validation, counts: ReadonlyMap<string, number>)
   }
 }
 
+/** What `\s` matches: the code units that separate words in `estimateTokens`. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 /**
  * Texts likely longer than the model's limit. Without a tokenizer at import time this is an
  * estimate: 1.3 tokens per whitespace word, one per CJK character (WordPiece's usual ratios).
+ * Counted in one pass, without splitting: it runs on every row of a million-row file.
  */
 export function estimateTokens(text: string): number {
   let cjk = 0;
+  let words = 0;
+  let inWord = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x3000 && c <= 0x9fff) cjk++;
+    const space = isSpace(c);
+    if (!space && !inWord) words++;
+    inWord = !space;
   }
-  const words = text.split(/\s+/).filter((w) => w !== '').length;
   return Math.round(words * 1.3) + cjk;
 }
 
-export function checkLength(v: Validation, rows: readonly Row[], maxTokens?: number): void {
-  const limit = maxTokens ?? DEFAULT_MAX_TOKENS;
-  const long = rows.filter((r) => estimateTokens(r.text) > limit);
+export function defaultMaxTokens(maxTokens?: number): number {
+  return maxTokens ?? DEFAULT_MAX_TOKENS;
+}
+
+/** The share of texts over the limit (flagged at staging time, see staging.ts). */
+export function checkLength(
+  v: Validation,
+  st: Staging,
+  rows: readonly number[],
+  limit: number,
+): void {
+  const long = rows.filter((seq) => st.flags.get(seq) & FLAG_LONG_TEXT);
   if (long.length === 0) return;
   const share = ((long.length / rows.length) * 100).toFixed(2);
   v.issues.push({
     kind: 'long-text',
     severity: 'info',
     count: long.length,
-    message: `${long.length} texts (${share}%) are likely longer than ${limit} tokens and will be truncated`,
-    rows: long.slice(0, MAX_ROWS_LISTED).map((r) => ({ file: r.file, line: r.line })),
+    message:
+      `${long.length} texts (${share}%) are likely longer than ${limit} tokens ` +
+      'and will be truncated',
+    rows: long
+      .slice(0, MAX_ROWS_LISTED)
+      .map((seq) => ({ file: st.paths[st.file.get(seq)], line: st.line.get(seq) })),
   });
 }
 

@@ -9,6 +9,7 @@ import { Dataset, DatasetReport, type SplitName } from '../../shared/contract';
 import { GraftError, invariant } from '../../shared/errors';
 import { newId } from './ids';
 import { fromDb, notFound, parseJson, rethrowDuplicate, toDb } from './records';
+import { copyStaged } from './staged-copy';
 
 /** One split's rows as parallel arrays; `labels[i]` indexes into the dataset's `labels`. */
 export interface SplitRows {
@@ -20,6 +21,18 @@ export interface SplitRows {
 
 export type DatasetRows = Partial<Record<SplitName, SplitRows>>;
 
+/**
+ * Rows an import laid out in its own SQLite scratch file: `view` there yields
+ * (split, idx, text, label, label_set) rows, label_set as a JSON array or null; `splits`
+ * says how many rows each split has. Copied in one statement, without passing through
+ * JavaScript: a million rows would otherwise be a million strings.
+ */
+export interface StagedRows {
+  file: string;
+  view: string;
+  splits: Partial<Record<SplitName, number>>;
+}
+
 /** What a caller supplies; the store assigns the id and creation time and counts the splits. */
 export type NewDataset = Omit<Dataset, 'id' | 'createdAt' | 'splits'> & {
   id?: string;
@@ -28,6 +41,11 @@ export type NewDataset = Omit<Dataset, 'id' | 'createdAt' | 'splits'> & {
 
 export interface DatasetRepository {
   insert(record: NewDataset, rows: DatasetRows, report?: DatasetReport): Dataset;
+  /**
+   * The same, with the rows copied from an import's scratch file on a worker thread (see
+   * staged-copy.ts); the database must be a file, not `:memory:`.
+   */
+  insertStaged(record: NewDataset, rows: StagedRows, report?: DatasetReport): Promise<Dataset>;
   list(): Dataset[];
   get(id: string): Dataset;
   delete(id: string): void;
@@ -77,16 +95,53 @@ function toRecord(row: DatasetRow): Dataset {
   );
 }
 
-export function datasetRepository(db: Database.Database): DatasetRepository {
-  const insertDataset = db.prepare(`INSERT INTO datasets (id, name, source_path, format,
+const INSERT_DATASET = `INSERT INTO datasets (id, name, source_path, format,
     text_column, label_column, labels, splits, label_counts, content_hash, created_at, meta)
     VALUES (@id, @name, @sourcePath, @format, @textColumn, @labelColumn, @labels, @splits,
-    @labelCounts, @contentHash, @createdAt, @meta)`);
-  const insertRow = db.prepare(
-    'INSERT INTO dataset_rows (dataset_id, split, idx, text, label, label_set) ' +
-      'VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const insertReport = db.prepare('INSERT INTO dataset_reports (dataset_id, report) VALUES (?, ?)');
+    @labelCounts, @contentHash, @createdAt, @meta)`;
+const INSERT_REPORT = 'INSERT INTO dataset_reports (dataset_id, report) VALUES (?, ?)';
+const ROW_COLUMNS = 'dataset_rows (dataset_id, split, idx, text, label, label_set)';
+
+/** The named parameters of INSERT_DATASET. */
+function recordParams(record: Dataset): Record<string, string> {
+  const meta: Record<string, unknown> = {};
+  for (const key of META_KEYS) if (record[key] !== undefined) meta[key] = record[key];
+  return {
+    id: record.id,
+    name: record.name,
+    sourcePath: record.sourcePath,
+    format: record.format,
+    textColumn: record.textColumn,
+    labelColumn: record.labelColumn,
+    contentHash: record.contentHash,
+    createdAt: record.createdAt,
+    labels: JSON.stringify(record.labels),
+    splits: JSON.stringify(record.splits),
+    labelCounts: JSON.stringify(record.labelCounts),
+    meta: JSON.stringify(meta),
+  };
+}
+
+/** The copy of an import's staged rows, for staged-copy.ts. */
+function copyJob(database: string, record: Dataset, staged: StagedRows, report?: DatasetReport) {
+  const before = [{ sql: INSERT_DATASET, params: [recordParams(record)] as unknown[] }];
+  if (report) before.push({ sql: INSERT_REPORT, params: [record.id, JSON.stringify(report)] });
+  return {
+    database,
+    staged: staged.file,
+    before,
+    select: `SELECT split, idx, text, label, label_set FROM staged.${JSON.stringify(staged.view)}`,
+    into: ROW_COLUMNS,
+    key: record.id,
+    labelCount: record.labels.length,
+    expected: Object.values(record.splits).reduce((a, b) => a + b, 0),
+  };
+}
+
+export function datasetRepository(db: Database.Database): DatasetRepository {
+  const insertDataset = db.prepare(INSERT_DATASET);
+  const insertRow = db.prepare(`INSERT INTO ${ROW_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)`);
+  const insertReport = db.prepare(INSERT_REPORT);
   const selectReport = db.prepare('SELECT report FROM dataset_reports WHERE dataset_id = ?');
   const selectAll = db.prepare('SELECT * FROM datasets ORDER BY created_at DESC, rowid DESC');
   const selectOne = db.prepare('SELECT * FROM datasets WHERE id = ?');
@@ -102,25 +157,13 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
     return toRecord(row);
   }
 
-  function writeAll(record: Dataset, rows: DatasetRows, report?: DatasetReport): void {
-    const meta: Record<string, unknown> = {};
-    for (const key of META_KEYS) if (record[key] !== undefined) meta[key] = record[key];
-    insertDataset.run({
-      id: record.id,
-      name: record.name,
-      sourcePath: record.sourcePath,
-      format: record.format,
-      textColumn: record.textColumn,
-      labelColumn: record.labelColumn,
-      contentHash: record.contentHash,
-      createdAt: record.createdAt,
-      labels: JSON.stringify(record.labels),
-      splits: JSON.stringify(record.splits),
-      labelCounts: JSON.stringify(record.labelCounts),
-      meta: JSON.stringify(meta),
-    });
+  function writeRecord(record: Dataset, report?: DatasetReport): void {
+    insertDataset.run(recordParams(record));
     if (report) insertReport.run(record.id, JSON.stringify(report));
+  }
 
+  function writeAll(record: Dataset, rows: DatasetRows, report?: DatasetReport): void {
+    writeRecord(record, report);
     for (const split of SPLIT_ORDER) {
       const part = rows[split];
       if (!part) continue;
@@ -143,6 +186,19 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
   }
   const insertAll = db.transaction(writeAll);
 
+  function checkedRecord(input: NewDataset, splits: Record<string, number>): Dataset {
+    return toDb(
+      Dataset,
+      {
+        ...input,
+        id: input.id ?? newId('ds'),
+        createdAt: input.createdAt ?? new Date().toISOString(),
+        splits,
+      },
+      'dataset record',
+    );
+  }
+
   return {
     insert(input: NewDataset, rows: DatasetRows, report?: DatasetReport): Dataset {
       const splits: Record<string, number> = {};
@@ -158,18 +214,28 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
         splits[split] = part.texts.length;
       }
 
-      const record = toDb(
-        Dataset,
-        {
-          ...input,
-          id: input.id ?? newId('ds'),
-          createdAt: input.createdAt ?? new Date().toISOString(),
-          splits,
-        },
-        'dataset record',
-      );
+      const record = checkedRecord(input, splits);
       try {
         insertAll(record, rows, report);
+      } catch (error) {
+        rethrowDuplicate(error, 'dataset', record.id);
+      }
+      return get(record.id);
+    },
+
+    async insertStaged(
+      input: NewDataset,
+      staged: StagedRows,
+      report?: DatasetReport,
+    ): Promise<Dataset> {
+      const splits: Record<string, number> = {};
+      for (const split of SPLIT_ORDER) {
+        if (staged.splits[split] !== undefined) splits[split] = staged.splits[split];
+      }
+      const record = checkedRecord(input, splits);
+      invariant(!db.memory, 'staged rows are copied by a second connection: not into :memory:');
+      try {
+        await copyStaged(copyJob(db.name, record, staged, report));
       } catch (error) {
         rethrowDuplicate(error, 'dataset', record.id);
       }

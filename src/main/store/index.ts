@@ -13,7 +13,13 @@ import { migrate } from './migrations';
 import { modelRepository, type ModelRepository } from './models-repo';
 import { runRepository, type RunRepository } from './runs-repo';
 
-export type { DatasetRepository, DatasetRows, NewDataset, SplitRows } from './datasets-repo';
+export type {
+  DatasetRepository,
+  DatasetRows,
+  NewDataset,
+  SplitRows,
+  StagedRows,
+} from './datasets-repo';
 export type { ModelRepository, NewModel } from './models-repo';
 export type { NewRun, RunPatch, RunRepository } from './runs-repo';
 export { migrations } from './migrations';

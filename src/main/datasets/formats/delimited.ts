@@ -8,9 +8,9 @@
  * TSV is therefore read with quoting off unless every field that opens with a quote is a whole
  * RFC-quoted field, or unless only RFC quoting makes the rows line up.
  */
-import Papa from 'papaparse';
 import { GraftError } from '../../../shared/errors';
 import { looksLikeHeader } from './header';
+import { LineSplitter, QuotedSplitter, tooManyMalformed } from './incremental';
 import {
   generatedColumnNames,
   type FormatName,
@@ -20,6 +20,9 @@ import {
   type RawRecord,
   type RawTable,
   type ReadOptions,
+  type RecordSink,
+  type RecordStream,
+  type StreamPlan,
 } from './types';
 
 const DELIMITER_NAMES: Record<string, string> = {
@@ -31,9 +34,6 @@ const DELIMITER_NAMES: Record<string, string> = {
 
 /** Delimiters tried, in this order, when a file's extension does not settle it. */
 export const SNIFFED_DELIMITERS: readonly string[] = [',', '\t', ';', '|'];
-
-/** Above this share of malformed records the delimiter or format is wrong, not a few rows. */
-const MAX_MALFORMED_SHARE = 0.1;
 
 /** A whole field in RFC 4180 quotes: `"..."` with inner quotes doubled. */
 const RFC_FIELD = /^"(?:[^"]|"")*"$/s;
@@ -63,27 +63,19 @@ export interface QuotedResult {
   problems: { line: number; message: string }[];
 }
 
-/** RFC 4180 via papaparse, tracking the line each record starts on from papaparse's cursor. */
-export function splitQuoted(text: string, delimiter: string): QuotedResult {
+/**
+ * RFC 4180 via papaparse, with the line each record starts on. `partial` text is a file's head:
+ * its last record, perhaps cut short inside a quoted field, is left out.
+ */
+export function splitQuoted(text: string, delimiter: string, partial = false): QuotedResult {
   const records: RawRecord[] = [];
   const problems: QuotedResult['problems'] = [];
-  let start = 0;
-  let line = 1;
-
-  Papa.parse<string[]>(text, {
-    delimiter,
-    newline: '\n',
-    quoteChar: '"',
-    skipEmptyLines: false,
-    step: (result) => {
-      const end = result.meta.cursor;
-      if (!isBlank(result.data)) records.push({ line, fields: result.data });
-      if (result.errors.length > 0) problems.push({ line, message: result.errors[0].message });
-
-      for (let i = start; i < end && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-      start = end;
-    },
+  const splitter = new QuotedSplitter(delimiter, ({ fields, line, problem }) => {
+    if (!isBlank(fields)) records.push({ line, fields });
+    if (problem) problems.push({ line, message: problem });
   });
+  splitter.push(text);
+  if (!partial) splitter.end();
   return { records, problems };
 }
 
@@ -115,6 +107,8 @@ function widthReason(bad: RawRecord, first: RawRecord, delim: string): string {
 interface Split {
   records: RawRecord[];
   malformed: MalformedRecord[];
+  /** Whether RFC 4180 quoting was applied (the rest of a large file is read the same way). */
+  quoted?: boolean;
 }
 
 /**
@@ -130,7 +124,7 @@ function setAside(
 ): Split {
   const first = records.find((r) => bad.has(r));
   if (!first) return { records, malformed: [] };
-  if (!lenient || bad.size > Math.max(1, records.length * MAX_MALFORMED_SHARE)) {
+  if (!lenient || tooManyMalformed(bad.size, records.length)) {
     const share = lenient ? ` (${bad.size} of ${records.length} records)` : '';
     throw new GraftError('bad-input', `${path} line ${first.line}: ${reasons(first)}${share}`);
   }
@@ -147,8 +141,9 @@ function widthSplit(path: string, records: RawRecord[], delim: string, lenient: 
   return setAside(path, records, bad, (r) => widthReason(r, records[0], delim), lenient);
 }
 
-function quotedSplit(path: string, text: string, delim: string, lenient: boolean): Split {
-  const quoted = splitQuoted(text, delim);
+function quotedSplit(path: string, text: string, delim: string, options: ReadOptions): Split {
+  const lenient = options.lenient;
+  const quoted = splitQuoted(text, delim, options.partial);
   const problemLines = new Map(quoted.problems.map((p) => [p.line, p.message]));
   const width = quoted.records[0]?.fields.length ?? 0;
   const bad = new Set(
@@ -160,7 +155,7 @@ function quotedSplit(path: string, text: string, delim: string, lenient: boolean
       ? `malformed quoted field (${message})`
       : widthReason(r, quoted.records[0], delim);
   };
-  return setAside(path, quoted.records, bad, reason, lenient);
+  return { ...setAside(path, quoted.records, bad, reason, lenient), quoted: true };
 }
 
 function splitRecords(
@@ -169,11 +164,12 @@ function splitRecords(
   delimiter: string,
   quoting: QuotingOption,
   notes: string[],
-  lenient: boolean,
+  options: ReadOptions,
 ): Split {
+  const lenient = options.lenient;
   if (quoting === 'rfc4180') {
     notes.push('RFC 4180 quoting');
-    return quotedSplit(path, text, delimiter, lenient);
+    return quotedSplit(path, text, delimiter, options);
   }
 
   const plain = splitPlain(text, delimiter);
@@ -184,7 +180,7 @@ function splitRecords(
 
   if (looksRfcQuoted(plain)) {
     notes.push('RFC 4180 quoting (every quoted field is whole)');
-    return quotedSplit(path, text, delimiter, lenient);
+    return quotedSplit(path, text, delimiter, options);
   }
   if (mismatches(plain).length === 0) {
     notes.push('quoting off');
@@ -192,10 +188,10 @@ function splitRecords(
   }
 
   // Unequal widths may come from quoted delimiters or newlines: RFC quoting may explain them
-  const quoted = splitQuoted(text, delimiter);
+  const quoted = splitQuoted(text, delimiter, options.partial);
   if (quoted.problems.length === 0 && mismatches(quoted.records).length === 0) {
     notes.push('RFC 4180 quoting');
-    return { records: quoted.records, malformed: [] };
+    return { records: quoted.records, malformed: [], quoted: true };
   }
   notes.push('quoting off');
   return widthSplit(path, plain, delimiter, lenient);
@@ -237,13 +233,13 @@ function readDelimited(
     if (delimiter !== defaultDelimiter) notes.push(`${delimiterName(delimiter)}-separated`);
 
     const quoting = options.quoting === 'auto' ? defaultQuoting : options.quoting;
-    const { records, malformed } = splitRecords(
+    const { records, malformed, quoted } = splitRecords(
       path,
       text,
       delimiter,
       quoting,
       notes,
-      options.lenient,
+      options,
     );
 
     const header =
@@ -256,7 +252,62 @@ function readDelimited(
       ? records[0].fields.map((f, i) => f.trim() || `column${i + 1}`)
       : generatedColumnNames(width);
     const data = header ? records.slice(1) : records;
-    return { format, columns, hasHeader: header, records: data, malformed, notes };
+    const plan: StreamPlan = { kind: 'delimited', quoted: quoted === true, delimiter, header };
+    return { format, columns, hasHeader: header, records: data, malformed, notes, plan };
+  };
+}
+
+/**
+ * The rest of a large delimited file, read as its head was (see StreamPlan): records of
+ * another width, or with broken quotes, are set aside as malformed, or thrown at once in
+ * strict mode; so many of them that the plan is plainly wrong fails at the end.
+ */
+export function streamDelimited(
+  path: string,
+  plan: Extract<StreamPlan, { kind: 'delimited' }>,
+  lenient: boolean,
+  sink: RecordSink,
+): RecordStream {
+  let first: RawRecord | null = null;
+  let headerSeen = !plan.header;
+  let total = 0;
+  let bad = 0;
+  let firstBad: { line: number; reason: string } | null = null;
+
+  const take = (record: RawRecord, problem?: string): void => {
+    if (isBlank(record.fields)) return;
+    total++;
+    first ??= record;
+    const reason = problem
+      ? `malformed quoted field (${problem})`
+      : record.fields.length !== first.fields.length
+        ? widthReason(record, first, plan.delimiter)
+        : null;
+    if (reason === null) {
+      if (headerSeen) sink.record(record);
+      headerSeen = true;
+      return;
+    }
+    if (!lenient) throw new GraftError('bad-input', `${path} line ${record.line}: ${reason}`);
+    bad++;
+    firstBad ??= { line: record.line, reason };
+    sink.malformed({ line: record.line, reason, raw: record.fields.join('\u241F') });
+  };
+
+  const splitter = plan.quoted
+    ? new QuotedSplitter(plan.delimiter, (r) => take({ line: r.line, fields: r.fields }, r.problem))
+    : new LineSplitter((text, line) => take({ line, fields: text.split(plan.delimiter) }));
+  return {
+    push: (text) => splitter.push(text),
+    end: () => {
+      splitter.end();
+      if (firstBad && tooManyMalformed(bad, total)) {
+        throw new GraftError(
+          'bad-input',
+          `${path} line ${firstBad.line}: ${firstBad.reason} (${bad} of ${total} records)`,
+        );
+      }
+    },
   };
 }
 

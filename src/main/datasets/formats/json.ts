@@ -5,6 +5,7 @@
  * JSON is set aside as malformed with its line number, the way a CSV row of the wrong width is.
  */
 import { GraftError } from '../../../shared/errors';
+import { LineSplitter, tooManyMalformed } from './incremental';
 import {
   generatedColumnNames,
   type FormatReader,
@@ -12,10 +13,9 @@ import {
   type RawRecord,
   type RawTable,
   type ReadOptions,
+  type RecordSink,
+  type RecordStream,
 } from './types';
-
-/** Above this share of unreadable lines the file is not JSON Lines at all. */
-const MAX_MALFORMED_SHARE = 0.1;
 
 function fieldText(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -78,37 +78,76 @@ function table(
   };
 }
 
-function readJsonl(path: string, text: string, options: ReadOptions): RawTable {
-  const lines = text.split('\n');
-  const columns = new Columns();
-  const records: RawRecord[] = [];
-  const malformed: MalformedRecord[] = [];
-
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i].trim();
-    if (raw === '') continue;
+/**
+ * JSON Lines, line by line: each object becomes a record, each line that is not one is set
+ * aside (or thrown, in strict mode); too many of those fail at the end. Keys meet in the same
+ * order whether the file comes whole or in chunks, so column numbers agree between the two.
+ */
+function jsonlLines(
+  path: string,
+  lenient: boolean,
+  columns: Columns,
+  sink: RecordSink,
+): RecordStream {
+  let records = 0;
+  let first: MalformedRecord | null = null;
+  let bad = 0;
+  const splitter = new LineSplitter((text, line) => {
+    const raw = text.trim();
+    if (raw === '') return;
     let fields: string[] | string;
     try {
       fields = toFields(JSON.parse(raw), columns);
     } catch (error) {
       fields = `not JSON (${error instanceof Error ? error.message : String(error)})`;
     }
-    if (typeof fields === 'string') {
-      if (!options.lenient) throw new GraftError('bad-input', `${path} line ${i + 1}: ${fields}`);
-      malformed.push({ line: i + 1, reason: fields, raw });
-    } else {
-      records.push({ line: i + 1, fields });
+    if (typeof fields !== 'string') {
+      records++;
+      sink.record({ line, fields });
+      return;
     }
-  }
-  if (malformed.length > Math.max(1, (records.length + malformed.length) * MAX_MALFORMED_SHARE)) {
-    const first = malformed[0];
-    throw new GraftError(
-      'bad-input',
-      `${path} line ${first.line}: ${first.reason} (${malformed.length} of ` +
-        `${records.length + malformed.length} lines are not JSON records)`,
-    );
-  }
-  return table('jsonl', records, malformed, columns);
+    if (!lenient) throw new GraftError('bad-input', `${path} line ${line}: ${fields}`);
+    bad++;
+    const record = { line, reason: fields, raw };
+    first ??= record;
+    sink.malformed(record);
+  });
+  return {
+    push: (text) => splitter.push(text),
+    end: () => {
+      splitter.end();
+      if (first && tooManyMalformed(bad, records + bad)) {
+        throw new GraftError(
+          'bad-input',
+          `${path} line ${first.line}: ${first.reason} (${bad} of ` +
+            `${records + bad} lines are not JSON records)`,
+        );
+      }
+    },
+  };
+}
+
+/** A large JSON Lines file, streamed; its column numbers match those of its head's table. */
+export function streamJsonl(path: string, lenient: boolean, sink: RecordSink): RecordStream {
+  const columns = new Columns();
+  const stream = jsonlLines(path, lenient, columns, sink);
+  // Keys first met past the head are columns too (of no use to rows: those map head columns)
+  return { ...stream, columns: () => [...columns.names] };
+}
+
+function readJsonl(path: string, text: string, options: ReadOptions): RawTable {
+  const columns = new Columns();
+  const records: RawRecord[] = [];
+  const malformed: MalformedRecord[] = [];
+  const lines = jsonlLines(path, options.lenient, columns, {
+    record: (r) => records.push(r),
+    malformed: (m) => malformed.push(m),
+  });
+  lines.push(text);
+  lines.end();
+  const result = table('jsonl', records, malformed, columns);
+  result.plan = { kind: 'jsonl' };
+  return result;
 }
 
 /** Line and column of a character offset, for JSON syntax errors that give only a position. */

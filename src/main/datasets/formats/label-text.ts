@@ -4,7 +4,8 @@
  * label has a coarse part (6 classes) and a fine part (50). The reader keeps the whole token;
  * the label transform (coarse by default for this format) decides which part counts.
  */
-import type { FormatReader, RawRecord, RawTable } from './types';
+import { LineSplitter } from './incremental';
+import type { FormatReader, RawRecord, RawTable, RecordSink, RecordStream } from './types';
 
 const LINE = /^(\S+)(?:[ \t]+(.*))?$/;
 
@@ -16,17 +17,22 @@ function coarse(label: string): string {
   return colon > 0 ? label.slice(0, colon) : label;
 }
 
+/** Label and text of each non-blank line, streamed. */
+export function streamLabelText(sink: RecordSink): RecordStream {
+  return new LineSplitter((text, line) => {
+    const trimmed = text.trim();
+    if (trimmed === '') return;
+
+    const match = LINE.exec(trimmed);
+    sink.record({ line, fields: [match ? match[1] : trimmed, match?.[2] ?? ''] });
+  });
+}
+
 function read(_path: string, text: string): RawTable {
   const records: RawRecord[] = [];
-  const lines = text.split('\n');
-
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === '') continue;
-
-    const match = LINE.exec(line);
-    records.push({ line: i + 1, fields: [match ? match[1] : line, match?.[2] ?? ''] });
-  }
+  const lines = streamLabelText({ record: (r) => records.push(r), malformed: () => undefined });
+  lines.push(text);
+  lines.end();
   return {
     format: 'label-text',
     columns: ['label', 'text'],
@@ -34,6 +40,7 @@ function read(_path: string, text: string): RawTable {
     records,
     malformed: [],
     notes: [],
+    plan: { kind: 'label-text' },
   };
 }
 

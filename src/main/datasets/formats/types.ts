@@ -46,6 +46,32 @@ export interface RawTable {
   malformed: MalformedRecord[];
   /** How the file was read, for the log and report: 'quoting off', 'no header row'... */
   notes: string[];
+  /** How to read the rest of the file the same way; absent for formats read whole. */
+  plan?: StreamPlan;
+}
+
+/**
+ * The decisions a reader took on a file's head (delimiter, quoting, header row), so that the
+ * whole of a large file is read chunk by chunk the same way.
+ */
+export type StreamPlan =
+  | { kind: 'delimited'; quoted: boolean; delimiter: string; header: boolean }
+  | { kind: 'jsonl' }
+  | { kind: 'label-text' };
+
+/** Where a streamed reader delivers what it reads, in file order. */
+export interface RecordSink {
+  record(record: RawRecord): void;
+  malformed(record: MalformedRecord): void;
+}
+
+/** A reader working through a file chunk by chunk (newline-normalised text). */
+export interface RecordStream {
+  push(text: string): void;
+  /** The end of the file: the last record, then checks that need the whole file. */
+  end(): void;
+  /** Columns met in the whole file, where records name them (JSON Lines keys). */
+  columns?(): string[];
 }
 
 export interface ReadOptions {
@@ -56,6 +82,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** Collect malformed records instead of throwing at the first (the importer's mode). */
   lenient: boolean;
+  /** The text is the head of a longer file: its last record may be cut short. */
+  partial?: boolean;
 }
 
 export interface FormatReader {

@@ -1,0 +1,135 @@
+/**
+ * Splitting text that arrives in chunks into lines and into RFC 4180 records, with the line
+ * each starts on. A chunk may end anywhere: inside a line, inside a quoted field, between the
+ * CR and LF of a line break (the decoder has already joined those, see source.ts), so the
+ * unfinished end of each chunk is carried over to the next.
+ */
+import Papa from 'papaparse';
+import { GraftError } from '../../../shared/errors';
+
+/** Lines of streamed text; the line after the last `\n` is delivered by `end`. */
+export class LineSplitter {
+  private carry = '';
+  private line = 0;
+
+  constructor(private readonly onLine: (text: string, line: number) => void) {}
+
+  push(text: string): void {
+    // A line longer than a chunk grows the carry without rescanning it
+    const first = text.indexOf('\n');
+    if (first < 0) {
+      this.carry += text;
+      return;
+    }
+    const all = this.carry + text;
+    let start = 0;
+    for (let at = this.carry.length + first; at >= 0; at = all.indexOf('\n', start)) {
+      this.onLine(all.slice(start, at), ++this.line);
+      start = at + 1;
+    }
+    this.carry = all.slice(start);
+  }
+
+  end(): void {
+    this.onLine(this.carry, ++this.line);
+    this.carry = '';
+  }
+}
+
+export interface QuotedRecord {
+  fields: string[];
+  /** 1-based line the record starts on. */
+  line: number;
+  /** papaparse's complaint about the record's quotes, if any. */
+  problem?: string;
+}
+
+interface StepResult {
+  data: string[][];
+  errors: { message: string }[];
+  meta: { cursor: number };
+}
+
+interface PapaParser {
+  parse(input: string, baseIndex: number, ignoreLastRow: boolean): unknown;
+}
+
+type ParserConstructor = new (config: {
+  delimiter: string;
+  newline: string;
+  quoteChar: string;
+  step: (result: StepResult) => void;
+}) => PapaParser;
+
+function newlinesBetween(text: string, start: number, end: number): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n', start); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) {
+    lines++;
+  }
+  return lines;
+}
+
+/**
+ * RFC 4180 records with papaparse's own parser, the way its stream readers use it: each window
+ * (the carried-over text plus the new chunk) is parsed with the last record held back, since
+ * the window may end inside it; that record is parsed again once more text has come.
+ */
+export class QuotedSplitter {
+  private pending = '';
+  private line = 1;
+  /**
+   * Parse again only once the window is this long, twice the carried record: a record longer
+   * than a chunk is then parsed a few times, not once per chunk (quadratic in its length).
+   */
+  private wanted = 0;
+  private readonly Parser = (Papa as unknown as { Parser: ParserConstructor }).Parser;
+
+  constructor(
+    private readonly delimiter: string,
+    private readonly onRecord: (record: QuotedRecord) => void,
+  ) {
+    if (typeof this.Parser !== 'function') {
+      throw new GraftError('internal', 'papaparse no longer exports its Parser');
+    }
+  }
+
+  push(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= this.wanted) this.parse(false);
+  }
+
+  end(): void {
+    this.parse(true);
+  }
+
+  private parse(last: boolean): void {
+    const input = this.pending;
+    let start = 0;
+    let line = this.line;
+    const parser = new this.Parser({
+      delimiter: this.delimiter,
+      newline: '\n',
+      quoteChar: '"',
+      step: (result) => {
+        const end = result.meta.cursor;
+        const problem = result.errors[0]?.message;
+        this.onRecord({ fields: result.data[0], line, ...(problem ? { problem } : {}) });
+        line += newlinesBetween(input, start, end);
+        start = end;
+      },
+    });
+    parser.parse(input, 0, !last);
+
+    this.pending = last ? '' : input.slice(start);
+    this.line = line;
+    this.wanted = 2 * this.pending.length;
+  }
+}
+
+/** Above this share of malformed records the format or delimiter is wrong, not a few rows. */
+export const MAX_MALFORMED_SHARE = 0.1;
+
+/** Whether `bad` of `total` records is too many to set aside as a few malformed rows. */
+export function tooManyMalformed(bad: number, total: number): boolean {
+  return bad > Math.max(1, total * MAX_MALFORMED_SHARE);
+}

@@ -1,0 +1,24 @@
+/**
+ * The streamed reader for a plan taken on a file's head. Formats without a plan (JSON arrays,
+ * Parquet, class folders) are read whole; see parse-stream.ts.
+ */
+import { streamDelimited } from './delimited';
+import { streamJsonl } from './json';
+import { streamLabelText } from './label-text';
+import type { RecordSink, RecordStream, StreamPlan } from './types';
+
+export function streamRecords(
+  path: string,
+  plan: StreamPlan,
+  lenient: boolean,
+  sink: RecordSink,
+): RecordStream {
+  switch (plan.kind) {
+    case 'delimited':
+      return streamDelimited(path, plan, lenient, sink);
+    case 'jsonl':
+      return streamJsonl(path, lenient, sink);
+    case 'label-text':
+      return streamLabelText(sink);
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Records to rows: the chosen columns' fields, labels transformed and named, the split column
+ * read. A `RowMaker` is built once from a file's head table, whose columns it maps (by name,
+ * else by guess), and then applied to every record of the file, whether the file came whole or
+ * in chunks; a record it cannot turn into a row comes back as malformed, with the reason.
+ */
+import type { SplitName } from '../../shared/contract';
+import { GraftError } from '../../shared/errors';
+import {
+  chooseColumns,
+  chooseTextColumn,
+  describeLabelColumns,
+  labelColumnIndices,
+} from './columns';
+import type { EncodingOption } from './decode';
+import type {
+  FormatName,
+  LabelLevel,
+  MalformedRecord,
+  QuotingOption,
+  RawRecord,
+  RawTable,
+} from './formats/types';
+import { labelTransform, splitLabels } from './labels';
+
+export interface ParseOptions {
+  textColumn?: string;
+  labelColumn?: string;
+  /** A column whose values (train, validation/dev, test) assign each row its split. */
+  splitColumn?: string;
+  /** Keep only the first N data rows. */
+  limit?: number;
+  /** 'auto' (default): from the extension, else sniffed from the first lines. */
+  format?: 'auto' | FormatName;
+  /** 'auto' (default): BOM, UTF-16, UTF-8, GBK, then Windows-1252 with a warning. */
+  encoding?: EncodingOption;
+  /** 'auto' (default): a first row is a header unless its values recur as data below it. */
+  header?: 'auto' | boolean;
+  /** 'auto' (default): RFC 4180 for CSV; off for TSV unless the file is plainly RFC-quoted. */
+  quoting?: QuotingOption;
+  /** A delimiter for delimited files; sniffed among , TAB ; | otherwise. */
+  delimiter?: string;
+  /** Older spelling of labelTransform for "label text" files: 'coarse' or 'fine'. */
+  labelLevel?: LabelLevel;
+  /** See labels.ts; default 'coarse' for "label text" files, 'none' for the rest. */
+  labelTransform?: string;
+  /** Multi-label: the separator between a row's labels (a JSON list field also works). */
+  multiLabel?: string;
+  /** Multi-label, one 0/1 column per label: names or `first..last` ranges (columns.ts). */
+  labelColumns?: readonly string[];
+  /** Names for integer label ids: id i is names[i] (GoEmotions' labels.txt). */
+  labelNames?: readonly string[];
+  /** Keep empty and malformed rows, flagged, instead of throwing at the first. */
+  lenient?: boolean;
+}
+
+export interface ParsedRow {
+  text: string;
+  label: string;
+  /** 1-based line of the record in the file. */
+  line: number;
+  /** Multi-label rows: every label of the row, transformed and named; `label` is the first. */
+  labels?: string[];
+  /** From the split column, when one was named. */
+  split?: SplitName;
+}
+
+export interface RowMaker {
+  textColumn: string;
+  labelColumn: string;
+  /** Rows carry a list of labels (a separator or label columns). */
+  multi: boolean;
+  make(record: RawRecord): ParsedRow | MalformedRecord;
+}
+
+const SPLIT_VALUES: Record<string, SplitName> = {
+  train: 'train',
+  training: 'train',
+  dev: 'validation',
+  val: 'validation',
+  valid: 'validation',
+  validation: 'validation',
+  test: 'test',
+  testing: 'test',
+};
+
+/** Text as stored and hashed: NFC (so that é typed two ways is one string), ends trimmed. */
+export function normaliseText(value: string): string {
+  return value.normalize('NFC').trim();
+}
+
+export function isMalformed(value: ParsedRow | MalformedRecord): value is MalformedRecord {
+  return (value as MalformedRecord).reason !== undefined;
+}
+
+function transformFor(table: RawTable, options: ParseOptions): (l: string) => string {
+  if (options.labelTransform) return labelTransform(options.labelTransform);
+  if (table.format === 'label-text') {
+    return labelTransform(options.labelLevel === 'fine' ? 'fine' : 'coarse');
+  }
+  return (l) => l;
+}
+
+/** Maps an integer id to its name; a reason string when the id has none. */
+function namer(names: readonly string[] | undefined): (l: string) => string | { bad: string } {
+  if (!names) return (l) => l;
+  return (l) => {
+    const id = /^\d+$/.test(l) ? Number(l) : -1;
+    if (id >= 0 && id < names.length) return names[id];
+    return { bad: `label ${JSON.stringify(l)} is not an id of the ${names.length} label names` };
+  };
+}
+
+function requireOneLabelForm(options: ParseOptions, path: string): void {
+  const others = (
+    [
+      ['labelColumn', options.labelColumn],
+      ['multiLabel', options.multiLabel],
+      ['labelNames', options.labelNames],
+      ['labelTransform', options.labelTransform],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  if (others.length === 0) return;
+  throw new GraftError(
+    'invalid-argument',
+    `${path}: labelColumns (one 0/1 column per label) takes the labels from the column names; ` +
+      `it cannot be combined with ${others.map(([name]) => name).join(', ')}`,
+  );
+}
+
+/** Rows of a file whose labels are 0/1 columns, one per label. */
+function wideMaker(path: string, table: RawTable, options: ParseOptions): RowMaker {
+  requireOneLabelForm(options, path);
+  const labels = labelColumnIndices(table, options.labelColumns ?? [], path);
+  const text = chooseTextColumn(table, options.textColumn, labels, path);
+  const names = labels.map((i) => table.columns[i]);
+  const split = splitReader(table, options, path, table.columns[labels[0]]);
+
+  return {
+    textColumn: table.columns[text],
+    labelColumn: describeLabelColumns(table, labels),
+    multi: true,
+    make(r) {
+      const row: ParsedRow = { text: normaliseText(r.fields[text] ?? ''), label: '', line: r.line };
+      const on: string[] = [];
+      for (let k = 0; k < labels.length; k++) {
+        const value = (r.fields[labels[k]] ?? '').trim();
+        if (value === '1') on.push(names[k]);
+        else if (value !== '0') {
+          const reason =
+            `label column ${JSON.stringify(names[k])} holds ${JSON.stringify(value)}; ` +
+            'accepted values: 0, 1';
+          return { line: r.line, reason, raw: r.fields.join('\u241F') };
+        }
+      }
+      row.labels = on;
+      row.label = on[0] ?? '';
+      return split(r, row);
+    },
+  };
+}
+
+/** Sets `row.split` from the split column, when one was named; malformed for a bad value. */
+function splitReader(
+  table: RawTable,
+  options: ParseOptions,
+  path: string,
+  labelColumn: string,
+): (r: RawRecord, row: ParsedRow) => ParsedRow | MalformedRecord {
+  if (!options.splitColumn) return (_r, row) => row;
+  // chooseColumns finds a named column (case-insensitively, listing the others on failure)
+  const request = { textColumn: options.splitColumn, labelColumn };
+  const col = chooseColumns(table, request, path).text;
+
+  return (r, row) => {
+    const value = r.fields[col] ?? '';
+    const split = SPLIT_VALUES[value.trim().toLowerCase()];
+    if (split) {
+      row.split = split;
+      return row;
+    }
+    return {
+      line: r.line,
+      reason:
+        `split value ${JSON.stringify(value)}; accepted: ` + Object.keys(SPLIT_VALUES).join(', '),
+      raw: r.fields.join('\u241F'),
+    };
+  };
+}
+
+/**
+ * The maker for a file whose head (limited to `limit` records, as the import keeps) is `table`.
+ * Throws when the head has no data rows or its columns cannot be mapped.
+ */
+export function rowMaker(path: string, table: RawTable, options: ParseOptions): RowMaker {
+  if (table.records.length === 0) {
+    const header = table.hasHeader ? 'a header row but ' : '';
+    throw new GraftError('bad-input', `${path} has ${header}no data rows`);
+  }
+  const records =
+    options.limit !== undefined ? table.records.slice(0, options.limit) : table.records;
+  const kept: RawTable = { ...table, records };
+  if (options.labelColumns) return wideMaker(path, kept, options);
+
+  const cols = chooseColumns(kept, options, path);
+  const split = splitReader(kept, options, path, table.columns[cols.label]);
+  const transform = transformFor(table, options);
+  const name = namer(options.labelNames);
+  const separator = options.multiLabel;
+
+  return {
+    textColumn: table.columns[cols.text],
+    labelColumn: table.columns[cols.label],
+    multi: separator !== undefined,
+    make(r) {
+      const text = normaliseText(r.fields[cols.text] ?? '');
+      const field = normaliseText(r.fields[cols.label] ?? '');
+      const raw = separator ? splitLabels(field, separator) : field ? [field] : [];
+      const labels: string[] = [];
+      for (const l of raw) {
+        const named = name(transform(l));
+        if (typeof named !== 'string') {
+          return { line: r.line, reason: named.bad, raw: r.fields.join('\u241F') };
+        }
+        labels.push(named);
+      }
+      const row: ParsedRow = { text, label: labels[0] ?? '', line: r.line };
+      if (separator) row.labels = labels;
+      return split(r, row);
+    },
+  };
+}

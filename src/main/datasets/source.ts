@@ -1,0 +1,281 @@
+/**
+ * A text dataset file as a stream of decoded chunks, so that a 200 MB file is never in memory
+ * whole. The head of the file (`sampleBytes`) decides what needs a look at the data: the
+ * encoding here, and the format, delimiter, quoting, header and columns in the readers. A file no
+ * larger than the head is read whole and decoded by decode.ts exactly as before streaming
+ * existed, so small files (every dataset in ../shared) behave as they always did.
+ *
+ * Past the head, strict UTF-8 is checked as chunks are decoded. A byte that is not UTF-8 ends
+ * the pass with `LateEncodingError`; the caller then starts the file again with the encoding
+ * `fallbackEncoding` picks (GBK or Windows-1252, by one pass over the file), the same choice
+ * decode.ts makes for a file in memory.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { GraftError } from '../../shared/errors';
+import { logger } from '../util/log';
+import {
+  countCjk,
+  datasetFileSize,
+  decodeText,
+  decodeWindows1252,
+  detectEncoding,
+  fileError,
+  isMostlyChinese,
+  normaliseNewlines,
+  PROBE_BYTES,
+  requireText,
+  withoutBom,
+  type EncodingOption,
+  type TextEncoding,
+} from './decode';
+import { isParquet } from './formats/binary';
+
+const log = logger('datasets');
+
+export interface StreamTuning {
+  /** Bytes read and decoded at a time. */
+  chunkBytes: number;
+  /** Bytes in the head sample; a file no larger than this is read whole, in memory. */
+  sampleBytes: number;
+}
+
+/**
+ * 256 KiB chunks keep each step short: the event loop gets a turn after each, some 1,300
+ * typical rows, tens of milliseconds; larger chunks were no faster. A 4 MiB
+ * head holds some 20,000 typical rows, plenty for sniffing and column guesses, and is larger
+ * than every dataset in ../shared; it is parsed in one go, so a larger head would hold up the
+ * event loop longer (16 MiB took over a second on a loaded 2-core machine).
+ */
+export const DEFAULT_TUNING: StreamTuning = { chunkBytes: 256 << 10, sampleBytes: 4 << 20 };
+
+export interface EncodingChoice {
+  encoding: TextEncoding;
+  notes: string[];
+}
+
+export interface TextHead extends EncodingChoice {
+  path: string;
+  /** File size in bytes. */
+  size: number;
+  /** The head is the whole file. */
+  whole: boolean;
+  /** Decoded and newline-normalised; unless whole, cut after the head's last line break. */
+  text: string;
+  /** UTF-8 by detection only: a later byte that is not UTF-8 raises LateEncodingError. */
+  tentative: boolean;
+}
+
+/** The file was read as UTF-8 by detection, and a byte past its head is not UTF-8. */
+export class LateEncodingError extends Error {
+  constructor(readonly path: string) {
+    super(`${path} is not UTF-8 past its head`);
+    this.name = 'LateEncodingError';
+  }
+}
+
+interface ChunkDecoder {
+  /** `last`: flush what an incomplete sequence left pending (and fail on it when fatal). */
+  decode(bytes: Uint8Array, last: boolean): string;
+}
+
+function chunkDecoder(encoding: TextEncoding, fatal: boolean): ChunkDecoder {
+  // Single-byte and stateless; TextDecoder's own windows-1252 is wrong, see decode.ts
+  if (encoding === 'windows-1252') return { decode: (bytes) => decodeWindows1252(bytes) };
+  const decoder = new TextDecoder(encoding, { fatal });
+  return { decode: (bytes, last) => decoder.decode(bytes, { stream: !last }) };
+}
+
+/** The file's bytes from the start, chunk by chunk; the buffer is reused between chunks. */
+function* byteChunks(path: string, chunkBytes: number): Generator<Uint8Array> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    let position = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, chunkBytes, position);
+      if (n === 0) return;
+      position += n;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readStart(path: string, bytes: number): Buffer {
+  for (const chunk of byteChunks(path, Math.max(1, bytes))) return Buffer.from(chunk);
+  return Buffer.alloc(0);
+}
+
+function countLines(text: string, end: number): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
+}
+
+/**
+ * One pass over a file that is not UTF-8: the line of its first non-UTF-8 byte, and whether
+ * the file is valid GBK that reads as mostly Chinese.
+ */
+function scanNotUtf8(path: string, tuning: StreamTuning): { line: number; chinese: boolean } {
+  const utf8 = new TextDecoder('utf-8');
+  const gbk = new TextDecoder('gbk', { fatal: true });
+  const cjk = { counted: 0, cjk: 0 };
+  let line = 1;
+  let found = false;
+  let gbkValid = true;
+
+  const feed = (bytes: Uint8Array, last: boolean): void => {
+    if (!found) {
+      const text = utf8.decode(bytes, { stream: !last });
+      const at = text.indexOf('\uFFFD');
+      found = at >= 0;
+      line += countLines(text, found ? at : text.length);
+    }
+    if (gbkValid) {
+      try {
+        countCjk(gbk.decode(bytes, { stream: !last }), cjk);
+      } catch {
+        gbkValid = false;
+      }
+    }
+  };
+  for (const bytes of byteChunks(path, tuning.chunkBytes)) {
+    feed(bytes, false);
+    if (found && !gbkValid) break;
+  }
+  if (!found || gbkValid) feed(new Uint8Array(0), true);
+  return { line, chinese: gbkValid && isMostlyChinese(cjk) };
+}
+
+/** GBK for a file that is valid GBK and mostly Chinese, else Windows-1252, as decode.ts. */
+export function fallbackEncoding(path: string, tuning: StreamTuning): EncodingChoice {
+  const { line, chinese } = scanNotUtf8(path, tuning);
+  const notes = [`not UTF-8 from line ${line}`];
+  if (chinese) {
+    log.info(`${path} is not UTF-8 (first at line ${line}); it decodes as GBK`);
+    return { encoding: 'gbk', notes };
+  }
+  log.warn(`${path} is not UTF-8 (first at line ${line}); reading it as Windows-1252`);
+  return { encoding: 'windows-1252', notes };
+}
+
+function notUtf8(path: string, tuning: StreamTuning): GraftError {
+  const { line } = scanNotUtf8(path, tuning);
+  return new GraftError('bad-input', `${path} line ${line}: bytes that are not valid UTF-8`);
+}
+
+/** The encoding a big file's head implies (BOM, UTF-16, or UTF-8 to be confirmed). */
+function headChoice(bytes: Uint8Array, path: string, option: EncodingOption): EncodingChoice {
+  if (option !== 'auto') return { encoding: option, notes: ['encoding chosen by the user'] };
+  const detected = detectEncoding(bytes);
+  if (detected.encoding !== 'utf-8') return detected;
+
+  // A NUL byte never occurs in UTF-8, GBK or Windows-1252 text: this is a binary file
+  if (bytes.subarray(0, PROBE_BYTES).includes(0)) {
+    throw new GraftError('bad-input', `${path} looks binary (it contains NUL bytes), not text`);
+  }
+  return detected;
+}
+
+/**
+ * The head of a text file: the whole file when it fits, decoded as decode.ts always did;
+ * otherwise its first `sampleBytes`, decoded by the head's encoding (or by `decided`, the
+ * fallback after a LateEncodingError).
+ */
+export function readHead(
+  path: string,
+  option: EncodingOption,
+  tuning: StreamTuning,
+  decided?: EncodingChoice,
+): TextHead {
+  const size = datasetFileSize(path);
+  if (size === 0) throw new GraftError('bad-input', `${path} is empty`);
+  const whole = size <= tuning.sampleBytes && !decided;
+  const bytes = readStart(path, whole ? size : tuning.sampleBytes);
+  if (isParquet(bytes)) {
+    throw new GraftError('invalid-argument', `${path} is Parquet; it is read by loadDatasetFile`);
+  }
+
+  if (whole) {
+    const decoded = decodeText(bytes, path, option);
+    const text = normaliseNewlines(decoded.text);
+    if (text.trim() === '') throw new GraftError('bad-input', `${path} is empty`);
+    return { ...decoded, path, size, whole, text, tentative: false };
+  }
+
+  let choice = decided ?? headChoice(bytes, path, option);
+  const tentative = !decided && option === 'auto' && choice.encoding === 'utf-8';
+  let text: string;
+  try {
+    text = chunkDecoder(choice.encoding, choice.encoding === 'utf-8').decode(bytes, false);
+  } catch {
+    if (!tentative) throw notUtf8(path, tuning);
+    choice = fallbackEncoding(path, tuning);
+    text = chunkDecoder(choice.encoding, false).decode(bytes, false);
+  }
+  requireText(text, path, choice.encoding);
+
+  // The sample ends mid-line: keep whole lines, so sniffers never see a cut-off row
+  text = normaliseNewlines(withoutBom(text));
+  const lastBreak = text.lastIndexOf('\n');
+  if (lastBreak >= 0) text = text.slice(0, lastBreak + 1);
+  return {
+    path,
+    size,
+    whole,
+    text,
+    tentative: tentative && choice.encoding === 'utf-8',
+    ...choice,
+  };
+}
+
+/**
+ * The file as decoded, newline-normalised text chunks, from its first byte. `onBytes` hears
+ * how many bytes have been read after each chunk. A CR at a chunk's end waits for the next
+ * chunk, so a CRLF split across two chunks still becomes one line break.
+ */
+export function* textChunks(
+  head: TextHead,
+  tuning: StreamTuning,
+  onBytes?: (bytes: number) => void,
+): Generator<string> {
+  const fatal = head.encoding === 'utf-8';
+  const decoder = chunkDecoder(head.encoding, fatal);
+  let read = 0;
+  let pendingCr = false;
+  let started = false;
+
+  const next = (bytes: Uint8Array, last: boolean): string => {
+    let text: string;
+    try {
+      text = decoder.decode(bytes, last);
+    } catch {
+      if (head.tentative) throw new LateEncodingError(head.path);
+      throw notUtf8(head.path, tuning);
+    }
+    if (pendingCr) text = '\r' + text;
+    pendingCr = !last && text.endsWith('\r');
+    if (pendingCr) text = text.slice(0, -1);
+    text = normaliseNewlines(text);
+    if (!started && text !== '') {
+      started = true;
+      text = withoutBom(text);
+    }
+    return text;
+  };
+
+  for (const bytes of byteChunks(head.path, tuning.chunkBytes)) {
+    read += bytes.length;
+    const text = next(bytes, false);
+    onBytes?.(read);
+    if (text !== '') yield text;
+  }
+  const rest = next(new Uint8Array(0), true);
+  if (rest !== '') yield rest;
+}

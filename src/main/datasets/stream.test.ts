@@ -1,0 +1,282 @@
+/**
+ * Streaming: a file larger than its head is read chunk by chunk with the head's decisions. Tiny
+ * chunks and heads stand in for megabytes, so every boundary case (a quoted field, a CRLF or a
+ * multi-byte character cut in two; a non-UTF-8 byte past the head) comes up in a small file,
+ * and the streamed result must equal reading the same file whole.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DatasetImportProgress } from '../../shared/contract';
+import { openStore, type Store } from '../store';
+import { importDataset, previewDataset } from './import';
+import { parseDatasetFile, type ParsedFile } from './parse';
+import type { StreamTuning } from './source';
+import { gbkEncode } from './test-encodings';
+import { testFiles, type TestFiles } from './test-files';
+
+let files: TestFiles;
+
+beforeEach(() => {
+  files = testFiles();
+});
+
+afterEach(() => {
+  files.remove();
+});
+
+const streamed = (chunkBytes: number, sampleBytes = 160): { tuning: StreamTuning } => ({
+  tuning: { chunkBytes, sampleBytes },
+});
+
+const rowsOf = (p: ParsedFile): [string, string, number][] =>
+  p.rows.map((r) => [r.text, r.label, r.line]);
+
+/** RFC-quoted CSV with CRLF line breaks, multi-line fields, doubled quotes and CJK text. */
+function quotedCsv(rows: number): string {
+  const lines = ['id,text,label'];
+  for (let i = 0; i < rows; i++) {
+    const texts = [`"plain ${i}"`, `"a, b ${i}"`, `"two\r\nlines ${i}"`, `"say ""hi"" ${i}"`];
+    const text = i % 5 === 4 ? `很好的电影 ${i}` : texts[i % 4];
+    lines.push(`${i},${text},${i % 2 ? 'pos' : 'neg'}`);
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+describe('a file read in chunks', () => {
+  const cases: Record<string, string> = {
+    'quoted.csv': quotedCsv(40),
+    'sms.tsv': Array.from(
+      { length: 60 },
+      (_, i) => [`ham\t"Hello" ${i}`, `spam\tWin ${i} "now`, `ham\tok "fine" ${i}`][i % 3],
+    ).join('\n'),
+    'rows.jsonl': Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({ text: `line ${i} é`, label: i % 3, ...(i > 30 ? { extra: i } : {}) }),
+    ).join('\n'),
+    'trec.txt': Array.from(
+      { length: 50 },
+      (_, i) => `${['DESC:manner', 'HUM:ind', 'LOC:city'][i % 3]} question number ${i} ?`,
+    ).join('\n'),
+  };
+
+  for (const [name, content] of Object.entries(cases)) {
+    it(`${name}: equals reading it whole, at every chunk size`, () => {
+      const path = files.write(name, content);
+      const whole = parseDatasetFile(path);
+      expect(whole.rows.length).toBeGreaterThan(30);
+      for (const chunk of [1, 2, 3, 7, 64]) {
+        const parsed = parseDatasetFile(path, {}, streamed(chunk, 400));
+        expect(rowsOf(parsed), `${name}, ${chunk}-byte chunks`).toEqual(rowsOf(whole));
+        expect(parsed).toMatchObject({
+          format: whole.format,
+          encoding: whole.encoding,
+          columns: whole.columns,
+          textColumn: whole.textColumn,
+          labelColumn: whole.labelColumn,
+        });
+      }
+    });
+  }
+
+  it('decodes UTF-16 cut at any byte, BOM and all', () => {
+    const path = files.write('utf16.csv', Buffer.from('\uFEFF' + quotedCsv(40), 'utf16le'));
+    const whole = parseDatasetFile(path);
+    expect(whole.encoding).toBe('utf-16le');
+    for (const chunk of [1, 3, 64]) {
+      const parsed = parseDatasetFile(path, {}, streamed(chunk, 600));
+      expect(parsed.encoding).toBe('utf-16le');
+      expect(rowsOf(parsed), `${chunk}-byte chunks`).toEqual(rowsOf(whole));
+      expect(parsed.columns).toEqual(['id', 'text', 'label']);
+    }
+  });
+
+  it('keeps a quoted field that spans chunk boundaries whole, with its line breaks', () => {
+    const long = 'x'.repeat(50);
+    const path = files.write(
+      'span.csv',
+      `text,label\n"${long}\n${long}\n${long}",pos\n"after, it",neg\nplain,pos\n`.repeat(4),
+    );
+    const parsed = parseDatasetFile(path, { header: true }, streamed(16, 120));
+    // The file repeats its header line as data; the span is 3 lines, so rows start 2, 5, 6, 7
+    expect(parsed.rows.slice(0, 4).map((r) => [r.text, r.line])).toEqual([
+      [`${long}\n${long}\n${long}`, 2],
+      ['after, it', 5],
+      ['plain', 6],
+      ['text', 7],
+    ]);
+  });
+
+  it('joins a CRLF that a chunk boundary splits between CR and LF', () => {
+    const content = 'text,label\r\nalpha,1\r\nbeta,0\r\ngamma,1\r\ndelta,0\r\n'.repeat(8);
+    const path = files.write('crlf.csv', content);
+    const cut = content.indexOf('\r') + 1; // the first chunk ends right after a CR
+    const parsed = parseDatasetFile(path, { header: true }, streamed(cut, 60));
+    expect(parsed.rows.slice(0, 5).map((r) => [r.text, r.line])).toEqual([
+      ['alpha', 2],
+      ['beta', 3],
+      ['gamma', 4],
+      ['delta', 5],
+      ['text', 6],
+    ]);
+    expect(parsed.rows.some((r) => r.text.includes('\r') || r.label.includes('\r'))).toBe(false);
+  });
+
+  it('names the right line of a bad record far past multi-line fields', () => {
+    const path = files.write('late-bad.csv', `${quotedCsv(40)}41,"fine",pos,extra\r\n`);
+    // quotedCsv: a header line, 40 records, every fourth (i % 4 === 2, not a CJK row) 2 lines
+    const lines = 1 + 40 + [...Array(40).keys()].filter((i) => i % 4 === 2 && i % 5 !== 4).length;
+    expect(() => parseDatasetFile(path, {}, streamed(5))).toThrow(
+      `late-bad.csv line ${lines + 1}: 4 fields, but line 1 has 3 (comma-separated)`,
+    );
+    expect(() => parseDatasetFile(path)).toThrow(`late-bad.csv line ${lines + 1}: 4 fields`);
+  });
+
+  it('restarts with Windows-1252 when a byte past the head is not UTF-8', () => {
+    const ascii = Array.from({ length: 30 }, (_, i) => `plain text ${i},${i % 2}`);
+    const content = Buffer.concat([
+      Buffer.from(['text,label', ...ascii].join('\n') + '\n'),
+      Buffer.from('caf\xe9 cr\xe8me,1\nlast row,0\n', 'latin1'),
+    ]);
+    const path = files.write('late-latin1.csv', content);
+    const parsed = parseDatasetFile(path, {}, streamed(9, 100));
+    expect(parsed.encoding).toBe('windows-1252');
+    expect(parsed.notes).toContain('not UTF-8 from line 32');
+    // Rows read before the switch are read again, not kept twice
+    expect(parsed.rows.length).toBe(32);
+    expect(parsed.rows[30]).toEqual({ text: 'café crème', label: '1', line: 32 });
+    expect(rowsOf(parsed)).toEqual(rowsOf(parseDatasetFile(path)));
+  });
+
+  it('restarts with GBK when the text past an ASCII head is Chinese', () => {
+    const chinese = Array.from({ length: 40 }, (_, i) => `酒店很好，服务${i},${i % 2}`);
+    const ascii = Array.from({ length: 10 }, (_, i) => `plain row ${i},${i % 2}`);
+    const content = Buffer.concat([
+      Buffer.from(['text,label', ...ascii].join('\n') + '\n'),
+      gbkEncode(chinese.join('\n') + '\n'),
+    ]);
+    const path = files.write('late-gbk.csv', content);
+    const parsed = parseDatasetFile(path, {}, streamed(11, 60));
+    expect(parsed.encoding).toBe('gbk');
+    expect(parsed.notes).toContain('not UTF-8 from line 12');
+    expect(parsed.rows.length).toBe(50);
+    expect(parsed.rows[10]).toEqual({ text: '酒店很好，服务0', label: '0', line: 12 });
+  });
+
+  it('names the line of a late invalid byte when UTF-8 was chosen', () => {
+    const content = Buffer.concat([
+      Buffer.from('text,label\n' + 'fine,1\nok,0\n'.repeat(20)),
+      Buffer.from([0x62, 0xff, 0x2c, 0x31, 0x0a]),
+    ]);
+    const path = files.write('forced.csv', content);
+    expect(() => parseDatasetFile(path, { encoding: 'utf-8' }, streamed(8, 50))).toThrow(
+      'forced.csv line 42: bytes that are not valid UTF-8',
+    );
+  });
+
+  it('reads a file whole when its head holds no whole record', () => {
+    const path = files.write(
+      'giant.csv',
+      `text,label\n"${'word '.repeat(100)}\nmore",pos\nb,neg\n`,
+    );
+    const parsed = parseDatasetFile(path, {}, streamed(7, 40));
+    expect(rowsOf(parsed)).toEqual(rowsOf(parseDatasetFile(path)));
+    expect(parsed.rows.length).toBe(2);
+  });
+
+  it('stops reading at the limit', () => {
+    const path = files.write('many.csv', quotedCsv(400));
+    let read = 0;
+    const parsed = parseDatasetFile(
+      path,
+      { limit: 5 },
+      { ...streamed(64, 200), onBytes: (b) => (read = b) },
+    );
+    expect(parsed.rows.map((r) => r.line)).toEqual([2, 3, 4, 6, 7]);
+    expect(read).toBeLessThan(1000);
+  });
+
+  it('refuses a file whose rows stop lining up past the head, counting them', () => {
+    const good = Array.from({ length: 20 }, (_, i) => `text ${i}\t${i % 2}`);
+    const bad = Array.from({ length: 20 }, (_, i) => `a\tb\tc ${i}`);
+    const path = files.write('drift.tsv', [...good, ...bad].join('\n'));
+    expect(() => parseDatasetFile(path, { lenient: true }, streamed(10, 100))).toThrow(
+      'drift.tsv line 21: 3 fields, but line 1 has 2 (tab-separated) (20 of 40 records)',
+    );
+  });
+});
+
+describe('an import in chunks', () => {
+  let store: Store;
+
+  beforeEach(() => {
+    store = openStore(join(files.dir, 'graft.db'));
+  });
+
+  afterEach(() => store.close());
+
+  /** Duplicates, a conflict, a text shared with the test file, a long text, an empty one. */
+  function messy(): { path: string; testPath: string } {
+    const rows = Array.from({ length: 120 }, (_, i) => `"text ${i % 100}, ok",${i % 3}`);
+    rows.push('"text 50, ok",2', `"${'long '.repeat(600)}",1`, '"",0', '"shared",1');
+    return {
+      path: files.write('train.csv', ['text,label', ...rows].join('\r\n')),
+      testPath: files.write('test.csv', 'text,label\nshared,1\nnew,0\nother,2\n'),
+    };
+  }
+
+  it('stores what an import of the whole file stores, with the same report', async () => {
+    const { path, testPath } = messy();
+    const request = { path, testPath, drop: ['empty-text' as const, 'duplicate' as const] };
+    const whole = await importDataset(store, request);
+    const chunked = await importDataset(store, request, streamed(13, 300));
+
+    expect(chunked.contentHash).toBe(whole.contentHash);
+    expect(chunked.splits).toEqual(whole.splits);
+    expect(chunked.labelCounts).toEqual(whole.labelCounts);
+    expect(store.datasets.report(chunked.id)).toEqual(store.datasets.report(whole.id));
+    const kinds = store.datasets.report(whole.id)!.issues.map((i) => i.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining(['conflicting-duplicate', 'duplicate', 'test-overlap', 'long-text']),
+    );
+    expect(store.datasets.rows(chunked.id, 'test')).toEqual(store.datasets.rows(whole.id, 'test'));
+  });
+
+  it('reports progress phase by phase, reading up to every byte', async () => {
+    const { path, testPath } = messy();
+    const events: DatasetImportProgress[] = [];
+    await importDataset(
+      store,
+      { path, testPath, drop: ['empty-text'] },
+      { ...streamed(32, 300), onProgress: (p) => events.push(p) },
+    );
+
+    const phases = events.map((e) => e.phase).filter((p, i, all) => p !== all[i - 1]);
+    expect(phases).toEqual(['reading', 'validating', 'splitting', 'writing', 'done']);
+    const reading = events.filter((e) => e.phase === 'reading');
+    expect(reading.every((e, i) => i === 0 || e.done >= reading[i - 1].done)).toBe(true);
+    const bytes = statSync(path).size + statSync(testPath).size;
+    expect(reading.map((e) => [e.done, e.total]).pop()).toEqual([bytes, bytes]);
+    expect(reading.map((e) => e.file)).toContain(testPath);
+    expect(events.every((e) => e.path === path && !e.preview)).toBe(true);
+  });
+
+  it('gives the event loop a turn between chunks', async () => {
+    const path = files.write('long.csv', quotedCsv(3000));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      await previewDataset({ path }, streamed(4096, 2000));
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(10);
+  });
+
+  it('refuses without leaving a dataset or a scratch file behind', async () => {
+    const { path } = messy();
+    const tempDir = join(files.dir, 'scratch');
+    await expect(importDataset(store, { path }, { tempDir })).rejects.toThrow(/--drop empty-text/);
+    expect(store.datasets.list()).toEqual([]);
+    expect(readdirSync(tempDir)).toEqual([]);
+  });
+});

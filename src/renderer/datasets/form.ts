@@ -1,0 +1,231 @@
+/**
+ * The import form's state and what it becomes: the request of the live preview (reading
+ * options and columns only, so typing a dataset name does not reread the file), the request of
+ * the check and the import, and the problems to show beside each field before anything is sent.
+ * Everything the user leaves on "auto" is left out of the requests, so the importer's own
+ * detection applies, exactly as on the command line.
+ */
+import type { DatasetImportRequest, DatasetSampleRequest, DropReason } from '../../shared/contract';
+import { renameProblems } from '../../shared/label-rename';
+
+export type SplitMode = 'random' | 'column';
+export type TransformChoice = 'auto' | 'none' | 'coarse' | 'fine' | 'lower' | 'before' | 'after';
+
+export interface ImportForm {
+  path: string;
+  testPath: string;
+  validationPath: string;
+  name: string;
+  limit: string;
+  /** Reading options: '' / 'auto' is the detected value. */
+  format: string;
+  encoding: string;
+  delimiter: string;
+  quoting: string;
+  header: 'auto' | 'yes' | 'no';
+  /** Columns: '' lets the importer guess. */
+  textColumn: string;
+  labelColumn: string;
+  transform: TransformChoice;
+  /** The separator of a before:SEP / after:SEP transform. */
+  transformSeparator: string;
+  multiLabel: boolean;
+  multiSeparator: string;
+  /** Raw label → the name typed for it; blank keeps the raw label. */
+  rename: Record<string, string>;
+  split: SplitMode;
+  splitColumn: string;
+  /** Percentages of a random split. */
+  trainShare: string;
+  validationShare: string;
+  testShare: string;
+  seed: string;
+  maxLength: string;
+  drop: DropReason[];
+}
+
+export const BLANK_FORM: ImportForm = {
+  path: '',
+  testPath: '',
+  validationPath: '',
+  name: '',
+  limit: '',
+  format: 'auto',
+  encoding: 'auto',
+  delimiter: '',
+  quoting: 'auto',
+  header: 'auto',
+  textColumn: '',
+  labelColumn: '',
+  transform: 'auto',
+  transformSeparator: ':',
+  multiLabel: false,
+  multiSeparator: ',',
+  rename: {},
+  split: 'random',
+  splitColumn: '',
+  trainShare: '80',
+  validationShare: '0',
+  testShare: '20',
+  seed: '13',
+  maxLength: '',
+  drop: [],
+};
+
+/** The rows the preview table shows. */
+export const PREVIEW_ROWS = 20;
+
+const optional = (value: string): string | undefined => value.trim() || undefined;
+
+export function transformSpec(form: ImportForm): string | undefined {
+  if (form.transform === 'auto') return undefined;
+  if (form.transform === 'before' || form.transform === 'after') {
+    return `${form.transform}:${form.transformSeparator}`;
+  }
+  return form.transform;
+}
+
+/** What the live preview depends on: how the file is read and which columns mean what. */
+export function peekRequest(form: ImportForm): DatasetSampleRequest {
+  return {
+    path: form.path.trim(),
+    format: form.format === 'auto' ? undefined : (form.format as DatasetSampleRequest['format']),
+    encoding:
+      form.encoding === 'auto' ? undefined : (form.encoding as DatasetSampleRequest['encoding']),
+    delimiter: form.delimiter || undefined,
+    quoting: form.quoting === 'auto' ? undefined : (form.quoting as 'rfc4180' | 'none'),
+    header: form.header === 'auto' ? undefined : form.header === 'yes',
+    textColumn: optional(form.textColumn),
+    labelColumn: optional(form.labelColumn),
+    labelTransform: transformSpec(form),
+    multiLabel: form.multiLabel ? form.multiSeparator : undefined,
+    splitColumn: form.split === 'column' ? optional(form.splitColumn) : undefined,
+    rows: PREVIEW_ROWS,
+  };
+}
+
+/**
+ * The renames to send: blank names left out, and only for labels the data is known to have,
+ * so that a rename typed before the label transform changed does not outlive its label.
+ */
+export function renamesFor(form: ImportForm, labels: readonly string[]): Record<string, string> {
+  const known = new Set(labels);
+  const entries = Object.entries(form.rename).filter(
+    ([label, name]) => known.has(label) && name.trim() !== '',
+  );
+  return Object.fromEntries(entries);
+}
+
+function share(value: string): number {
+  return Number(value) / 100;
+}
+
+/** The check's and the import's request; `labels` are the raw labels the form knows of. */
+export function importRequest(form: ImportForm, labels: readonly string[]): DatasetImportRequest {
+  const { rows: _rows, ...reading } = peekRequest(form);
+  const rename = renamesFor(form, labels);
+  const files = !!form.testPath.trim();
+  const random = !files && form.split === 'random';
+  return {
+    ...reading,
+    testPath: optional(form.testPath),
+    validationPath: optional(form.validationPath),
+    name: optional(form.name),
+    limit: form.limit.trim() ? Number(form.limit) : undefined,
+    labelRename: Object.keys(rename).length > 0 ? rename : undefined,
+    splitColumn: !files && form.split === 'column' ? optional(form.splitColumn) : undefined,
+    ratios: random
+      ? {
+          train: share(form.trainShare),
+          validation: share(form.validationShare),
+          test: share(form.testShare),
+        }
+      : undefined,
+    seed: random && form.seed.trim() ? Number(form.seed) : undefined,
+    maxLength: form.maxLength.trim() ? Number(form.maxLength) : undefined,
+    drop: form.drop.length > 0 ? form.drop : undefined,
+  };
+}
+
+interface LabelCount {
+  label: string;
+  count: number;
+}
+
+export interface LabelRow {
+  label: string;
+  count: number;
+  /** Where the count comes from: the previewed rows, or a full check. */
+  counted: 'sample' | 'check';
+}
+
+/**
+ * The raw labels to name: the preview's, then any the last check found beyond the previewed
+ * rows. A check counts renamed labels under their new names, so those are no new labels.
+ */
+export function labelRows(
+  sampled: readonly LabelCount[],
+  checked: readonly LabelCount[],
+  rename: Record<string, string>,
+): LabelRow[] {
+  const rows: LabelRow[] = sampled.map((l) => ({ ...l, counted: 'sample' }));
+  const known = new Set(rows.map((r) => r.label));
+  const names = new Set(Object.values(rename).map((n) => n.trim()));
+  for (const c of checked) {
+    if (!known.has(c.label) && !names.has(c.label)) rows.push({ ...c, counted: 'check' });
+  }
+  return rows;
+}
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+function positiveInteger(value: string, name: string): string | undefined {
+  if (value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? undefined : `${name} must be a whole number above 0.`;
+}
+
+function ratioErrors(form: ImportForm): FieldErrors {
+  const errors: FieldErrors = {};
+  const names = { trainShare: 'Train', validationShare: 'Validation', testShare: 'Test' } as const;
+  for (const [key, name] of Object.entries(names) as [keyof typeof names, string][]) {
+    const n = Number(form[key]);
+    const least = key === 'validationShare' ? 0 : 1;
+    if (form[key].trim() === '' || !Number.isFinite(n) || n < least || n > 99) {
+      errors[key] = `${name} share must be a percentage from ${least} to 99.`;
+    }
+  }
+  const sum = Number(form.trainShare) + Number(form.validationShare) + Number(form.testShare);
+  if (Object.keys(errors).length === 0 && Math.abs(sum - 100) > 1e-6) {
+    errors.testShare = `The shares add up to ${sum}%; they must add up to 100%.`;
+  }
+  if (!Number.isInteger(Number(form.seed)) || form.seed.trim() === '') {
+    errors.seed = 'Seed must be a whole number.';
+  }
+  return errors;
+}
+
+/** Problems to show beside their fields; `rename.<label>` keys belong to a label's name. */
+export function formErrors(form: ImportForm, labels: readonly string[]): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!form.path.trim()) errors.path = 'File path is required: the training file, or all data.';
+  errors.limit = positiveInteger(form.limit, 'Row limit');
+  errors.maxLength = positiveInteger(form.maxLength, 'Maximum tokens');
+  if ((form.transform === 'before' || form.transform === 'after') && !form.transformSeparator) {
+    errors.transformSeparator = 'Separator is required for this label transform.';
+  }
+  if (form.multiLabel && !form.multiSeparator) {
+    errors.multiSeparator = 'Separator is required for several labels per row.';
+  }
+  if (!form.testPath.trim()) {
+    if (form.split === 'random') Object.assign(errors, ratioErrors(form));
+    if (form.split === 'column' && !form.splitColumn) {
+      errors.splitColumn = 'Split column is required: choose the column naming each split.';
+    }
+  }
+  for (const p of renameProblems(labels, renamesFor(form, labels))) {
+    errors[`rename.${p.label}`] = p.reason;
+  }
+  for (const key of Object.keys(errors)) if (errors[key] === undefined) delete errors[key];
+  return errors;
+}

@@ -1,0 +1,318 @@
+/**
+ * The Datasets page's import flow as a user drives it, in real Chromium against `graft serve`:
+ * a CSV with an exact duplicate, an empty text and a text shared with its test file is
+ * previewed, mapped (its columns have names Graft cannot guess), its integer labels are named,
+ * the check's report is read and its flagged rows dropped, and the stored dataset shows the
+ * names and the dropped count, its report the dropped rows. A TREC-like "label text" file
+ * gives 6 classes or 50 by the label transform. Screenshots land in
+ * test-results/screenshots/datasets-*.png, at 1280 and 800 pixels wide.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, launchBrowser, screenshot, SCREENSHOT_DIR, type Browser } from './browser';
+import { startServe, stopServe, type Server } from './serve';
+
+/** TREC's 50 fine classes under its 6 coarse ones. */
+const TREC_CLASSES: Record<string, string[]> = {
+  ABBR: ['abb', 'exp'],
+  DESC: ['def', 'desc', 'manner', 'reason'],
+  ENTY: [
+    'animal',
+    'body',
+    'color',
+    'cremat',
+    'currency',
+    'dismed',
+    'event',
+    'food',
+    'instru',
+    'lang',
+    'letter',
+    'other',
+    'plant',
+    'product',
+    'religion',
+    'sport',
+    'substance',
+    'symbol',
+    'techmeth',
+    'termeq',
+    'veh',
+    'word',
+  ],
+  HUM: ['desc', 'gr', 'ind', 'title'],
+  LOC: ['city', 'country', 'mount', 'other', 'state'],
+  NUM: [
+    'code',
+    'count',
+    'date',
+    'dist',
+    'money',
+    'ord',
+    'other',
+    'perc',
+    'period',
+    'speed',
+    'temp',
+    'volsize',
+    'weight',
+  ],
+};
+
+/**
+ * id,body,sentiment: 36 reviews labelled 0 or 1, plus row 38 repeating row 3 exactly, row 39
+ * with an empty body, and row 2's text also in the test file.
+ */
+function writeReviews(dir: string): { train: string; test: string } {
+  const rows = ['id,body,sentiment'];
+  for (let i = 0; i < 36; i++) {
+    const good = i % 2 === 0;
+    rows.push(
+      `${i},"${good ? 'a lovely, warm film' : 'a dull, cold film'} number ${i}",${good ? 1 : 0}`,
+    );
+  }
+  rows.push(`36,"a dull, cold film number 1",0`);
+  rows.push(`37,,1`);
+  const test = ['id,body,sentiment'];
+  test.push(`100,"a lovely, warm film number 0",1`);
+  for (let i = 0; i < 8; i++) test.push(`${101 + i},another test review ${i},${i % 2}`);
+  const paths = { train: join(dir, 'reviews.csv'), test: join(dir, 'reviews-test.csv') };
+  writeFileSync(paths.train, rows.join('\n') + '\n');
+  writeFileSync(paths.test, test.join('\n') + '\n');
+  return paths;
+}
+
+/** Three questions per fine class, as "COARSE:fine question" lines. */
+function writeTrec(dir: string): string {
+  const lines: string[] = [];
+  for (const [coarse, fines] of Object.entries(TREC_CLASSES)) {
+    for (const fine of fines) {
+      for (let i = 0; i < 3; i++)
+        lines.push(`${coarse}:${fine} What is question ${i} about ${fine} ?`);
+    }
+  }
+  const path = join(dir, 'trec.label');
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+async function text(page: Page, testId: string): Promise<string> {
+  return (await page.textContent(`[data-testid=${testId}]`)) ?? '';
+}
+
+async function issueKinds(page: Page): Promise<string[]> {
+  const issues = page.locator('[data-testid=dataset-report] [data-testid=report-issue]');
+  return issues.evaluateAll((els) => els.map((e) => `${e.dataset.kind}:${e.dataset.severity}`));
+}
+
+/** The page fits the window: nothing wider than it, wide tables scroll inside their box. */
+async function expectFits(page: Page, width: number): Promise<void> {
+  const scroll = await page.evaluate<number>('document.documentElement.scrollWidth');
+  expect(scroll, `page width at a ${width}-pixel window`).toBeLessThanOrEqual(width);
+}
+
+/** A tall page as slices of the full page, each readable at full size. */
+async function screenshotSlices(page: Page, name: string, height = 1100): Promise<void> {
+  const total = await page.evaluate<number>('document.documentElement.scrollHeight');
+  const width = page.viewportSize()?.width ?? 800;
+  for (let top = 0, i = 1; top < total; top += height, i++) {
+    const clip = { x: 0, y: top, width, height: Math.min(height, total - top) };
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${i}.png`), fullPage: true, clip });
+  }
+}
+
+const noChromium = existsSync(CHROMIUM_PATH) ? null : `no Chromium at ${CHROMIUM_PATH}`;
+
+let dir: string;
+let server: Server | undefined;
+let browser: Browser | undefined;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'graft-datasets-e2e-'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stopServe(server);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(noChromium !== null)('the Datasets page import flow', () => {
+  it('previews a CSV, maps its columns and names its labels', async () => {
+    const { train, test } = writeReviews(dir);
+    server = await startServe(join(dir, 'data'));
+    browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
+    const page = browser.page;
+    await page.goto(server.url);
+
+    await page.fill('[data-testid=dataset-path]', train);
+    await page.waitForSelector('[data-testid=dataset-preview-table]');
+    // The first 20 rows as read, and how they were read
+    expect(await page.locator('[data-testid=dataset-preview-row]').count()).toBe(20);
+    const status = await text(page, 'dataset-preview-status');
+    expect(status).toContain('CSV · UTF-8 · comma-separated · header row');
+    expect(status).toContain('of 38 rows');
+    expect(await text(page, 'dataset-preview-table')).toContain('a lovely, warm film number 0');
+    // "body" and "sentiment" are no names Graft knows: it says so, naming the columns
+    await page.waitForSelector('[data-testid=dataset-columns-problem]');
+    expect(await text(page, 'dataset-columns-problem')).toMatch(/"id", "body", "sentiment"/);
+    await screenshot(page, 'datasets-01-preview');
+
+    await page.selectOption('[data-testid=dataset-text-column]', 'body');
+    await page.selectOption('[data-testid=dataset-label-column]', 'sentiment');
+    await page.waitForSelector('[data-testid=dataset-columns-problem]', { state: 'detached' });
+    await page.waitForSelector('[data-testid=dataset-label-row][data-label="1"]');
+    expect(await text(page, 'dataset-label-summary')).toMatch(/^2 classes in the first 38 rows/);
+    // The header marks each column's role
+    expect(await text(page, 'dataset-preview-table')).toMatch(/body\s*text/);
+
+    // A name onto the other label is refused beside the field; then each label gets a name
+    await page.fill('[data-testid=dataset-rename][data-label="1"]', '0');
+    await page.waitForSelector('#ds-rename-1-note');
+    expect(await page.textContent('#ds-rename-1-note')).toContain('"0" is another label');
+    await page.fill('[data-testid=dataset-rename][data-label="1"]', 'positive');
+    await page.fill('[data-testid=dataset-rename][data-label="0"]', 'negative');
+    expect(await page.locator('#ds-rename-1-note').count()).toBe(0);
+
+    await page.fill('[data-testid=dataset-test-path]', test);
+    await page.fill('[data-testid=dataset-name]', 'reviews');
+    expect(await text(page, 'dataset-split-files')).toContain('the test file the test split');
+    await screenshot(page, 'datasets-02-mapped');
+  });
+
+  it('checks, shows the issues with their rows, and drops what the user ticks', async () => {
+    const page = browser!.page;
+    await page.click('[data-testid=dataset-check]');
+    await page.waitForSelector('[data-testid=dataset-report]');
+    expect(await issueKinds(page)).toEqual(
+      expect.arrayContaining(['empty-text:error', 'duplicate:warning', 'test-overlap:warning']),
+    );
+    const empty = page.locator('[data-testid=report-issue][data-kind=empty-text]');
+    expect(await empty.textContent()).toContain('reviews.csv:39');
+    const overlap = page.locator('[data-testid=report-issue][data-kind=test-overlap]');
+    expect(await overlap.textContent()).toContain('reviews.csv:2');
+    // The report counts the named classes
+    const labels = await page.locator('[data-testid=report-label]').allTextContents();
+    expect(labels.map((l) => l.split(' ')[0])).toEqual(['negative', 'positive']);
+    await screenshot(page, 'datasets-03-report');
+
+    // Ticking with the keyboard, as a keyboard user would
+    for (const kind of ['empty-text', 'duplicate', 'test-overlap']) {
+      await page.focus(`[data-testid=dataset-drop-${kind}]`);
+      await page.keyboard.press('Space');
+      expect(await page.isChecked(`[data-testid=dataset-drop-${kind}]`)).toBe(true);
+    }
+    await page.waitForSelector('[data-testid=dataset-report-stale]');
+    await page.click('[data-testid=dataset-check]');
+    await page.waitForSelector('[data-testid=dataset-report-stale]', { state: 'detached' });
+    expect(await issueKinds(page)).toEqual(
+      expect.arrayContaining(['empty-text:info', 'duplicate:info', 'test-overlap:info']),
+    );
+    expect(await page.locator('[data-testid=report-dropped-row]').count()).toBe(3);
+    await page.click('[data-testid=report-dropped] summary');
+    await screenshot(page, 'datasets-04-dropped');
+  });
+
+  it('imports, and lists the stored dataset with its names, dropped rows and report', async () => {
+    const page = browser!.page;
+    await page.click('[data-testid=dataset-import-submit]');
+    await page.waitForSelector('[data-testid=dataset-import-done]');
+    expect(await text(page, 'dataset-import-done')).toMatch(
+      /Imported reviews: train 35, test 9; 2 classes; 3 rows dropped/,
+    );
+    const row = page.locator('[data-testid=dataset-row]', { hasText: 'reviews' });
+    await expect
+      .poll(() => row.locator('.label-name').allTextContents())
+      .toEqual(['negative', 'positive']);
+    expect(await row.locator('[data-testid=dataset-dropped]').textContent()).toBe('dropped 3');
+
+    await row.locator('[data-testid=dataset-report-toggle]').click();
+    const card = page.locator('[data-testid=dataset-report-card]');
+    await card.locator('[data-testid=dataset-stored-report]').waitFor();
+    expect(await card.locator('[data-testid=report-dropped-row]').count()).toBe(3);
+    await card.locator('[data-testid=report-dropped] summary').click();
+    expect(await card.textContent()).toContain('reviews.csv:39');
+    await screenshot(page, 'datasets-05-stored');
+  });
+
+  it('gives a TREC-like file 6 classes or 50 by its label transform', async () => {
+    const page = browser!.page;
+    const trec = writeTrec(dir);
+    await page.fill('[data-testid=dataset-path]', trec);
+    await page.waitForSelector('[data-testid=dataset-preview-table]');
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('label text · UTF-8');
+    await expect
+      .poll(() => text(page, 'dataset-label-summary'))
+      .toMatch(/^6 classes in the first 150/);
+    expect(await page.inputValue('[data-testid=dataset-label-transform]')).toBe('auto');
+
+    await page.selectOption('[data-testid=dataset-label-transform]', 'fine');
+    await expect.poll(() => text(page, 'dataset-label-summary')).toMatch(/^50 classes/);
+    await page.fill('[data-testid=dataset-name]', 'trec-fine');
+    await screenshot(page, 'datasets-06-trec-fine');
+    await page.click('[data-testid=dataset-import-submit]');
+    await page.waitForSelector('[data-testid=dataset-import-done]');
+    expect(await text(page, 'dataset-import-done')).toContain('50 classes');
+
+    await page.fill('[data-testid=dataset-path]', trec);
+    await page.selectOption('[data-testid=dataset-label-transform]', 'coarse');
+    await expect.poll(() => text(page, 'dataset-label-summary')).toMatch(/^6 classes/);
+    await page.fill('[data-testid=dataset-name]', 'trec-coarse');
+    await page.click('[data-testid=dataset-import-submit]');
+    await page.waitForSelector('[data-testid=dataset-import-done]');
+    expect(await text(page, 'dataset-import-done')).toContain('6 classes');
+    const coarse = page.locator('[data-testid=dataset-row]', { hasText: 'trec-coarse' });
+    await expect
+      .poll(() => coarse.locator('.label-name').allTextContents())
+      .toEqual(Object.keys(TREC_CLASSES));
+  });
+
+  it('refuses an empty path beside the field, and reads well in an 800-pixel window', async () => {
+    const page = browser!.page;
+    await page.click('[data-testid=dataset-import-submit]');
+    await page.waitForSelector('[data-testid=ds-path-error]');
+    expect(await page.getAttribute('[data-testid=dataset-path]', 'aria-invalid')).toBe('true');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('ds-path');
+
+    const { train } = writeReviews(dir);
+    await page.fill('[data-testid=dataset-path]', train);
+    await page.waitForSelector('select[data-testid=dataset-text-column] option[value=body]', {
+      state: 'attached',
+    });
+    await page.selectOption('[data-testid=dataset-text-column]', 'body');
+    await page.selectOption('[data-testid=dataset-label-column]', 'sentiment');
+    await page.click('[data-testid=dataset-check]');
+    await page.waitForSelector('[data-testid=dataset-report]');
+    await expectFits(page, 1280);
+    await screenshot(page, 'datasets-07-wide');
+    await page.setViewportSize({ width: 800, height: 900 });
+    try {
+      await expectFits(page, 800);
+      await screenshot(page, 'datasets-08-narrow');
+      await screenshotSlices(page, 'datasets-08-narrow');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    expect(browser!.consoleErrors).toEqual([]);
+  });
+
+  it('shows the progress of a check on a larger file', async () => {
+    const page = browser!.page;
+    const rows = ['text,label'];
+    for (let i = 0; i < 200_000; i++) rows.push(`review number ${i} of a long list,${i % 4}`);
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, rows.join('\n') + '\n');
+    await page.fill('[data-testid=dataset-path]', big);
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('read from the first');
+    await page.click('[data-testid=dataset-check]');
+    await page.waitForSelector('[data-testid=dataset-progress]');
+    expect(await text(page, 'dataset-progress')).toMatch(/^(Reading|Validating|Splitting)/);
+    await screenshot(page, 'datasets-09-progress');
+    const totals = page.locator('[data-testid=dataset-report] [data-testid=report-totals]');
+    await totals.waitFor({ timeout: 120_000 });
+    expect(await totals.textContent()).toContain('200,000 rows read');
+  });
+});
