@@ -315,4 +315,27 @@ describe.skipIf(noChromium !== null)('the Datasets page import flow', () => {
     await totals.waitFor({ timeout: 120_000 });
     expect(await totals.textContent()).toContain('200,000 rows read');
   });
+
+  it('wraps a report that lists many rows, at 1280 and 800 pixels wide', async () => {
+    const page = browser!.page;
+    const rows = ['text,label'];
+    for (let i = 0; i < 400; i++) rows.push(`a text said again and again number ${i % 40},${i % 2}`);
+    const repeated = join(dir, 'repeated-texts-with-a-rather-long-file-name.csv');
+    writeFileSync(repeated, rows.join('\n') + '\n');
+    await page.fill('[data-testid=dataset-path]', repeated);
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('of 400 rows');
+    await page.click('[data-testid=dataset-check]');
+    const issues = page.locator('[data-testid=dataset-report] [data-testid=report-issue]');
+    await issues.first().waitFor();
+    expect(await text(page, 'dataset-report')).toContain('First 20');
+
+    for (const width of [1280, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      await expectFits(page, width);
+      const drop = page.locator('[data-testid=dataset-drop-duplicate]');
+      const box = await drop.boundingBox();
+      expect(box && box.x + box.width, 'the drop checkbox is in the window').toBeLessThan(width);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
 });

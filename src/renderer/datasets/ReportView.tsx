@@ -4,7 +4,7 @@
  * file and line, and the dropped rows themselves, so that none is lost. Given `drop`, each issue
  * whose rows can be dropped gets a checkbox: the user decides, nothing is dropped by default.
  */
-import { useState, type ReactElement } from 'react';
+import { Fragment, useState, type ReactElement } from 'react';
 import { DropReason, type DatasetReport, type ReportIssue } from '../../shared/contract';
 
 const KIND_TITLE: Record<ReportIssue['kind'], string> = {
@@ -79,10 +79,12 @@ function IssueItem(props: { issue: ReportIssue; drop?: DropChoice }): ReactEleme
         <p className="small muted issue-rows">
           {issue.rows.length < issue.count ? `First ${issue.rows.length}: ` : 'Rows: '}
           {issue.rows.map((r, i) => (
-            <span key={i} title={r.file} className="nowrap">
-              {fileName(r.file)}:{r.line}
+            <Fragment key={i}>
+              <span title={r.file} className="nowrap">
+                {fileName(r.file)}:{r.line}
+              </span>
               {i < issue.rows.length - 1 ? ', ' : ''}
-            </span>
+            </Fragment>
           ))}
         </p>
       )}
