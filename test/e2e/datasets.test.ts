@@ -316,6 +316,24 @@ describe.skipIf(noChromium !== null)('the Datasets page import flow', () => {
     expect(await totals.textContent()).toContain('200,000 rows read');
   });
 
+  it('shows the report with its drop choices when an import without a check is refused', async () => {
+    const page = browser!.page;
+    const rows = ['text,label', ...Array.from({ length: 30 }, (_, i) => `text ${i},${i % 2}`)];
+    rows.splice(7, 0, '   ,1');
+    const withEmpty = join(dir, 'with-an-empty-text.csv');
+    writeFileSync(withEmpty, rows.join('\n') + '\n');
+    await page.fill('[data-testid=dataset-path]', withEmpty);
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('of 31 rows');
+    await page.click('[data-testid=dataset-import-submit]');
+
+    await page.waitForSelector('[data-testid=dataset-drop-empty-text]');
+    expect(await text(page, 'dataset-import-error')).toContain('need a decision');
+    await page.check('[data-testid=dataset-drop-empty-text]');
+    await page.click('[data-testid=dataset-import-submit]');
+    await page.waitForSelector('[data-testid=dataset-import-done]');
+    expect(await text(page, 'dataset-import-done')).toContain('with-an-empty-text');
+  });
+
   it('wraps a report that lists many rows, at 1280 and 800 pixels wide', async () => {
     const page = browser!.page;
     const rows = ['text,label'];

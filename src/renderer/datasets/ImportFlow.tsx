@@ -2,12 +2,13 @@
  * The Datasets page's import, as one form in five sections: the files; how Graft reads them,
  * with a live preview of the first rows; columns and labels, with a name field per label; the
  * split; and the check, whose validation report lets the user choose which flagged rows to
- * drop. "Import" stores the dataset with those choices, and works without a check too: the
- * importer refuses, naming the rows, whatever a check would have shown as an error.
+ * drop. "Import" stores the dataset with those choices, and works without a check too: when
+ * the importer refuses over rows the user must decide about, the check runs by itself so that
+ * the report with its drop choices appears.
  */
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import type { Dataset, DatasetImportProgress, DatasetReport } from '../../shared/contract';
-import type { ApiError } from '../api';
+import { ApiError } from '../api';
 import { ErrorBox } from '../components/common';
 import { asApiError, useApi } from '../hooks';
 import { ColumnsSection } from './ColumnsSection';
@@ -25,6 +26,14 @@ import { ImportProgress } from './ImportProgress';
 import { PreviewSection } from './PreviewSection';
 import { ReportView } from './ReportView';
 import { SplitSection } from './SplitSection';
+
+const DECIDE_FIRST =
+  'Some rows need a decision before this import: tick the rows to drop in the report below, ' +
+  'then import again.';
+
+/** The importer's refusal over flagged rows (empty texts, malformed rows...), not a bad file. */
+const needsDropDecision = (error: ApiError): boolean =>
+  error.code === 'bad-input' && error.message.includes('to import without them, drop them');
 import { StoredReport } from './StoredReport';
 import { usePeek } from './usePeek';
 import './datasets.css';
@@ -235,7 +244,19 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
         props.onImported(dataset);
       }
     } catch (caught) {
-      setError(asApiError(caught));
+      const refused = asApiError(caught);
+      setError(refused);
+      // A refusal over rows the user must decide about: show the report with its drop choices
+      if (kind === 'import' && checked === null && needsDropDecision(refused)) {
+        setBusy('check');
+        try {
+          const report = await api.call('datasets.preview', request);
+          setChecked({ report, key: requestKey, readingKey });
+          setError(new ApiError('bad-input', DECIDE_FIRST));
+        } catch {
+          // the import's own refusal, already shown, says what is wrong
+        }
+      }
     } finally {
       setBusy(null);
     }
