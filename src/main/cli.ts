@@ -7,12 +7,14 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CallName, CallResponse, DatasetReport, EventPayload, Run } from '../shared/contract';
 import { GraftError } from '../shared/errors';
+import { inCliWords } from './cli-errors';
 import { defaultDataDir } from './data-dir';
 import { createWorkbench, type Workbench } from './workbench';
 import { createProgressPrinter, importProgressLine } from './cli-progress';
 import { logger, setLogLevel } from './util/log';
 import { predictWithBundle } from './export/predict';
 import { addTrainOptions, trainRequestFrom } from './cli-train';
+import { addDroppedCommand } from './cli-dropped';
 
 const log = logger('cli');
 
@@ -44,7 +46,7 @@ const program = new Command('graft')
   .option('--data-dir <dir>', 'data directory (default: GRAFT_HOME or the desktop app folder)')
   .option('--verbose', 'log debug detail to stderr')
   .option('--quiet', 'log only warnings and errors')
-  .showHelpAfterError();
+  .showHelpAfterError('(graft --help, or graft <command> --help, lists the options)');
 
 function dataDir(): string {
   const opts = program.opts<{ dataDir?: string }>();
@@ -134,6 +136,9 @@ function describeReport(report: DatasetReport): string {
     lines.push(`${i.severity.toUpperCase().padEnd(7)} ${i.kind}: ${i.message}`);
   const dropped = Object.entries(report.droppedByReason);
   if (dropped.length > 0) lines.push(`dropped: ${dropped.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (report.stored && (report.droppedTotal ?? 0) > report.dropped.length) {
+    lines.push('every dropped row is kept: graft datasets dropped ID [--reason R] [--json]');
+  }
   lines.push(report.stored ? 'stored' : 'not stored (report only)');
   return lines.join('\n');
 }
@@ -288,6 +293,8 @@ datasets
       );
     });
   });
+
+addDroppedCommand(datasets, withWorkbench);
 
 const models = program.command('models').description('import and list models');
 
@@ -531,7 +538,7 @@ program
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof GraftError) {
-    process.stderr.write(`graft: ${error.message}\n`);
+    process.stderr.write(`graft: ${inCliWords(error.message)}\n`);
   } else {
     log.error('unexpected failure', error);
   }

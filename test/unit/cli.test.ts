@@ -171,7 +171,7 @@ describe('graft CLI', () => {
     expect(noName.stderr).toContain('--rename-label takes RAW=NAME (like 0=negative), got "0"');
     const onto = graft('datasets', 'import', join(dir, 'train.tsv'), '--rename-label', '0=1');
     expect(onto.status).toBe(1);
-    expect(onto.stderr).toContain('labelRename "0" -> "1": "1" is another label of the data');
+    expect(onto.stderr).toContain('--rename-label "0" -> "1": "1" is another label of the data');
   });
 
   it('prints help for every command', () => {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { inCliWords } from './cli-errors';
+
+describe('inCliWords', () => {
+  it('names the flags a user typed instead of request fields', () => {
+    expect(inCliWords('invalid dataset import request: testRatio: Too big: expected <1')).toBe(
+      'invalid dataset import request: --test-ratio: Too big: expected <1',
+    );
+    expect(inCliWords('invalid dataset import request: drop.0: Invalid option; limit: small')).toBe(
+      'invalid dataset import request: --drop: Invalid option; --limit: small',
+    );
+    expect(inCliWords('a.csv has no text column "x"; name it with textColumn')).toBe(
+      'a.csv has no text column "x"; name it with --text',
+    );
+  });
+
+  it('keeps only the CLI form of a drop hint', () => {
+    const message =
+      'a.csv: 1 empty text; to import without them, drop them ' +
+      '(drop: ["empty-text"], CLI: --drop empty-text); every dropped row is listed';
+    expect(inCliWords(message)).toBe(
+      'a.csv: 1 empty text; to import without them, drop them (--drop empty-text); ' +
+        'every dropped row is listed',
+    );
+  });
+
+  it('leaves plain words alone where they are not a listed field', () => {
+    const message = 'the file name is a.csv; the seed of the split is 13';
+    expect(inCliWords(message)).toBe(message);
+  });
+});
