@@ -47,6 +47,47 @@ describe('graft datasets import', () => {
   });
 });
 
+describe('graft datasets dropped', () => {
+  it('lists every dropped row, by reason, as a table or JSON Lines', () => {
+    const rows = ['text,label'];
+    for (let c = 0; c < 4; c++) for (let i = 0; i < 50; i++) rows.push(`text ${i},${i % 2}`);
+    const file = join(dir, 'dups.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+
+    const imported = graft('datasets', 'import', file, '--drop', 'duplicate', '--json');
+    expect(imported.status, imported.stderr).toBe(0);
+    const dataset = JSON.parse(imported.stdout) as {
+      id: string;
+      dropped: number;
+      report: { dropped: unknown[]; droppedTotal: number };
+    };
+    expect(dataset.dropped).toBe(150);
+    expect(dataset.report.droppedTotal).toBe(150);
+    expect(dataset.report.dropped).toHaveLength(100);
+
+    const jsonl = graft('datasets', 'dropped', dataset.id, '--json');
+    expect(jsonl.status, jsonl.stderr).toBe(0);
+    const all = jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { text: string });
+    expect(all).toHaveLength(150);
+    expect(all[0]).toMatchObject({ reason: 'duplicate', text: 'text 0', line: 52 });
+
+    const table = graft('datasets', 'dropped', dataset.id, '--reason', 'duplicate');
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout.trim().split('\n')).toHaveLength(151);
+    expect(table.stdout).toMatch(/^duplicate\s+\S*dups\.csv:52\s+0\s+"text 0"$/m);
+
+    const none = graft('datasets', 'dropped', dataset.id, '--reason', 'malformed', '--json');
+    expect(none.stdout).toBe('');
+
+    const help = graft('datasets', 'dropped', '--help');
+    expect(help.stdout).toMatch(/--reason <reason>/);
+    expect(help.stdout).toMatch(/--json\s+print JSON Lines/);
+  });
+});
+
 describe('import progress on stderr', () => {
   function capture(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
     const chunks: string[] = [];

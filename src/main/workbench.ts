@@ -7,12 +7,7 @@ import { join } from 'node:path';
 import { availableProviders } from './engine/session';
 import { dataLayout, type DataLayout } from './data-dir';
 import { createDispatcher, EventBus, type Dispatcher, type Handlers } from './dispatch';
-import {
-  datasetReport,
-  importDataset,
-  previewDataset,
-  type ImportContext,
-} from './datasets';
+import { datasetReport, importDataset, previewDataset, type ImportContext } from './datasets';
 import { peekDataset } from './datasets/peek';
 import { exportRun } from './export/bundle';
 import { predictWithBundle } from './export/predict';
@@ -20,6 +15,7 @@ import { deleteModel, importModel } from './models/library';
 import { downloadModel, withProvenance } from './models/hub-library';
 import { RunManager } from './runs/run-manager';
 import { ownedByAnotherProcess } from './runs/ownership';
+import { removeStaleScratch } from './datasets/scratch';
 import { openStore, type Store } from './store';
 import { availableStrategies, createRunExecutor } from './transfer';
 import { logger, setLogFile } from './util/log';
@@ -59,13 +55,17 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     log.warn(`runs left running by an earlier process marked failed: ${interrupted.join(', ')}`);
   }
 
+  // Scratch files of imports whose process is gone (killed, Ctrl-C) go at start, not in a day
+  const scratchDir = join(layout.root, 'tmp');
+  removeStaleScratch(scratchDir);
+
   const bus = new EventBus();
   const runs = new RunManager(store, bus, layout.runs, createRunExecutor({ store, layout }));
 
   // Imports stage their rows in the data directory (nothing is written elsewhere) and report
   // progress to every binding as `dataset.import`
   const importContext: ImportContext = {
-    tempDir: join(layout.root, 'tmp'),
+    tempDir: scratchDir,
     onProgress: (p) => bus.emit('dataset.import', p),
   };
 
@@ -84,6 +84,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
     'datasets.preview': async (request) => previewDataset(request, importContext),
     'datasets.report': async ({ id }) => datasetReport(store, id),
+    'datasets.dropped': async ({ id, ...query }) => store.datasets.dropped(id, query),
     'datasets.peek': async (request) => peekDataset(request),
     'models.import': async (request) => withProvenance(importModel(store, layout, request)),
     'models.list': async () => store.models.list().map(withProvenance),

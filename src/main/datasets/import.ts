@@ -28,7 +28,7 @@ import { ImportProgress } from './import-progress';
 import { lineList } from './parse';
 import type { FileSummary } from './parse-stream';
 import type { StreamTuning } from './source';
-import { PLACED_VIEW, SPLITS, Staging } from './staging';
+import { DROPPED_TABLE, PLACED_VIEW, SPLITS, Staging } from './staging';
 import {
   aliveRows,
   checkBalance,
@@ -149,7 +149,7 @@ function refuse(v: Validation, path: string): never {
     'bad-input',
     `${path}: ${blocking.map((i) => i.message).join('; ')}; to import without them, drop ` +
       `them (drop: ${JSON.stringify(kinds)}, CLI: ${kinds.map((k) => `--drop ${k}`).join(' ')}); ` +
-      'every dropped row is listed in the report',
+      'every dropped row is counted in the report and kept (graft datasets dropped ID)',
   );
 }
 
@@ -184,7 +184,13 @@ async function prepare(
       f === test ? 'test' : f === validation ? 'validation' : test ? 'train' : undefined;
 
     await progress.phase('validating');
-    const v = new Validation(new Set(req.drop ?? []));
+    // A stored import keeps every dropped row in its scratch file, for the store's own table
+    const v = new Validation(
+      new Set(req.drop ?? []),
+      preview
+        ? undefined
+        : (row, from) => st.keepDropped(row.reason, row.file, row.line, row.label, from),
+    );
     for (const f of files) {
       const fallback = f.notes.find((n) => n.startsWith('not UTF-8'));
       if (fallback) v.note('encoding', 'info', `${f.path}: ${fallback}, read as ${f.encoding}`);
@@ -332,9 +338,9 @@ export async function importDataset(
         contentHash: hash,
         encoding: train.encoding,
         ...(multi ? { multiLabel: true } : {}),
-        ...(report.dropped.length > 0 ? { dropped: report.dropped.length } : {}),
+        ...(st.droppedCount > 0 ? { dropped: st.droppedCount } : {}),
       },
-      { file: st.dbFile, view: PLACED_VIEW, splits },
+      { file: st.dbFile, view: PLACED_VIEW, splits, dropped: DROPPED_TABLE },
       report,
     );
   } finally {
@@ -344,7 +350,7 @@ export async function importDataset(
 
   log.info(
     `imported ${dataset.id} "${dataset.name}": ${JSON.stringify(dataset.splits)}, ` +
-      `${labels.length} classes, ${report.dropped.length} rows dropped, ` +
+      `${labels.length} classes, ${st.droppedCount} rows dropped, ` +
       `in ${Math.round(performance.now() - started)} ms`,
   );
   return dataset;

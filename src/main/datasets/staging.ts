@@ -7,17 +7,16 @@
  * the scratch file straight into the store (datasets-repo.ts, `insertStaged`).
  *
  * The scratch file lives in the caller's folder (the data directory's `tmp/` in the app) and is
- * deleted when the import ends, refused or not.
+ * deleted when the import ends, refused or not, and on Ctrl-C where possible (scratch.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SplitName } from '../../shared/contract';
 import { detach } from './detach';
 import type { MalformedRecord } from './formats/types';
 import type { ParsedRow } from './rows';
+import { removeStaleScratch, scratchPath, trackScratch, untrackScratch } from './scratch';
 import { estimateTokens } from './validate';
 
 /** Split codes in the typed arrays: 0 is "none yet", then SPLITS[code - 1]. */
@@ -32,6 +31,12 @@ const INSERT_BATCH = 64;
 
 /** The view of placed rows (split, idx, text, label, label_set) the store copies from. */
 export const PLACED_VIEW = 'placed_rows';
+
+/** The table of dropped rows (ord, reason, file, line, text, label) the store copies from. */
+export const DROPPED_TABLE = 'dropped';
+
+/** Where a dropped row's text is: a staged row's, or (malformed records) given. */
+export type DroppedSource = { seq: number } | { text: string };
 
 /** split, idx, seq, label, label_set (JSON or null) */
 type PlacedRow = [SplitName, number, number, number, string | null];
@@ -149,6 +154,10 @@ export class Staging {
   private readonly pending: (number | string)[] = [];
   private readonly selectText: Database.Statement;
   private readonly deleteFrom: Database.Statement;
+  private readonly insertDroppedSeq: Database.Statement;
+  private readonly insertDroppedText: Database.Statement;
+  /** Rows in the dropped table. */
+  droppedCount = 0;
 
   constructor(
     dir: string | undefined,
@@ -158,8 +167,9 @@ export class Staging {
   ) {
     const folder = dir ?? tmpdir();
     mkdirSync(folder, { recursive: true });
-    removeStale(folder);
-    this.dbFile = join(folder, `import-${randomBytes(8).toString('hex')}.db`);
+    removeStaleScratch(folder);
+    this.dbFile = scratchPath(folder);
+    trackScratch(this.dbFile);
     const db = new Database(this.dbFile, nativeBinding());
     // Scratch data: a crash loses nothing worth a journal or an fsync
     db.pragma('journal_mode = OFF');
@@ -171,6 +181,14 @@ export class Staging {
     );
     this.selectText = db.prepare('SELECT text FROM rows WHERE seq = ?').pluck();
     this.deleteFrom = db.prepare('DELETE FROM rows WHERE seq >= ?');
+    db.exec(`CREATE TABLE ${DROPPED_TABLE} (ord INTEGER PRIMARY KEY, reason TEXT NOT NULL,
+      file TEXT NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, label TEXT NOT NULL)`);
+    const columns = `${DROPPED_TABLE} (reason, file, line, label, text)`;
+    // A staged row's text goes from table to table, never through a JS string
+    this.insertDroppedSeq = db.prepare(
+      `INSERT INTO ${columns} SELECT ?, ?, ?, ?, text FROM rows WHERE seq = ?`,
+    );
+    this.insertDroppedText = db.prepare(`INSERT INTO ${columns} VALUES (?, ?, ?, ?, ?)`);
     db.exec('BEGIN');
     this.db = db;
   }
@@ -245,6 +263,19 @@ export class Staging {
     if (this.database.inTransaction) this.database.exec('COMMIT');
   }
 
+  /**
+   * Keeps a dropped row, with its text, in the scratch file: the store copies them all into
+   * its own table, while the report lists only the first few (validate.ts).
+   */
+  keepDropped(reason: string, file: string, line: number, label: string, from: DroppedSource) {
+    const db = this.database;
+    if (this.pending.length > 0) this.flush();
+    if (!db.inTransaction) db.exec('BEGIN');
+    if ('seq' in from) this.insertDroppedSeq.run(reason, file, line, label, from.seq);
+    else this.insertDroppedText.run(reason, file, line, label, from.text);
+    this.droppedCount++;
+  }
+
   text(seq: number): string {
     if (this.pending.length > 0) this.flush();
     return this.selectText.get(seq) as string;
@@ -271,6 +302,8 @@ export class Staging {
    */
   placement(): { add(...row: PlacedRow): void; finish(): void } {
     const db = this.database;
+    // Dropped rows kept during validation are committed with the rest
+    if (db.inTransaction) db.exec('COMMIT');
     db.exec(`CREATE TABLE placed (split TEXT NOT NULL, idx INTEGER NOT NULL,
       seq INTEGER NOT NULL, label INTEGER NOT NULL, label_set TEXT);
       CREATE VIEW ${PLACED_VIEW} AS SELECT p.split AS split, p.idx AS idx, r.text AS text,
@@ -300,22 +333,7 @@ export class Staging {
     if (this.db?.open) this.db.close();
     this.db = null;
     rmSync(this.dbFile, { force: true });
-  }
-}
-
-/** A scratch file untouched for this long was left by an import that crashed. */
-const STALE_MS = 24 * 3600 * 1000;
-
-/** Scratch files of crashed imports; those of imports running now are recent. */
-function removeStale(folder: string): void {
-  for (const name of readdirSync(folder)) {
-    if (!/^import-[0-9a-f]{16}\.db$/.test(name)) continue;
-    const path = join(folder, name);
-    try {
-      if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
-    } catch {
-      // gone already, or not ours to remove: either way nothing to clean
-    }
+    untrackScratch(this.dbFile);
   }
 }
 

@@ -131,6 +131,36 @@ describe('a file read in chunks', () => {
     expect(() => parseDatasetFile(path)).toThrow(`late-bad.csv line ${lines + 1}: 4 fields`);
   });
 
+  it('re-reads the lines an unclosed quote swallowed, whole or in chunks', () => {
+    const rows = Array.from({ length: 41 }, (_, i) => `${i + 1},text ${i + 1},${i % 2}`);
+    rows[20] = '21,"broken text 21,1';
+    const path = files.write('unclosed.csv', ['id,text,label', ...rows].join('\n') + '\n');
+    for (const hooks of [undefined, streamed(7, 120), streamed(64, 300)]) {
+      const parsed = parseDatasetFile(path, { lenient: true }, hooks);
+      expect(parsed.rows.map((r) => r.line)).toEqual(
+        Array.from({ length: 41 }, (_, i) => i + 2).filter((l) => l !== 22),
+      );
+      expect(parsed.malformed).toHaveLength(1);
+      expect(parsed.malformed![0].line).toBe(22);
+      expect(parsed.malformed![0].reason).toContain(
+        'the quote opened on line 22 ran on through line 42 and swallowed 20 lines; ' +
+          'lines 23\u201342 re-read as records of their own',
+      );
+    }
+  });
+
+  it('re-reads the lines a malformed closing quote swallowed', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `text ${i},${i % 2}`);
+    rows[5] = '"bad"x,1';
+    rows[9] = '"fine",0';
+    const path = files.write('trailing.csv', ['text,label', ...rows].join('\n') + '\n');
+    for (const hooks of [undefined, streamed(5, 100)]) {
+      const parsed = parseDatasetFile(path, { lenient: true }, hooks);
+      expect(parsed.rows).toHaveLength(29);
+      expect(parsed.malformed!.map((m) => m.line)).toEqual([7]);
+    }
+  });
+
   it('restarts with Windows-1252 when a byte past the head is not UTF-8', () => {
     const ascii = Array.from({ length: 30 }, (_, i) => `plain text ${i},${i % 2}`);
     const content = Buffer.concat([

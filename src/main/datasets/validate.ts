@@ -1,9 +1,10 @@
 /**
  * The validation report: what is wrong with the rows, found before anything is stored. Each
  * check flags rows; a flagged row is dropped only when the user chose to drop that kind, and
- * then it is listed in the report with its file, line, text and label, so nothing is lost
- * silently. Problems that make a row unusable (empty text or label, malformed) are errors: the
- * import refuses until the user drops them. The rest are warnings the user may act on.
+ * then it is kept with its file, line, text and label (the first few in the report, all of
+ * them in the store's own table, see DroppedSink), so nothing is lost silently. Problems that
+ * make a row unusable (empty text or label, malformed) are errors: the import refuses until
+ * the user drops them. The rest are warnings the user may act on.
  *
  * Rows are staged (staging.ts): checks work on row numbers and the per-row typed arrays, and
  * read a text back only where they must compare or list it.
@@ -16,7 +17,7 @@ import type {
   SplitName,
 } from '../../shared/contract';
 import { lineList } from './parse';
-import { FLAG_EMPTY_TEXT, FLAG_LONG_TEXT, type Staging } from './staging';
+import { FLAG_EMPTY_TEXT, FLAG_LONG_TEXT, type DroppedSource, type Staging } from './staging';
 
 /** Rows an issue concerns, by position: staged rows, or malformed records. */
 export interface RowSet {
@@ -25,7 +26,18 @@ export interface RowSet {
   line(k: number): number;
   text(k: number): string;
   label(k: number): string;
+  /** The staged row behind position k; absent for malformed records, which are not staged. */
+  seq?(k: number): number;
 }
+
+/** Receives every dropped row; an import keeps them in its scratch file for the store. */
+export type DroppedSink = (row: Omit<DroppedRow, 'text'>, from: DroppedSource) => void;
+
+/**
+ * Dropped rows listed in the report itself. A report listing all of them grew to 190 MB for
+ * 660,000 dropped duplicates; the rest are in the store (`datasets.dropped`).
+ */
+export const MAX_DROPPED_EXAMPLES = 100;
 
 /** Rows of an issue listed by line in the report; the full list lives in `dropped`. */
 const MAX_ROWS_LISTED = 20;
@@ -48,6 +60,7 @@ export function stagedRows(st: Staging, seqs: readonly number[]): RowSet {
     line: (k) => st.line.get(seqs[k]),
     text: (k) => st.text(seqs[k]),
     label: (k) => st.labelText(seqs[k]),
+    seq: (k) => seqs[k],
   };
 }
 
@@ -65,9 +78,15 @@ export function malformedRows(st: Staging): RowSet {
 
 export class Validation {
   readonly issues: ReportIssue[] = [];
+  /** The first dropped rows (MAX_DROPPED_EXAMPLES), as the report lists them. */
   readonly dropped: DroppedRow[] = [];
+  droppedTotal = 0;
+  private readonly byReason: Record<string, number> = {};
 
-  constructor(private readonly drop: ReadonlySet<DropReason>) {}
+  constructor(
+    private readonly drop: ReadonlySet<DropReason>,
+    private readonly sink?: DroppedSink,
+  ) {}
 
   /** Records an issue; true when the user drops this kind, so the rows must go. */
   flag(
@@ -87,15 +106,15 @@ export class Validation {
       rows: Array.from({ length: listed }, (_, k) => ({ file: rows.file(k), line: rows.line(k) })),
     });
     if (!dropping) return false;
+    const reason = kind as DropReason;
     for (let k = 0; k < rows.size; k++) {
-      this.dropped.push({
-        reason: kind as DropReason,
-        file: rows.file(k),
-        line: rows.line(k),
-        text: rows.text(k),
-        label: rows.label(k),
-      });
+      const row = { reason, file: rows.file(k), line: rows.line(k), label: rows.label(k) };
+      if (this.dropped.length < MAX_DROPPED_EXAMPLES)
+        this.dropped.push({ ...row, text: rows.text(k) });
+      this.sink?.(row, rows.seq ? { seq: rows.seq(k) } : { text: rows.text(k) });
     }
+    this.droppedTotal += rows.size;
+    this.byReason[reason] = (this.byReason[reason] ?? 0) + rows.size;
     return true;
   }
 
@@ -109,9 +128,7 @@ export class Validation {
   }
 
   droppedByReason(): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const d of this.dropped) counts[d.reason] = (counts[d.reason] ?? 0) + 1;
-    return counts;
+    return { ...this.byReason };
   }
 }
 
@@ -352,8 +369,17 @@ export function checkLength(
   });
 }
 
-export type ReportBody = Omit<DatasetReport, 'issues' | 'dropped' | 'droppedByReason'>;
+export type ReportBody = Omit<
+  DatasetReport,
+  'issues' | 'dropped' | 'droppedByReason' | 'droppedTotal'
+>;
 
 export function finishReport(v: Validation, body: ReportBody): DatasetReport {
-  return { ...body, issues: v.issues, droppedByReason: v.droppedByReason(), dropped: v.dropped };
+  return {
+    ...body,
+    issues: v.issues,
+    droppedByReason: v.droppedByReason(),
+    dropped: v.dropped,
+    droppedTotal: v.droppedTotal,
+  };
 }

@@ -110,6 +110,24 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    version: 4,
+    name: 'dropped rows apart from the import report',
+    sql: `
+      -- Every row an import dropped, in the report's order (ord); the report JSON keeps only
+      -- the first as examples, since a million dropped rows made it hundreds of MB
+      CREATE TABLE dataset_dropped (
+        dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        file TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        label TEXT NOT NULL,
+        PRIMARY KEY (dataset_id, ord)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks; returns the versions it applied. */

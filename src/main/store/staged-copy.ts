@@ -25,6 +25,8 @@ export interface CopyJob {
   staged: string;
   /** Statements run first, in the transaction: the dataset record and its report. */
   before: { sql: string; params: unknown[] }[];
+  /** Statements run last, in the transaction (copies of other staged tables). */
+  after?: { sql: string; params: unknown[] }[];
   /** A SELECT over `staged` whose rows are checked (label range) and copied. */
   select: string;
   /** INSERT target with its column list, e.g. `dataset_rows (dataset_id, ...)`. */
@@ -64,6 +66,7 @@ try {
     if (copied !== job.expected) {
       throw new Error('copied ' + copied + ' staged rows, expected ' + job.expected);
     }
+    for (const s of job.after || []) db.prepare(s.sql).run(...s.params);
   })();
   db.exec('DETACH DATABASE staged');
   db.close();

@@ -94,6 +94,8 @@ function IssueItem(props: { issue: ReportIssue; drop?: DropChoice }): ReactEleme
 
 function DroppedRows(props: { report: DatasetReport }): ReactElement {
   const { dropped, droppedByReason } = props.report;
+  // The report lists the first dropped rows as examples; the store keeps all of them
+  const total = props.report.droppedTotal ?? dropped.length;
   const [shown, setShown] = useState(MAX_DROPPED_SHOWN);
   const byReason = Object.entries(droppedByReason)
     .map(([reason, n]) => `${reason} ${n.toLocaleString()}`)
@@ -101,8 +103,15 @@ function DroppedRows(props: { report: DatasetReport }): ReactElement {
   return (
     <details className="dropped" data-testid="report-dropped">
       <summary>
-        <strong>{rows(dropped.length)} dropped</strong> ({byReason}), each with its file, line,
-        label and text.
+        <strong>{rows(total)} dropped</strong> ({byReason}), each with its file, line, label and
+        text.
+        {total > dropped.length && (
+          <span className="muted" data-testid="report-dropped-examples">
+            {' '}
+            The first {dropped.length.toLocaleString()} are shown here; all of them are kept with
+            the dataset (<code>graft datasets dropped ID</code>).
+          </span>
+        )}
       </summary>
       <div className="preview-scroll">
         <table className="table compact">
@@ -193,7 +202,7 @@ export function ReportView(props: {
           </ul>
         </>
       )}
-      {report.dropped.length > 0 && <DroppedRows report={report} />}
+      {(report.droppedTotal ?? report.dropped.length) > 0 && <DroppedRows report={report} />}
     </div>
   );
 }

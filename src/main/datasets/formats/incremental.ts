@@ -52,6 +52,7 @@ interface StepResult {
 
 interface PapaParser {
   parse(input: string, baseIndex: number, ignoreLastRow: boolean): unknown;
+  abort(): void;
 }
 
 type ParserConstructor = new (config: {
@@ -103,27 +104,63 @@ export class QuotedSplitter {
   }
 
   private parse(last: boolean): void {
-    const input = this.pending;
-    let start = 0;
+    let input = this.pending;
     let line = this.line;
-    const parser = new this.Parser({
-      delimiter: this.delimiter,
-      newline: '\n',
-      quoteChar: '"',
-      step: (result) => {
-        const end = result.meta.cursor;
-        const problem = result.errors[0]?.message;
-        this.onRecord({ fields: result.data[0], line, ...(problem ? { problem } : {}) });
-        line += newlinesBetween(input, start, end);
-        start = end;
-      },
-    });
-    parser.parse(input, 0, !last);
+    let start = 0;
+    for (;;) {
+      start = 0;
+      let resumeAt = -1;
+      const parser = new this.Parser({
+        delimiter: this.delimiter,
+        newline: '\n',
+        quoteChar: '"',
+        step: (result) => {
+          if (resumeAt >= 0) return;
+          const end = result.meta.cursor;
+          const problem = result.errors[0]?.message;
+          const inner = problem ? innerLines(input, start, end) : 0;
+          if (problem && inner > 0) {
+            // A broken quote swallowed the lines after it: only its own line is malformed,
+            // the parse resumes on the next line so the rows it swallowed are not lost
+            const lineEnd = input.indexOf('\n', start);
+            this.onRecord({
+              fields: input.slice(start, lineEnd).split(this.delimiter),
+              line,
+              problem: swallowed(problem, line, inner),
+            });
+            resumeAt = lineEnd + 1;
+            line += 1;
+            parser.abort();
+            return;
+          }
+          this.onRecord({ fields: result.data[0], line, ...(problem ? { problem } : {}) });
+          line += newlinesBetween(input, start, end);
+          start = end;
+        },
+      });
+      parser.parse(input, 0, !last);
+      if (resumeAt < 0) break;
+      input = input.slice(resumeAt);
+    }
 
     this.pending = last ? '' : input.slice(start);
     this.line = line;
     this.wanted = 2 * this.pending.length;
   }
+}
+
+/** Line breaks inside the record at [start, end), not counting the one that ends it. */
+function innerLines(text: string, start: number, end: number): number {
+  return newlinesBetween(text, start, text.charCodeAt(end - 1) === 10 ? end - 1 : end);
+}
+
+function swallowed(problem: string, line: number, inner: number): string {
+  const last = line + inner;
+  const range = inner === 1 ? `line ${last}` : `lines ${line + 1}\u2013${last}`;
+  return (
+    `${problem}: the quote opened on line ${line} ran on through line ${last} and swallowed ` +
+    `${inner} line${inner === 1 ? '' : 's'}; ${range} re-read as records of their own`
+  );
 }
 
 /** Above this share of malformed records the format or delimiter is wrong, not a few rows. */

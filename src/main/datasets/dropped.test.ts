@@ -1,0 +1,111 @@
+/**
+ * Dropped rows: the report lists the first few as examples and counts them all; the store
+ * keeps every one, with its text, in its own table (`datasets.dropped`).
+ */
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../store';
+import { importDataset } from './import';
+import { lines, testFiles, type TestFiles } from './test-files';
+import { MAX_DROPPED_EXAMPLES } from './validate';
+
+let files: TestFiles;
+let store: Store;
+
+beforeEach(() => {
+  files = testFiles();
+  store = openStore(files.write('graft.db', ''));
+});
+
+afterEach(() => {
+  store.close();
+  files.remove();
+});
+
+/** 60 distinct texts, each written `copies` times, and one broken quote on line 2. */
+function duplicates(copies: number): string {
+  const rows = ['"broken quote,1'];
+  for (let c = 0; c < copies; c++) {
+    for (let i = 0; i < 60; i++) rows.push(`text ${i},${i % 2}`);
+  }
+  return lines('text,label', ...rows);
+}
+
+describe('dropped rows', () => {
+  it('keeps every dropped row in the store and the first in the report', async () => {
+    const path = files.write('dups.csv', duplicates(5));
+    const ds = await importDataset(
+      store,
+      { path, drop: ['duplicate', 'malformed'] },
+      { tempDir: files.dir },
+    );
+    const total = 4 * 60 + 1;
+    expect(ds.dropped).toBe(total);
+    expect(Object.values(ds.splits).reduce((a, b) => a + b, 0)).toBe(60);
+
+    const report = store.datasets.report(ds.id)!;
+    expect(report.droppedTotal).toBe(total);
+    expect(report.droppedByReason).toEqual({ malformed: 1, duplicate: 240 });
+    expect(report.dropped).toHaveLength(MAX_DROPPED_EXAMPLES);
+
+    const all = store.datasets.dropped(ds.id, { offset: 0, limit: 1000 });
+    expect(all.total).toBe(total);
+    expect(all.rows).toHaveLength(total);
+    // The same order as the report's examples, texts and all
+    expect(all.rows.slice(0, MAX_DROPPED_EXAMPLES)).toEqual(report.dropped);
+    expect(
+      all.rows.filter((d) => d.reason === 'duplicate').every((d) => /^text \d+$/.test(d.text)),
+    ).toBe(true);
+
+    const malformed = store.datasets.dropped(ds.id, { offset: 0, limit: 10, reason: 'malformed' });
+    expect(malformed.total).toBe(1);
+    expect(malformed.rows[0]).toMatchObject({ line: 2, text: expect.stringContaining('broken') });
+
+    const page = store.datasets.dropped(ds.id, { offset: 200, limit: 30, reason: 'duplicate' });
+    expect(page.total).toBe(240);
+    expect(page.rows).toHaveLength(30);
+
+    store.datasets.delete(ds.id);
+    const db = new Database(store.file, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) FROM dataset_dropped').pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('reads the dropped rows of an older dataset from its report', () => {
+    const row = { reason: 'duplicate' as const, file: 'a.csv', line: 3, text: 'x', label: '1' };
+    const ds = store.datasets.insert(
+      {
+        name: 'old',
+        sourcePath: '/a.csv',
+        format: 'csv',
+        textColumn: 'text',
+        labelColumn: 'label',
+        labels: ['0', '1'],
+        labelCounts: [],
+        contentHash: 'h',
+      },
+      { train: { texts: ['a', 'b'], labels: [0, 1] } },
+      {
+        files: [],
+        textColumn: 'text',
+        labelColumn: 'label',
+        multiLabel: false,
+        rowsRead: 3,
+        splits: { train: 2 },
+        labelCounts: [],
+        issues: [],
+        droppedByReason: { duplicate: 1 },
+        dropped: [row],
+        stored: true,
+      },
+    );
+    expect(store.datasets.dropped(ds.id, { offset: 0, limit: 10 })).toEqual({
+      total: 1,
+      offset: 0,
+      rows: [row],
+    });
+    expect(store.datasets.dropped(ds.id, { offset: 0, limit: 10, reason: 'malformed' }).total).toBe(
+      0,
+    );
+  });
+});
