@@ -106,6 +106,12 @@ const FLAGS: [string, keyof typeof DEFAULTS, string, ((v: string) => unknown)?][
     num('--layerwise-lr-decay'),
   ],
   [
+    '--head-lr-multiplier <x>',
+    'headLrMultiplier',
+    'fine-tune / layer-transfer: the new head learns at the learning rate times this',
+    num('--head-lr-multiplier'),
+  ],
+  [
     '--warmup-ratio <x>',
     'warmupRatio',
     'fine-tune: share of steps warming up the learning rate',
@@ -137,6 +143,12 @@ const CHOICES: [string, keyof typeof DEFAULTS, string, readonly string[]][] = [
     ['constant', 'linear', 'cosine'],
   ],
   ['--class-weights <kind>', 'classWeights', 'loss weights per class', ['none', 'balanced']],
+  [
+    '--positive-weights <kind>',
+    'positiveWeights',
+    "multi-label fine-tune / layer-transfer: weight of each label's positives in the BCE",
+    ['none', 'balanced'],
+  ],
 ];
 
 /** Adds every TrainRequest option to the train command (no commander defaults: see header). */

@@ -346,7 +346,9 @@ export const TrainRequest = z.object({
   headLrMultiplier: z.number().positive().max(1000).default(100),
   // multi-label fine-tune and layer-transfer: weight each label's positive targets in the BCE
   // by min(10, negatives / positives) over the training rows ('balanced'), or not ('none').
-  positiveWeights: z.enum(['none', 'balanced']).default('balanced'),
+  // Measured on GoEmotions: +0.03 macro-F1 after one epoch, none after three, where it costs
+  // micro-F1 and subset accuracy; so off unless asked for.
+  positiveWeights: z.enum(['none', 'balanced']).default('none'),
   // Stop when the validation metric has not improved for this many epochs (absent: never).
   earlyStoppingPatience: z.number().int().positive().optional(),
 });

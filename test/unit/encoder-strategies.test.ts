@@ -143,6 +143,12 @@ describe('fine-tune on a tiny BERT', () => {
     near(step('encoder.layer.2.output.dense.weight'), lr * d);
     near(step('encoder.layer.0.attention.self.value.weight'), lr * d ** 3);
     near(step('embeddings.word_embeddings.weight'), lr * d ** 4);
+    // The head has its own rate; its bias starts at 0 (single-label: no prior).
+    const headBias = params.get('head.b')!;
+    near(
+      maxAbsDiff(headBias, new Float32Array(headBias.length)),
+      lr * run.config.headLrMultiplier!,
+    );
   });
 
   it('stops early once validation accuracy stalls and keeps the best epoch', async () => {

@@ -1,7 +1,7 @@
 /**
  * Multi-label datasets through the workbench on the tiny BERT: import with a label separator,
- * train with sigmoid outputs, tune the threshold on validation, export, and predict the same
- * label sets from the bundle alone.
+ * train with sigmoid outputs, tune the thresholds (global, then per label) on the validation
+ * file, export, and predict the same label sets from the bundle alone.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictWithBundle } from '../../src/main/export/predict';
 import { TINY_VOCAB, writeTinyBertFolder } from '../../src/main/models/__fixtures__/tiny-bert';
 import { createWorkbench, type Workbench } from '../../src/main/workbench';
-import type { TrainRequest } from '../../src/shared/contract';
+import type { Run, TrainRequest } from '../../src/shared/contract';
 
 const TONE = [
   ['the movie was good', 'good'],
@@ -49,6 +49,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'graft-multi-label-'));
   writeFileSync(join(dir, 'train.csv'), rows(64, 0).csv);
   writeFileSync(join(dir, 'test.csv'), testRows.csv);
+  // 32 rows: each label has 16 positives, enough for a threshold of its own.
+  writeFileSync(join(dir, 'validation.csv'), rows(32, 2).csv);
   const modelDir = join(dir, 'tiny-bert');
   mkdirSync(modelDir);
   writeTinyBertFolder(modelDir, { seed: 7 });
@@ -59,6 +61,7 @@ beforeAll(async () => {
   const dataset = await wb.dispatcher.call('datasets.import', {
     path: join(dir, 'train.csv'),
     testPath: join(dir, 'test.csv'),
+    validationPath: join(dir, 'validation.csv'),
     name: 'multi',
     multiLabel: ',',
   });
@@ -73,7 +76,10 @@ afterAll(async () => {
 });
 
 /** Trains, checks the multi-label metrics, exports and checks bundle parity. */
-async function trainExportPredict(request: Partial<TrainRequest>, name: string): Promise<void> {
+async function trainExportPredict(
+  request: Partial<TrainRequest>,
+  name: string,
+): Promise<{ dir: string; run: Run }> {
   const started = await wb.dispatcher.call('runs.start', {
     datasetId,
     modelId,
@@ -90,6 +96,11 @@ async function trainExportPredict(request: Partial<TrainRequest>, name: string):
   expect(test.labels).toEqual(['bad', 'boring', 'fun', 'good']);
   expect(test.threshold).toBeGreaterThanOrEqual(0.05);
   expect(test.threshold).toBeLessThanOrEqual(0.95);
+  expect(test.thresholds).toHaveLength(4);
+  for (const t of test.thresholds!) {
+    expect(t).toBeGreaterThanOrEqual(0.05);
+    expect(t).toBeLessThanOrEqual(0.95);
+  }
   expect(test.microF1).toBeGreaterThanOrEqual(0);
   expect(run.curves.at(-1)!.trainLoss).toBeLessThan(run.curves[0].trainLoss);
   expect(test.accuracy).toBe(test.subsetAccuracy);
@@ -103,6 +114,7 @@ async function trainExportPredict(request: Partial<TrainRequest>, name: string):
   const manifest = JSON.parse(readFileSync(join(exported.dir, 'graft-bundle.json'), 'utf8'));
   expect(manifest.multiLabel).toBe(true);
   expect(manifest.threshold).toBe(test.threshold);
+  expect(manifest.thresholds).toEqual(test.thresholds);
 
   const predictions = await predictWithBundle(exported.dir, testRows.texts);
   const evaluated = JSON.parse(
@@ -118,6 +130,7 @@ async function trainExportPredict(request: Partial<TrainRequest>, name: string):
       expect(v).toBeLessThanOrEqual(1);
     }
   }
+  return { dir: exported.dir, run };
 }
 
 describe('multi-label datasets on a tiny model', () => {
@@ -156,19 +169,36 @@ describe('multi-label datasets on a tiny model', () => {
     await trainExportPredict({ strategy: 'fine-tune', batchSize: 16 }, 'ft');
   });
 
+  it('fine-tune with balanced positive weights', async () => {
+    await trainExportPredict(
+      { strategy: 'fine-tune', batchSize: 16, positiveWeights: 'balanced' },
+      'ft-pw',
+    );
+  });
+
   it('layer-transfer', async () => {
     await trainExportPredict({ strategy: 'layer-transfer', batchSize: 16 }, 'lt');
   });
 
-  it('layer-transfer refuses distillation on multi-label data, naming the setting', async () => {
-    const started = await wb.dispatcher.call('runs.start', {
-      datasetId,
-      modelId,
-      strategy: 'layer-transfer',
-      distillTemperature: 2,
-    });
-    expect(await wb.runs.settled(started.id)).toBe('failed');
-    const run = await wb.dispatcher.call('runs.get', { id: started.id });
-    expect(run.error).toMatch(/distillTemperature/);
+  it('layer-transfer distils from the multi-label frozen teacher', async () => {
+    const { run } = await trainExportPredict(
+      { strategy: 'layer-transfer', batchSize: 16, distillTemperature: 2, distillAlpha: 0.5 },
+      'lt-kd',
+    );
+    expect(run.timings.teacherTestMacroF1).toBeGreaterThan(0);
+    expect(run.timings.teacher).toBeGreaterThan(0);
+  });
+
+  it('predict applies each label its own threshold from the manifest', async () => {
+    const bundle = (await trainExportPredict({ head: 'mlp', hiddenUnits: 16, epochs: 8 }, 'thr'))
+      .dir;
+    const path = join(bundle, 'graft-bundle.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8'));
+    // Every probability is in [0, 1]: 0 takes a label always, 1.01 never, whatever `threshold`.
+    manifest.thresholds = [0, 1.01, 0, 1.01];
+    manifest.threshold = 1.01;
+    writeFileSync(path, JSON.stringify(manifest));
+    const predictions = await predictWithBundle(bundle, testRows.texts.slice(0, 4));
+    expect(predictions.map((p) => p.labels)).toEqual(Array(4).fill(['bad', 'fun']));
   });
 });

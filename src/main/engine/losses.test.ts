@@ -6,6 +6,7 @@ import {
   binaryCrossEntropyWithLogits,
   distillationKL,
   meanSquaredError,
+  sigmoidDistillationKL,
   softmaxCrossEntropy,
 } from './losses';
 import { f64 } from './session';
@@ -88,6 +89,51 @@ describe('losses', () => {
     expect(kl).toBeCloseTo((4 * (klRef[0] + klRef[1])) / 2, 12);
   });
 
+  it('binary cross-entropy with per-label positive weights', async () => {
+    const targets = [1, 0, 1, 0, 0.5, 1];
+    const posWeight = [3, 1, 0.5];
+    const weighted = await lossValue((g, [z]) =>
+      binaryCrossEntropyWithLogits(g, z, g.constant(targets, 'float64', [2, 3]), { posWeight }),
+    );
+    // −(w_c·y·log p + (1 − y)·log(1 − p)), w_c by column
+    const ref = Z.flat().map((z, i) => {
+      const p = 1 / (1 + Math.exp(-z));
+      const y = targets[i];
+      return -(posWeight[i % 3] * y * Math.log(p) + (1 - y) * Math.log(1 - p));
+    });
+    expect(weighted).toBeCloseTo(ref.reduce((s, v) => s + v) / 6, 12);
+
+    const g = createGraph('bad-weights');
+    const z = g.input('z', 'float32', ['n', 3]);
+    const y = g.input('y', 'float32', ['n', 3]);
+    expect(() => binaryCrossEntropyWithLogits(g, z, y, { posWeight: [1, 2] })).toThrow(
+      'posWeight has 2 entries for 3 labels',
+    );
+    expect(() => binaryCrossEntropyWithLogits(g, z, y, { posWeight: [1, 0, 2] })).toThrow(
+      'posWeight entries must be finite and > 0',
+    );
+  });
+
+  it('sigmoid distillation: T² times the Bernoulli KL of σ(t/T) from σ(z/T)', async () => {
+    const teacher = [1, 1, 0, -1, 2, 0];
+    const kl = await lossValue((g, [z]) =>
+      sigmoidDistillationKL(g, z, g.constant(teacher, 'float64', [2, 3]), { temperature: 2 }),
+    );
+    const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+    const ref = Z.flat().map((z, i) => {
+      const p = sigmoid(z / 2);
+      const q = sigmoid(teacher[i] / 2);
+      return q * Math.log(q / p) + (1 - q) * Math.log((1 - q) / (1 - p));
+    });
+    expect(kl).toBeCloseTo((4 * ref.reduce((s, v) => s + v)) / 6, 12);
+
+    // The student that equals its teacher has nothing left to learn.
+    const same = await lossValue((g, [z]) =>
+      sigmoidDistillationKL(g, z, g.constant(Z.flat(), 'float64', [2, 3]), { temperature: 3 }),
+    );
+    expect(same).toBeCloseTo(0, 12);
+  });
+
   it('differentiate correctly with respect to the logits', async () => {
     const z = { dims: [2, 3], data: Z.flat() };
     const cases = [
@@ -101,6 +147,14 @@ describe('losses', () => {
       (g: G, [x]: T[]): T => {
         const teacher = g.constant([1, 1, 0, -1, 2, 0], 'float64', [2, 3]);
         return distillationKL(g, x, teacher, { temperature: 3 });
+      },
+      (g: G, [x]: T[]): T =>
+        binaryCrossEntropyWithLogits(g, x, g.constant([1, 0, 1, 0, 0.5, 1], 'float64', [2, 3]), {
+          posWeight: [3, 1, 0.5],
+        }),
+      (g: G, [x]: T[]): T => {
+        const teacher = g.constant([1, 1, 0, -1, 2, 0], 'float64', [2, 3]);
+        return sigmoidDistillationKL(g, x, teacher, { temperature: 3 });
       },
     ];
     for (const build of cases) {

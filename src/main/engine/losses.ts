@@ -63,22 +63,46 @@ export function softmaxCrossEntropy(
   return g.div(g.reduceSum(g.mul(w, perSample)), g.reduceSum(w));
 }
 
+export interface BinaryCrossEntropyOptions {
+  /**
+   * One weight per label (the last axis) on the positive term, as PyTorch's `pos_weight`:
+   * l = −(w·y·log σ(z) + (1 − y)·log(1 − σ(z))). Default all 1.
+   */
+  posWeight?: readonly number[];
+}
+
 /**
  * Binary cross-entropy with logits, for multi-label targets in [0, 1] of the logits' shape:
  * l = softplus(z) − z·y (= −y·log σ(z) − (1 − y)·log(1 − σ(z))), averaged over all elements.
+ * With posWeight w: l = (1 + (w − 1)·y)·softplus(z) − w·y·z, since −log σ(z) = softplus(z) − z.
  */
 export function binaryCrossEntropyWithLogits(
   g: GraphBuilder,
   logits: TensorRef,
   targets: TensorRef,
+  opts: BinaryCrossEntropyOptions = {},
 ): TensorRef {
+  const what = 'binaryCrossEntropyWithLogits';
   if (logits.dtype !== targets.dtype || !isFloat(logits.dtype)) {
     fail(
-      'binaryCrossEntropyWithLogits',
-      `logits and targets must share a float dtype, got ` + `${logits.dtype} and ${targets.dtype}`,
+      what,
+      `logits and targets must share a float dtype, got ${logits.dtype} and ${targets.dtype}`,
     );
   }
-  return g.reduceMean(g.sub(g.softplus(logits), g.mul(logits, targets)));
+  if (!opts.posWeight) return g.reduceMean(g.sub(g.softplus(logits), g.mul(logits, targets)));
+
+  const labels = logits.shape[logits.shape.length - 1];
+  if (opts.posWeight.length !== labels) {
+    fail(what, `posWeight has ${opts.posWeight.length} entries for ${String(labels)} labels`);
+  }
+  if (!opts.posWeight.every((w) => Number.isFinite(w) && w > 0)) {
+    fail(what, `posWeight entries must be finite and > 0, got [${opts.posWeight.join(', ')}]`);
+  }
+  const dt = logits.dtype;
+  const w = g.constant([...opts.posWeight], dt, [labels as number]); // [C], broadcast over rows
+  const wy = g.mul(targets, w);
+  const scale = g.add(g.sub(wy, targets), g.scalar(1, dt)); // 1 + (w − 1)·y
+  return g.reduceMean(g.sub(g.mul(scale, g.softplus(logits)), g.mul(wy, logits)));
 }
 
 /** Mean squared error: mean((pred − target)²) over all elements. */
@@ -111,5 +135,33 @@ export function distillationKL(
   const logPs = g.logSoftmax(g.mul(studentLogits, invT), -1);
   const logPt = g.logSoftmax(g.mul(teacherLogits, invT), -1);
   const kl = g.reduceSum(g.mul(g.exp(logPt), g.sub(logPt, logPs)), [-1]);
+  return g.mul(g.reduceMean(kl), g.scalar(temp * temp, dt));
+}
+
+/**
+ * Distillation for independent sigmoid outputs (multi-label): the Bernoulli KL divergence of
+ * the teacher's soft targets q = σ(t/T) from the student's p = σ(z/T), per label, averaged over
+ * all elements and scaled by T² (Hinton et al. 2015):
+ * T² · mean[q·(log q − log p) + (1 − q)·(log(1 − q) − log(1 − p))].
+ * It is the student's BCE against the soft targets minus the teacher's own entropy, a constant,
+ * so the gradient is that of BCE(z/T, q) and the loss is 0 where the student agrees.
+ */
+export function sigmoidDistillationKL(
+  g: GraphBuilder,
+  studentLogits: TensorRef,
+  teacherLogits: TensorRef,
+  opts: DistillOptions = {},
+): TensorRef {
+  const temp = opts.temperature ?? 2;
+  if (!(temp > 0)) fail('sigmoidDistillationKL', `temperature must be > 0, got ${temp}`);
+  const dt = studentLogits.dtype;
+  const invT = g.scalar(1 / temp, dt);
+
+  const zs = g.mul(studentLogits, invT);
+  const zt = g.mul(teacherLogits, invT);
+  const q = g.sigmoid(zt);
+  // BCE(z, q) = softplus(z) − q·z; KL = BCE(zs, q) − BCE(zt, q)
+  const bce = (z: TensorRef): TensorRef => g.sub(g.softplus(z), g.mul(q, z));
+  const kl = g.sub(bce(zs), bce(zt));
   return g.mul(g.reduceMean(kl), g.scalar(temp * temp, dt));
 }

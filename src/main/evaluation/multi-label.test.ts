@@ -5,6 +5,7 @@ import {
   subsetAccuracyOf,
   THRESHOLD_GRID,
   thresholdRows,
+  tuneLabelThresholds,
   tuneThreshold,
 } from './multi-label';
 
@@ -49,5 +50,64 @@ describe('multi-label metrics', () => {
     const truth = [[0], [1], [0, 1]];
     expect(tuneThreshold(probs, truth, 2)).toBe(0.3);
     expect(tuneThreshold([], [], 2)).toBe(0.5);
+  });
+
+  it('thresholds each label at its own threshold when given one per label', () => {
+    const probs = [0.2, 0.6, 0.5, 0.1];
+    expect(thresholdRows(probs, 2, [0.15, 0.7])).toEqual([[0], [0]]);
+    expect(() => thresholdRows(probs, 2, [0.5])).toThrow(/one per label \(2\), got 1/);
+    const m = multiLabelMetrics([[0]], [[0]], ['a', 'b'], 0, 0.4, [0.3, 0.4]);
+    expect(m.thresholds).toEqual([0.3, 0.4]);
+    expect(multiLabelMetrics([[0]], [[0]], ['a', 'b'], 0, 0.4).thresholds).toBeUndefined();
+  });
+
+  it('tunes one threshold per label; labels with too few positives keep the fallback', () => {
+    // Label 0: positives score 0.8, negatives 0.6 -> any t in (0.6, 0.8] is perfect; 0.65 is
+    // the one nearest the fallback 0.3.
+    // Label 1: positives 0.15, negatives 0.05 -> (0.05, 0.15]: 0.15 is nearest 0.3.
+    // Label 2: 2 positives of 8 rows, under the minimum of 3 -> the fallback.
+    const rows = [
+      [0.8, 0.15, 0.9],
+      [0.8, 0.05, 0.9],
+      [0.6, 0.15, 0.1],
+      [0.6, 0.05, 0.1],
+      [0.8, 0.15, 0.1],
+      [0.6, 0.05, 0.1],
+      [0.8, 0.15, 0.1],
+      [0.6, 0.05, 0.1],
+    ];
+    const truth = [[0, 1, 2], [0, 2], [1], [], [0, 1], [], [0, 1], []];
+    const t = tuneLabelThresholds(rows.flat(), truth, 3, 0.3, 3);
+    expect(t).toEqual([0.65, 0.15, 0.3]);
+    // With the minimum at 2, label 2 gets its own: positives 0.9, negatives 0.1 -> 0.3 is
+    // already perfect and is the fallback itself.
+    expect(tuneLabelThresholds(rows.flat(), truth, 3, 0.3, 2)[2]).toBe(0.3);
+    expect(tuneLabelThresholds(rows.flat(), truth, 3, 0.5, 2)[2]).toBe(0.5);
+    // Per-label thresholds separate what no single threshold can.
+    const perLabel = multiLabelMetrics(
+      truth,
+      thresholdRows(rows.flat(), 3, t),
+      ['a', 'b', 'c'],
+      0,
+      0.3,
+    );
+    const global = tuneThreshold(rows.flat(), truth, 3);
+    const one = multiLabelMetrics(
+      truth,
+      thresholdRows(rows.flat(), 3, global),
+      ['a', 'b', 'c'],
+      0,
+      global,
+    );
+    expect(perLabel.perClass.slice(0, 2).map((c) => c.f1)).toEqual([1, 1]);
+    expect(perLabel.macroF1).toBeGreaterThan(one.macroF1);
+    expect(() => tuneLabelThresholds([0.5], truth, 3, 0.5)).toThrow(/probabilities has 1 values/);
+  });
+
+  it('keeps the fallback for a label no grid threshold catches', () => {
+    // The only positive scores 0.01, under the lowest grid point: best F1 is 0.
+    const probs = [0.01, 0.02, 0.02, 0.02, 0.02, 0.02];
+    const truth = [[0], [], [], [], [], []];
+    expect(tuneLabelThresholds(probs, truth, 1, 0.4, 1)).toEqual([0.4]);
   });
 });

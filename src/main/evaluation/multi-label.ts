@@ -4,6 +4,10 @@
  * when its probability reaches the decision threshold; macro-F1 is their plain mean over all
  * labels (sklearn's `average='macro'`, `zero_division=0`), micro-F1 pools every label's
  * counts, and accuracy is subset accuracy (the predicted set equals the true set).
+ *
+ * Decision thresholds are tuned on validation rows: one global threshold for every label, then
+ * one per label where validation holds enough positives of it to choose on (rare labels keep
+ * the global one, which rests on all labels' rows).
  */
 import type { SplitMetrics } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
@@ -16,6 +20,14 @@ export const THRESHOLD_GRID: readonly number[] = Array.from(
 
 /** Used when there is nothing to tune on. */
 export const DEFAULT_THRESHOLD = 0.5;
+
+/** A label gets its own threshold only with at least this many validation positives. */
+export const MIN_LABEL_POSITIVES = 5;
+
+/** One threshold for every label, or one per label (index = label). */
+export type Thresholds = number | readonly number[];
+
+const thresholdOf = (t: Thresholds, c: number): number => (typeof t === 'number' ? t : t[c]);
 
 /** Label sets as a [rows, classes] row-major 0/1 matrix. */
 export function multiHot(sets: readonly (readonly number[])[], classes: number): Float32Array {
@@ -31,17 +43,25 @@ export function multiHot(sets: readonly (readonly number[])[], classes: number):
   return out;
 }
 
-/** Labels at or above the threshold, per row. */
+/** Labels at or above their threshold, per row. */
 export function thresholdRows(
   probabilities: ArrayLike<number>,
   classes: number,
-  threshold: number,
+  threshold: Thresholds,
 ): number[][] {
+  if (typeof threshold !== 'number' && threshold.length !== classes) {
+    throw new GraftError(
+      'invalid-argument',
+      `threshold: give one number or one per label (${classes}), got ${threshold.length}`,
+    );
+  }
   const rows = probabilities.length / classes;
   const out: number[][] = [];
   for (let r = 0; r < rows; r++) {
     const set: number[] = [];
-    for (let c = 0; c < classes; c++) if (probabilities[r * classes + c] >= threshold) set.push(c);
+    for (let c = 0; c < classes; c++) {
+      if (probabilities[r * classes + c] >= thresholdOf(threshold, c)) set.push(c);
+    }
     out.push(set);
   }
   return out;
@@ -56,6 +76,8 @@ export function multiLabelMetrics(
   labels: string[],
   loss: number,
   threshold: number,
+  /** Per-label thresholds, when they were tuned (recorded with the metrics). */
+  thresholds?: readonly number[],
 ): SplitMetrics {
   if (truth.length !== predicted.length) {
     throw new GraftError(
@@ -99,6 +121,7 @@ export function multiLabelMetrics(
     labels,
     multiLabel: true,
     threshold,
+    ...(thresholds ? { thresholds: [...thresholds] } : {}),
     microF1: f1Of(sum(tp), sum(fp), sum(fn)),
     subsetAccuracy,
   };
@@ -132,6 +155,56 @@ export function tuneThreshold(
     }
   }
   return best;
+}
+
+/**
+ * One threshold per label from the grid, each maximising that label's F1 on the given rows
+ * (ties go to the threshold nearest `fallback`). A label with fewer than `minPositives`
+ * positives among the rows, or whose best F1 is 0, keeps `fallback`: a handful of rows would
+ * pick a threshold by chance.
+ */
+export function tuneLabelThresholds(
+  probabilities: ArrayLike<number>,
+  truth: readonly (readonly number[])[],
+  classes: number,
+  fallback: number,
+  minPositives = MIN_LABEL_POSITIVES,
+): number[] {
+  if (probabilities.length !== truth.length * classes) {
+    throw new GraftError(
+      'invalid-argument',
+      `probabilities has ${probabilities.length} values for ${truth.length} rows of ${classes}`,
+    );
+  }
+  const positive = multiHot(truth, classes);
+  const out: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    let positives = 0;
+    for (let r = 0; r < truth.length; r++) positives += positive[r * classes + c];
+    if (positives < minPositives) {
+      out.push(fallback);
+      continue;
+    }
+    let best = fallback;
+    let bestF1 = 0;
+    for (const t of THRESHOLD_GRID) {
+      let tp = 0;
+      let fp = 0;
+      for (let r = 0; r < truth.length; r++) {
+        if (probabilities[r * classes + c] < t) continue;
+        if (positive[r * classes + c] === 1) tp++;
+        else fp++;
+      }
+      const f1 = f1Of(tp, fp, positives - tp);
+      const closer = Math.abs(t - fallback) < Math.abs(best - fallback);
+      if (f1 > bestF1 + 1e-12 || (f1 > 0 && Math.abs(f1 - bestF1) <= 1e-12 && closer)) {
+        best = t;
+        bestF1 = f1;
+      }
+    }
+    out.push(best);
+  }
+  return out;
 }
 
 /** Subset accuracy of probabilities at a threshold, for training curves. */

@@ -152,7 +152,11 @@ export async function exportRun(request: ExportRequest): Promise<{ dir: string; 
     output: { name: 'probabilities', dtype: 'float32', shape: ['batch', labels.length] },
     labels,
     ...(run.metrics.test?.multiLabel
-      ? { multiLabel: true as const, threshold: run.metrics.test.threshold ?? 0.5 }
+      ? {
+          multiLabel: true as const,
+          threshold: run.metrics.test.threshold ?? 0.5,
+          ...(run.metrics.test.thresholds ? { thresholds: run.metrics.test.thresholds } : {}),
+        }
       : {}),
     source: {
       runId,

@@ -11,9 +11,11 @@ export interface BundleManifest {
   output: { name: string; dtype: 'float32'; shape: [string, number] };
   labels: string[];
   /** Multi-label bundles: `probabilities` are independent sigmoids; a label applies when its
-   * probability reaches `threshold` (tuned on the run's validation split). */
+   * probability reaches its entry of `thresholds` (labels order), or `threshold` where the
+   * bundle has no per-label thresholds (both tuned on the run's validation split). */
   multiLabel?: true;
   threshold?: number;
+  thresholds?: number[];
   source: {
     runId: string;
     strategy: string;

@@ -115,4 +115,23 @@ describe('modelCard', () => {
     expect(card).toContain('| pos | 0.500 | 0.500 | 0.500 | 1 |');
     expect(card).toContain('20 epochs, batch 32');
   });
+
+  it("lists each label's own threshold for a multi-label run", () => {
+    const run = runWith('fine-tune');
+    run.metrics.test = {
+      ...run.metrics.test!,
+      confusion: [],
+      multiLabel: true,
+      threshold: 0.4,
+      thresholds: [0.25, 0.4],
+      microF1: 0.5,
+      subsetAccuracy: 0.5,
+    };
+    const card = modelCard({ run, model, dataset, manifest });
+
+    expect(card).toContain('| label | precision | recall | F1 | support | threshold |');
+    expect(card).toContain('| neg | 0.500 | 0.500 | 0.500 | 1 | 0.25 |');
+    expect(card).toContain('| pos | 0.500 | 0.500 | 0.500 | 1 | 0.4 |');
+    expect(card).toContain('its threshold in the table');
+  });
 });

@@ -67,15 +67,22 @@ function resultLines(test: NonNullable<Run['metrics']['test']>): string[] {
     ? `Multi-label: subset accuracy (exact match) ${pct(test.accuracy)}, macro-F1 ` +
       `${test.macroF1.toFixed(4)}, micro-F1 ${(test.microF1 ?? 0).toFixed(4)}. ` +
       'Outputs are independent sigmoid probabilities; a label applies at or above ' +
-      `the threshold ${test.threshold ?? 0.5} (tuned on the validation rows).`
+      (test.thresholds
+        ? `its threshold in the table (tuned on the validation rows; ${test.threshold ?? 0.5} ` +
+          'for labels with too few validation positives).'
+        : `the threshold ${test.threshold ?? 0.5} (tuned on the validation rows).`)
     : `Accuracy ${pct(test.accuracy)}, macro-F1 ${test.macroF1.toFixed(4)}.`;
   const lines = ['## Test results', '', summary, ''];
 
-  lines.push('| label | precision | recall | F1 | support |', '| --- | --- | --- | --- | --- |');
-  for (const k of test.perClass) {
+  const t = test.thresholds;
+  lines.push(
+    `| label | precision | recall | F1 | support |${t ? ' threshold |' : ''}`,
+    `| --- | --- | --- | --- | --- |${t ? ' --- |' : ''}`,
+  );
+  test.perClass.forEach((k, c) => {
     const scores = [k.precision, k.recall, k.f1].map((x) => x.toFixed(3)).join(' | ');
-    lines.push(`| ${k.label} | ${scores} | ${k.support} |`);
-  }
+    lines.push(`| ${k.label} | ${scores} | ${k.support} |${t ? ` ${t[c]} |` : ''}`);
+  });
   lines.push('');
   return lines;
 }

@@ -12,7 +12,7 @@ import { BUNDLE_MANIFEST, type BundleManifest } from './manifest';
 export interface BundlePrediction {
   /** The most probable label. */
   label: string;
-  /** Multi-label bundles: every label at or above the bundle's threshold, in label order. */
+  /** Multi-label bundles: every label at or above its threshold, in label order. */
   labels?: string[];
   probabilities: Record<string, number>;
 }
@@ -91,8 +91,8 @@ export async function predictWithBundle(
         if (probs[row * labels.length + c] > probs[row * labels.length + best]) best = c;
       });
       if (!bundle.manifest.multiLabel) return { label: labels[best], probabilities };
-      const threshold = bundle.manifest.threshold ?? 0.5;
-      const above = labels.filter((l) => probabilities[l] >= threshold);
+      const { threshold = 0.5, thresholds } = bundle.manifest;
+      const above = labels.filter((l, c) => probabilities[l] >= (thresholds?.[c] ?? threshold));
       return { label: labels[best], labels: above, probabilities };
     });
   } finally {

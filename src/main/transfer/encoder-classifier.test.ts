@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrainRequest } from '../../shared/contract';
+import type { ParamGroup } from '../engine/optimizers';
 import { writeTinyBertFolder } from '../models/__fixtures__/tiny-bert';
 import {
   checkSourceLayers,
@@ -76,6 +77,20 @@ describe('optimizer recipe', () => {
     expect(layerOf('encoder.albert_layer_groups.0.albert_layers.0.ffn.weight')).toBeNull();
     const c = config({ learningRate: 1e-3, layerwiseLrDecay: 0.5 });
     expect(parameterLr(c, 'encoder.layer.3.output.dense.weight', 6)).toBeCloseTo(1e-3 * 0.25, 12);
+    expect(parameterLr(c, 'encoder.layer.5.output.dense.weight', 6)).toBeCloseTo(1e-3, 12);
+  });
+
+  it('gives the new head learningRate · headLrMultiplier, the encoder is unaffected', () => {
+    const c = config({ learningRate: 5e-5, headLrMultiplier: 20, layerwiseLrDecay: 0.5 });
+    expect(parameterLr(c, 'head.w', 6)).toBeCloseTo(1e-3, 12);
+    expect(parameterLr(c, 'head.b', 6)).toBeCloseTo(1e-3, 12);
+    expect(parameterLr(c, 'encoder.layer.5.output.dense.weight', 6)).toBeCloseTo(5e-5, 12);
+    const spec = classifierOptimizer(c, 6, 100);
+    const groupOf = (name: string): ParamGroup | undefined =>
+      spec.groups!.find((g) => (typeof g.match === 'function' ? g.match(name) : false));
+    expect(groupOf('head.w')).toMatchObject({ lr: 1e-3, weightDecay: c.weightDecay });
+    expect(groupOf('head.b')).toMatchObject({ lr: 1e-3, weightDecay: 0 });
+    expect(groupOf('encoder.layer.5.output.dense.weight')!.lr).toBeCloseTo(5e-5, 12);
   });
 
   it('exempts biases and LayerNorm from weight decay', () => {
@@ -85,7 +100,7 @@ describe('optimizer recipe', () => {
     expect(noWeightDecay('head.w')).toBe(false);
   });
 
-  it('builds AdamW with warmup steps from the ratio, clipping and one group per level', () => {
+  it('builds AdamW with warmup steps from the ratio, clipping and groups per level', () => {
     const spec = classifierOptimizer(
       config({ warmupRatio: 0.1, schedule: 'cosine', clipNorm: 1, layerwiseLrDecay: 0.8 }),
       6,
@@ -96,7 +111,8 @@ describe('optimizer recipe', () => {
       clipNorm: 1,
       schedule: { kind: 'cosine', warmupSteps: 20, totalSteps: 200 },
     });
-    expect(spec.groups).toHaveLength(14);
+    // head (decayed, not) + levels 0..6 (decayed, not)
+    expect(spec.groups).toHaveLength(16);
     // A one-step run has no room for warmup.
     expect(classifierOptimizer(config(), 6, 1).schedule).toMatchObject({ warmupSteps: 0 });
   });

@@ -53,6 +53,8 @@ export interface ClassifierBuildOptions {
   dropout?: number;
   /** Seed of the head's Glorot initialisation (only the shape matters when overridden). */
   seed?: number;
+  /** Initial head bias [classes] (default zeros), e.g. multi-label prior log-odds. */
+  headBias?: Float32Array;
 }
 
 /**
@@ -166,7 +168,8 @@ export function buildClassifierLogits(
   const C = layout.labels.length;
   const init = glorot(H, C, o.seed ?? 0);
   const w = g.param('head.w', init, [H, C], { trainable: trainable('head.w') });
-  const b = g.param('head.b', new Float32Array(C), [C], { trainable: trainable('head.b') });
+  const bias = o.headBias ?? new Float32Array(C);
+  const b = g.param('head.b', bias, [C], { trainable: trainable('head.b') });
   return g.add(g.matMul(pooled, w), b);
 }
 
@@ -191,18 +194,32 @@ export function decayLevel(name: string, layers: number): number {
 export const noWeightDecay = (name: string): boolean =>
   name.endsWith('.bias') || /LayerNorm|layer_norm/.test(name) || name === 'head.b';
 
-/** The learning rate of one parameter: lr · decay^level. */
+const isHead = (name: string): boolean => name.startsWith('head.');
+
+/**
+ * The learning rate of one parameter: lr · decay^level for encoder parameters; the head,
+ * freshly initialised, takes lr · headLrMultiplier (at lr 5e-5 a random head moves too little
+ * in one epoch to leave its start: multi-label BCE heads then predict their prior only).
+ */
 export function parameterLr(config: TrainConfig, name: string, layers: number): number {
+  if (isHead(name)) return config.learningRate * config.headLrMultiplier;
   return config.learningRate * config.layerwiseLrDecay ** decayLevel(name, layers);
 }
 
-/** AdamW with layer-wise rates, no decay on biases and norms, warmup + decay, clipping. */
+/**
+ * AdamW with the head at its own rate, layer-wise rates below, no decay on biases and norms,
+ * warmup + decay, clipping.
+ */
 export function classifierOptimizer(
   config: TrainConfig,
   layers: number,
   totalSteps: number,
 ): OptimizerSpec {
-  const groups: ParamGroup[] = [];
+  const groups: ParamGroup[] = [true, false].map((nd) => ({
+    match: (n: string) => isHead(n) && noWeightDecay(n) === nd,
+    lr: config.learningRate * config.headLrMultiplier,
+    weightDecay: nd ? 0 : config.weightDecay,
+  }));
   for (let level = 0; level <= layers; level++) {
     const lr = config.learningRate * config.layerwiseLrDecay ** level;
     for (const nd of [true, false]) {

@@ -39,13 +39,6 @@ export function loadRunSplits(
   maxLength: number,
 ): RunSplits {
   const multi = dataset.multiLabel === true;
-  if (multi && config.distillTemperature > 0) {
-    throw new GraftError(
-      'unsupported',
-      `dataset ${dataset.id} is multi-label; distillation (distillTemperature) ` +
-        'supports single-label datasets only; set distillTemperature to 0',
-    );
-  }
   type Rows = { texts: string[]; labels: number[]; labelSets?: number[][] };
   const split = (name: SplitName): Rows | null =>
     dataset.splits[name] ? store.datasets.rows(dataset.id, name) : null;

@@ -13,7 +13,13 @@ import {
   type ort,
 } from '../engine/session';
 import { argmaxRows, classificationMetrics } from '../evaluation/metrics';
-import { multiLabelMetrics, subsetAccuracyOf, thresholdRows } from '../evaluation/multi-label';
+import {
+  multiLabelMetrics,
+  subsetAccuracyOf,
+  thresholdRows,
+  tuneLabelThresholds,
+  tuneThreshold,
+} from '../evaluation/multi-label';
 import { packRows } from '../models/tokenizer';
 import { buildClassifierLogits } from './encoder-classifier';
 import type { TokenisedSplit } from './encoder-data';
@@ -127,7 +133,11 @@ export function accuracy(scored: Scored, classes: number): number {
   return y.length === 0 ? 0 : correct / y.length;
 }
 
-/** Early-stopping metric: macro-F1 (balanced classes, or multi-label at 0.5), else accuracy. */
+/**
+ * Early-stopping metric: macro-F1 (balanced classes), else accuracy; for multi-label the
+ * macro-F1 at the thresholds the test split will get, tuned on these very rows (a fixed 0.5
+ * would score a prior-initialised head's rare labels as never predicted).
+ */
 export function validationMetric(
   onVal: Scored,
   split: TokenisedSplit,
@@ -135,8 +145,11 @@ export function validationMetric(
   useF1: boolean,
 ): number {
   if (split.sets) {
-    const predicted = thresholdRows(onVal.probabilities, labels.length, 0.5);
-    return multiLabelMetrics(split.sets, predicted, labels, onVal.loss, 0.5).macroF1;
+    const C = labels.length;
+    const global = tuneThreshold(onVal.probabilities, split.sets, C);
+    const thresholds = tuneLabelThresholds(onVal.probabilities, split.sets, C, global);
+    const predicted = thresholdRows(onVal.probabilities, C, thresholds);
+    return multiLabelMetrics(split.sets, predicted, labels, onVal.loss, global).macroF1;
   }
   if (!useF1) return accuracy(onVal, labels.length);
   const predicted = argmaxRows(onVal.probabilities, labels.length);

@@ -7,14 +7,22 @@
  *
  * Frozen parameters are initializers of the step graph: autodiff emits nothing below the
  * lowest trainable layer, so frozen layers cost one plain forward per batch.
+ *
+ * Multi-label datasets train sigmoid outputs with BCE, optionally weighting each label's
+ * positives, from a head bias at the labels' prior log-odds (see multi-label.ts); early
+ * stopping then compares epochs by validation macro-F1 at per-label tuned thresholds.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunOutcome, RunContext } from '../runs/run-manager';
 import type { SplitMetrics } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
-import { distillationKL, softmaxCrossEntropy } from '../engine/losses';
-import { binaryCrossEntropyWithLogits } from '../engine/losses';
+import {
+  binaryCrossEntropyWithLogits,
+  distillationKL,
+  sigmoidDistillationKL,
+  softmaxCrossEntropy,
+} from '../engine/losses';
 import { createTrainer, type Batch, type BatchSpec } from '../engine/trainer';
 import { mulberry32 } from '../datasets/split';
 import { argmaxRows, classificationMetrics } from '../evaluation/metrics';
@@ -29,7 +37,7 @@ import {
 } from './encoder-classifier';
 import { classWeightsFor, type RunSplits, type TokenisedSplit } from './encoder-data';
 import { accuracy, ClassifierEvaluator, validationMetric } from './encoder-evaluator';
-import { multiLabelOutcome, pickRows } from './multi-label';
+import { multiLabelOutcome, pickRows, positiveWeightsOf, priorLogOdds } from './multi-label';
 
 const log = logger('transfer');
 
@@ -41,7 +49,10 @@ const BUCKET_POOL = 50;
 type FloatArray = Float32Array | Float64Array;
 
 export interface Distillation {
-  /** Teacher logits per fit row, [fit rows, classes] row-major. */
+  /**
+   * Teacher logits per fit row, [fit rows, classes] row-major: softmax logits, or for a
+   * multi-label dataset each label's sigmoid logit (soft targets σ(logit / T)).
+   */
   logits: Float32Array;
   temperature: number;
   /** Weight of the distillation loss; the label loss gets 1 - alpha. */
@@ -71,6 +82,12 @@ export async function trainEncoderClassifier(r: EncoderTrainingRequest): Promise
   const classWeights = classWeightsFor(config.classWeights, fit.labels, C);
   const multi = fit.targets !== undefined;
   const distill = r.distill;
+  const posWeight =
+    fit.targets && config.positiveWeights === 'balanced'
+      ? positiveWeightsOf(fit.targets, C)
+      : undefined;
+  // Multi-label: each sigmoid starts at its label's frequency instead of 0.5 (multi-label.ts)
+  const headBias = fit.targets ? priorLogOdds(fit.targets, C, posWeight) : undefined;
   const batchSpec: Record<string, BatchSpec> = {
     input_ids: { dtype: 'int64', shape: ['batch', 'seq'] },
     attention_mask: { dtype: 'int64', shape: ['batch', 'seq'] },
@@ -93,13 +110,16 @@ export async function trainEncoderClassifier(r: EncoderTrainingRequest): Promise
         training: mode.training,
         dropout: config.dropout,
         seed: config.seed,
+        headBias,
       });
       let loss = multi
-        ? binaryCrossEntropyWithLogits(g, logits, b.labels)
+        ? binaryCrossEntropyWithLogits(g, logits, b.labels, { posWeight })
         : softmaxCrossEntropy(g, logits, b.labels, { classWeights });
       if (distill) {
-        // (1 − α)·CE(labels) + α·T²·KL(p_teacher ‖ p_student) at temperature T
-        const kl = distillationKL(g, logits, b.teacher, { temperature: distill.temperature });
+        // (1 − α)·loss(labels) + α·T²·KL(teacher ‖ student) at temperature T: softmax KL, or
+        // for multi-label the per-label Bernoulli KL of σ(t/T) from σ(z/T)
+        const kd = multi ? sigmoidDistillationKL : distillationKL;
+        const kl = kd(g, logits, b.teacher, { temperature: distill.temperature });
         loss = g.add(g.mul(loss, g.scalar(1 - distill.alpha)), g.mul(kl, g.scalar(distill.alpha)));
       }
       return { loss, outputs: { logits } };

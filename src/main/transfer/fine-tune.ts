@@ -2,7 +2,8 @@
  * Fine-tuning: the pre-trained encoder plus a linear head on its pooled output, trained end to
  * end. Either the whole encoder (embeddings included) or only its top k transformer layers
  * unfreeze (unfreezeTopK; k = 0 trains the head alone on un-standardised features). AdamW with
- * layer-wise learning-rate decay, warmup + linear/cosine decay, global-norm clipping, dropout,
+ * the new head at headLrMultiplier times the rate, layer-wise learning-rate decay below it,
+ * warmup + linear/cosine decay, global-norm clipping, dropout,
  * decoupled weight decay, optional balanced class weights and early stopping: see
  * encoder-classifier.ts and encoder-training.ts. The top layer is pooled (config.layer is a
  * feature-extraction option and is not used here).

@@ -8,6 +8,9 @@
  * That teacher is cheap (its features come from, and go to, the shared feature cache) where a
  * fine-tuned teacher would cost a full fine-tuning run first. The student minimises
  * (1 − α)·CE(labels) + α·T²·KL(teacher ‖ student) at temperature T, α = distillAlpha.
+ * On a multi-label dataset the teacher head has sigmoid outputs and the student minimises
+ * (1 − α)·BCE(labels) + α·T²·Σ Bernoulli KL(σ(t/T) ‖ σ(z/T)) over labels (averaged): the
+ * student's BCE against the teacher's soft targets, less their constant entropy.
  */
 import type { Dataset, Model } from '../../shared/contract';
 import { inspectModelFolder } from '../models/hf-folder';
@@ -24,6 +27,12 @@ import { loadRunSplits, type RunSplits } from './encoder-data';
 import { trainEncoderClassifier, type Distillation } from './encoder-training';
 import { effectiveMaxLength, extractFeatures } from './features';
 import { evaluateHead, trainHead } from './head-training';
+import {
+  multiLabelMetrics,
+  thresholdRows,
+  tuneLabelThresholds,
+  tuneThreshold,
+} from '../evaluation/multi-label';
 import type { StrategyDeps } from './index';
 import { refuseOnnxOnly } from '../models/onnx-encoder';
 
@@ -88,8 +97,10 @@ export async function runLayerTransfer(ctx: RunContext, deps: StrategyDeps): Pro
 }
 
 /**
- * Log-probabilities of the frozen teacher for every fit row, [fit rows, classes]: softmax is
- * shift-invariant, so log p serves as the teacher's logits. Its test accuracy is recorded.
+ * The frozen teacher's logits for every fit row, [fit rows, classes]. Single-label: log p, which
+ * serves as logits since softmax is shift-invariant; its test accuracy is recorded. Multi-label:
+ * each label's sigmoid logit log(p / (1 − p)); its test macro-F1 is recorded, at thresholds
+ * tuned on the fit rows (the teacher has no validation rows of its own).
  */
 async function frozenTeacherLogits(
   ctx: RunContext,
@@ -114,19 +125,36 @@ async function frozenTeacherLogits(
   const features = await extractFeatures({ ...options, split: 'train', texts: train.texts });
   const x = features.select(splits.fitIndex);
   const y = splits.fit.labels;
+  const targets = splits.fit.targets;
+  const C = dataset.labels.length;
   const head = await trainHead({
     config: { ...config, ...TEACHER_HEAD },
-    classes: dataset.labels.length,
-    train: { x, y },
+    classes: C,
+    multiLabel: targets !== undefined,
+    train: { x, y, targets },
     validation: null,
     signal: ctx.signal,
   });
   try {
-    const { probabilities } = await head.evaluator.score(head.state, { x, y });
+    const { probabilities } = await head.evaluator.score(head.state, { x, y, targets });
     const testX = await extractFeatures({ ...options, split: 'test', texts: splits.test.texts });
-    const onTest = await evaluateHead(head, testX, splits.test.labels);
-    const correct = onTest.predicted.filter((p, i) => p === splits.test.labels[i]).length;
-    ctx.timings.teacherTestAccuracy = correct / Math.max(1, splits.test.labels.length);
+    const test = splits.test;
+    const onTest = await evaluateHead(head, testX, test.labels, test.targets);
+    if (targets && test.sets && splits.fit.sets) {
+      const global = tuneThreshold(probabilities, splits.fit.sets, C);
+      const thresholds = tuneLabelThresholds(probabilities, splits.fit.sets, C, global);
+      const predicted = thresholdRows(onTest.probabilities, C, thresholds);
+      const f1 = multiLabelMetrics(test.sets, predicted, dataset.labels, 0, global).macroF1;
+      ctx.timings.teacherTestMacroF1 = f1;
+      log.info(`run ${ctx.runId}: frozen teacher test macro-F1 ${f1.toFixed(4)}`);
+      // σ⁻¹(p), clamped so a saturated probability stays a finite logit
+      return probabilities.map((p) => {
+        const q = Math.min(Math.max(p, 1e-6), 1 - 1e-6);
+        return Math.log(q / (1 - q));
+      });
+    }
+    const correct = onTest.predicted.filter((p, i) => p === test.labels[i]).length;
+    ctx.timings.teacherTestAccuracy = correct / Math.max(1, test.labels.length);
     log.info(
       `run ${ctx.runId}: frozen teacher test accuracy ` +
         `${(ctx.timings.teacherTestAccuracy * 100).toFixed(2)}%`,

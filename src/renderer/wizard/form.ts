@@ -24,11 +24,13 @@ export type FieldKey =
   | 'distillAlpha'
   | 'unfreezeTopK'
   | 'layerwiseLrDecay'
+  | 'headLrMultiplier'
   | 'warmupRatio'
   | 'schedule'
   | 'clipNorm'
   | 'dropout'
   | 'classWeights'
+  | 'positiveWeights'
   | 'earlyStoppingPatience';
 
 export interface FieldSpec {
@@ -108,6 +110,13 @@ export const FIELDS: Record<FieldKey, FieldSpec> = {
     'Rate multiplier per layer going down; 1 = none.',
     { min: 0, max: 1 },
   ),
+  headLrMultiplier: field(
+    'headLrMultiplier',
+    'Head LR multiplier',
+    'float',
+    'The new head learns at the learning rate times this.',
+    { min: 0, max: 1000 },
+  ),
   warmupRatio: field('warmupRatio', 'Warmup ratio', 'float', 'Share of steps ramping up.', {
     min: 0,
     max: 1,
@@ -123,6 +132,13 @@ export const FIELDS: Record<FieldKey, FieldSpec> = {
   classWeights: field('classWeights', 'Class weights', 'choice', 'Balanced helps rare classes.', {
     choices: choices(['none', 'none'], ['balanced', 'balanced']),
   }),
+  positiveWeights: field(
+    'positiveWeights',
+    'Positive weights',
+    'choice',
+    'Multi-label: weight rare positives up; helps short runs.',
+    { choices: choices(['none', 'none'], ['balanced', 'balanced (capped at 10)']) },
+  ),
   earlyStoppingPatience: field(
     'earlyStoppingPatience',
     'Early stopping',
@@ -142,6 +158,7 @@ const HEAD_ADVANCED: FieldKey[] = [
   'seed',
 ];
 const ENCODER_ADVANCED: FieldKey[] = [
+  'headLrMultiplier',
   'head',
   'pooling',
   'weightDecay',
@@ -152,6 +169,7 @@ const ENCODER_ADVANCED: FieldKey[] = [
   'maxLength',
   'hiddenUnits',
   'classWeights',
+  'positiveWeights',
   'earlyStoppingPatience',
   'seed',
 ];
