@@ -40,6 +40,8 @@ describe('graft train options', () => {
       '--dropout',
       '--class-weights',
       '--early-stopping-patience',
+      '--head-lr-multiplier',
+      '--positive-weights',
       '--config',
     ]) {
       expect(help).toContain(flag);
@@ -98,6 +100,10 @@ describe('graft train options', () => {
       '32',
       '--seed',
       '1',
+      '--head-lr-multiplier',
+      '20',
+      '--positive-weights',
+      'balanced',
     );
     expect(Object.keys(request).sort()).toEqual(fields.sort());
     expect(TrainRequest.parse(request)).toMatchObject({
@@ -116,6 +122,17 @@ describe('graft train options', () => {
       epochs: 2,
       head: 'mlp',
     });
+  });
+
+  it("starts from the strategy's defaults, as the wizard does, under config and flags", () => {
+    const fineTune = TrainRequest.parse(parse('--strategy', 'fine-tune'));
+    expect(fineTune).toMatchObject({ learningRate: 0.00003, epochs: 3, unfreezeTopK: 2 });
+    expect(TrainRequest.parse(parse()).learningRate).toBe(0.001);
+    expect(parse('--strategy', 'fine-tune', '--lr', '0.0001').learningRate).toBe(0.0001);
+
+    const file = join(dir, 'fine-tune.json');
+    writeFileSync(file, JSON.stringify({ strategy: 'fine-tune', epochs: 5 }));
+    expect(parse('--config', file)).toMatchObject({ epochs: 5, learningRate: 0.00003 });
   });
 
   it('names a bad list and a missing config file', () => {

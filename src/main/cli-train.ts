@@ -1,12 +1,14 @@
 /**
  * `graft train` options: one flag per TrainRequest field, each listing its default (taken from
- * the contract's own schema, so help never drifts from what a run gets), plus `--config FILE`,
- * a JSON TrainRequest merged under the flags: flag > config file > contract default.
+ * the contract's own schema and the strategy defaults, so help never drifts from what a run
+ * gets), plus `--config FILE`, a JSON TrainRequest merged under the flags:
+ * flag > config file > the strategy's defaults (as in the wizard) > contract default.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { StrategyName, TrainRequest } from '../shared/contract';
 import { GraftError } from '../shared/errors';
+import { STRATEGY_DEFAULTS } from '../shared/strategy-defaults';
 
 const DEFAULTS = TrainRequest.parse({ datasetId: 'd', modelId: 'm' });
 
@@ -36,9 +38,15 @@ function intList(name: string) {
     });
 }
 
+/** Help text for a field's default: the contract's, and where strategies differ, theirs. */
 const shown = (key: keyof typeof DEFAULTS): string => {
   const value = DEFAULTS[key];
-  return value === undefined ? '' : ` (default: ${JSON.stringify(value)})`;
+  const differ = StrategyName.options
+    .map((s) => [s, STRATEGY_DEFAULTS[s][key]] as const)
+    .filter(([, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(value));
+  const per = differ.map(([s, v]) => `${s} ${JSON.stringify(v)}`).join(', ');
+  if (value === undefined) return per ? ` (default: ${per})` : '';
+  return ` (default: ${JSON.stringify(value)}${per ? `; ${per}` : ''})`;
 };
 
 /** flag, TrainRequest field, description, parser (absent: a boolean switch). */
@@ -196,5 +204,8 @@ export function trainRequestFrom(o: Record<string, unknown>): Record<string, unk
     flags[key] = o[camel];
   }
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-  return { ...config, ...given };
+  const named = given.strategy ?? config.strategy ?? DEFAULTS.strategy;
+  const strategy = StrategyName.safeParse(named);
+  const defaults = strategy.success ? STRATEGY_DEFAULTS[strategy.data] : {};
+  return { ...defaults, ...config, ...given };
 }

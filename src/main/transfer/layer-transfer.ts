@@ -13,6 +13,12 @@
  * student's BCE against the teacher's soft targets, less their constant entropy.
  */
 import type { Dataset, Model } from '../../shared/contract';
+import {
+  multiLabelMetrics,
+  thresholdRows,
+  tuneLabelThresholds,
+  tuneThreshold,
+} from '../evaluation/multi-label';
 import { inspectModelFolder } from '../models/hf-folder';
 import { loadTokenizer } from '../models/tokenizer';
 import type { RunContext, RunOutcome } from '../runs/run-manager';
@@ -27,12 +33,6 @@ import { loadRunSplits, type RunSplits } from './encoder-data';
 import { trainEncoderClassifier, type Distillation } from './encoder-training';
 import { effectiveMaxLength, extractFeatures } from './features';
 import { evaluateHead, trainHead } from './head-training';
-import {
-  multiLabelMetrics,
-  thresholdRows,
-  tuneLabelThresholds,
-  tuneThreshold,
-} from '../evaluation/multi-label';
 import type { StrategyDeps } from './index';
 import { refuseOnnxOnly } from '../models/onnx-encoder';
 

@@ -5,7 +5,8 @@
  * here, so the page only renders what it is given.
  */
 import { TrainRequest, type StrategyName } from '../../shared/contract';
-import { defaultConcatLayers, defaultStudentLayers, STRATEGY_DEFAULTS } from './strategies';
+import { STRATEGY_DEFAULTS } from '../../shared/strategy-defaults';
+import { defaultConcatLayers, defaultStudentLayers } from './strategies';
 
 export type FieldKey =
   | 'head'

@@ -4,7 +4,7 @@
  * head wants many cheap epochs at a high rate, while training encoder layers wants few epochs at
  * a rate a hundred times lower.
  */
-import type { StrategyName, TrainRequest } from '../../shared/contract';
+import type { StrategyName } from '../../shared/contract';
 
 export interface StrategyInfo {
   title: string;
@@ -85,44 +85,6 @@ export const STRATEGIES: Record<StrategyName, StrategyInfo> = {
     keeps: 'the lower layers, frozen (unless all are unfrozen)',
     cost: 'expensive',
   },
-};
-
-const HEAD_DEFAULTS: Partial<TrainRequest> = {
-  head: 'logreg',
-  pooling: 'mean',
-  epochs: 20,
-  batchSize: 32,
-  learningRate: 0.001,
-  weightDecay: 0.0001,
-};
-
-const ENCODER_DEFAULTS: Partial<TrainRequest> = {
-  head: 'logreg',
-  pooling: 'mean',
-  epochs: 3,
-  batchSize: 16,
-  weightDecay: 0.01,
-  warmupRatio: 0.1,
-  schedule: 'linear',
-  clipNorm: 1,
-  dropout: 0.1,
-  maxLength: 128,
-};
-
-/** Each strategy's starting point, on top of the contract's own defaults. */
-export const STRATEGY_DEFAULTS: Record<StrategyName, Partial<TrainRequest>> = {
-  'feature-extraction': { ...HEAD_DEFAULTS, layer: -1 },
-  'scalar-mix': { ...HEAD_DEFAULTS, learningRate: 0.005 },
-  'feature-concat': { ...HEAD_DEFAULTS, tfidf: false, tfidfFeatures: 5000 },
-  'gated-fusion': { ...HEAD_DEFAULTS, epochs: 10 },
-  'layer-transfer': {
-    ...ENCODER_DEFAULTS,
-    epochs: 4,
-    learningRate: 0.0001,
-    distillTemperature: 0,
-    distillAlpha: 0.5,
-  },
-  'fine-tune': { ...ENCODER_DEFAULTS, learningRate: 0.00003, unfreezeTopK: 2, layerwiseLrDecay: 1 },
 };
 
 /** Every other teacher layer ending at the top (0-based): 6 layers -> [1, 3, 5]. */
