@@ -334,10 +334,33 @@ describe.skipIf(noChromium !== null)('the Datasets page import flow', () => {
     expect(await text(page, 'dataset-import-done')).toContain('with-an-empty-text');
   });
 
+  it('imports multi-label data given as one 0/1 column per label', async () => {
+    const page = browser!.page;
+    const rows = ['text,joy,anger,fear'];
+    for (let i = 0; i < 60; i++) {
+      // every row has joy or anger; some have fear too
+      rows.push(`wide row ${i},${i % 2},${1 - (i % 2)},${i % 5 === 0 ? 1 : 0}`);
+    }
+    const wide = join(dir, 'wide-labels.csv');
+    writeFileSync(wide, rows.join('\n') + '\n');
+    await page.fill('[data-testid=dataset-path]', wide);
+    await page.fill('[data-testid=dataset-label-columns]', 'joy..fear');
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('of 60 rows');
+    await page.click('[data-testid=dataset-check]');
+    await page.locator('[data-testid=dataset-report] [data-testid=report-totals]').waitFor();
+    await page.click('[data-testid=dataset-import-submit]');
+    await page.waitForSelector('[data-testid=dataset-import-done]');
+
+    const row = page.locator('[data-testid=datasets-table] tr', { hasText: 'wide-labels' });
+    const listed = (await row.textContent()) ?? '';
+    for (const label of ['joy', 'anger', 'fear']) expect(listed).toContain(label);
+  });
+
   it('wraps a report that lists many rows, at 1280 and 800 pixels wide', async () => {
     const page = browser!.page;
     const rows = ['text,label'];
-    for (let i = 0; i < 400; i++) rows.push(`a text said again and again number ${i % 40},${i % 2}`);
+    for (let i = 0; i < 400; i++)
+      rows.push(`a text said again and again number ${i % 40},${i % 2}`);
     const repeated = join(dir, 'repeated-texts-with-a-rather-long-file-name.csv');
     writeFileSync(repeated, rows.join('\n') + '\n');
     await page.fill('[data-testid=dataset-path]', repeated);

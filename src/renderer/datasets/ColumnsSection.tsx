@@ -220,6 +220,16 @@ export function ColumnsSection(props: {
           </small>
         )}
       </div>
+      <div className="inline-field">
+        <label htmlFor="ds-label-columns">Or one 0/1 column per label:</label>
+        <input
+          id="ds-label-columns"
+          value={form.labelColumns}
+          placeholder="admiration..neutral, or joy, anger"
+          onChange={(e) => patch({ labelColumns: e.target.value })}
+          data-testid="dataset-label-columns"
+        />
+      </div>
       {peek?.problem && (
         <p className="error small" data-testid="dataset-columns-problem">
           {peek.problem}

@@ -31,6 +31,8 @@ export interface ImportForm {
   transformSeparator: string;
   multiLabel: boolean;
   multiSeparator: string;
+  /** One 0/1 column per label instead of a label column: names, comma lists or `a..b` ranges. */
+  labelColumns: string;
   /** Raw label → the name typed for it; blank keeps the raw label. */
   rename: Record<string, string>;
   split: SplitMode;
@@ -61,6 +63,7 @@ export const BLANK_FORM: ImportForm = {
   transformSeparator: ':',
   multiLabel: false,
   multiSeparator: ',',
+  labelColumns: '',
   rename: {},
   split: 'random',
   splitColumn: '',
@@ -85,6 +88,15 @@ export function transformSpec(form: ImportForm): string | undefined {
   return form.transform;
 }
 
+/** "joy, anger..grief" → ['joy', 'anger..grief']; blank → none. */
+function labelColumnList(value: string): string[] | undefined {
+  const parts = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  return parts.length > 0 ? parts : undefined;
+}
+
 /** What the live preview depends on: how the file is read and which columns mean what. */
 export function peekRequest(form: ImportForm): DatasetSampleRequest {
   return {
@@ -99,6 +111,7 @@ export function peekRequest(form: ImportForm): DatasetSampleRequest {
     labelColumn: optional(form.labelColumn),
     labelTransform: transformSpec(form),
     multiLabel: form.multiLabel ? form.multiSeparator : undefined,
+    labelColumns: labelColumnList(form.labelColumns),
     splitColumn: form.split === 'column' ? optional(form.splitColumn) : undefined,
     rows: PREVIEW_ROWS,
   };
