@@ -127,15 +127,12 @@ export function distillationKL(
   teacherLogits: TensorRef,
   opts: DistillOptions = {},
 ): TensorRef {
-  const temp = opts.temperature ?? 2;
-  if (!(temp > 0)) fail('distillationKL', `temperature must be > 0, got ${temp}`);
-  const dt = studentLogits.dtype;
-  const invT = g.scalar(1 / temp, dt);
+  const { zs, zt, tempSquared } = softened(g, 'distillationKL', studentLogits, teacherLogits, opts);
 
-  const logPs = g.logSoftmax(g.mul(studentLogits, invT), -1);
-  const logPt = g.logSoftmax(g.mul(teacherLogits, invT), -1);
+  const logPs = g.logSoftmax(zs, -1);
+  const logPt = g.logSoftmax(zt, -1);
   const kl = g.reduceSum(g.mul(g.exp(logPt), g.sub(logPt, logPs)), [-1]);
-  return g.mul(g.reduceMean(kl), g.scalar(temp * temp, dt));
+  return g.mul(g.reduceMean(kl), tempSquared);
 }
 
 /**
@@ -152,16 +149,36 @@ export function sigmoidDistillationKL(
   teacherLogits: TensorRef,
   opts: DistillOptions = {},
 ): TensorRef {
-  const temp = opts.temperature ?? 2;
-  if (!(temp > 0)) fail('sigmoidDistillationKL', `temperature must be > 0, got ${temp}`);
-  const dt = studentLogits.dtype;
-  const invT = g.scalar(1 / temp, dt);
+  const { zs, zt, tempSquared } = softened(
+    g,
+    'sigmoidDistillationKL',
+    studentLogits,
+    teacherLogits,
+    opts,
+  );
 
-  const zs = g.mul(studentLogits, invT);
-  const zt = g.mul(teacherLogits, invT);
   const q = g.sigmoid(zt);
   // BCE(z, q) = softplus(z) − q·z; KL = BCE(zs, q) − BCE(zt, q)
   const bce = (z: TensorRef): TensorRef => g.sub(g.softplus(z), g.mul(q, z));
   const kl = g.sub(bce(zs), bce(zt));
-  return g.mul(g.reduceMean(kl), g.scalar(temp * temp, dt));
+  return g.mul(g.reduceMean(kl), tempSquared);
+}
+
+/** Both logits divided by the temperature T, and T² to scale the loss back (Hinton et al.). */
+function softened(
+  g: GraphBuilder,
+  what: string,
+  studentLogits: TensorRef,
+  teacherLogits: TensorRef,
+  opts: DistillOptions,
+): { zs: TensorRef; zt: TensorRef; tempSquared: TensorRef } {
+  const temp = opts.temperature ?? 2;
+  if (!(temp > 0)) fail(what, `temperature must be > 0, got ${temp}`);
+  const dt = studentLogits.dtype;
+  const invT = g.scalar(1 / temp, dt);
+  return {
+    zs: g.mul(studentLogits, invT),
+    zt: g.mul(teacherLogits, invT),
+    tempSquared: g.scalar(temp * temp, dt),
+  };
 }

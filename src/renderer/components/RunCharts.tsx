@@ -8,10 +8,10 @@ const VALIDATION = '#ea580c';
 
 type Metric = 'Loss' | 'Accuracy';
 
-function curves(points: CurvePoint[], metric: Metric): Series[] {
+function curves(points: CurvePoint[], metric: Metric, name: string): Series[] {
   const series: Series[] = [
     {
-      label: `train ${metric.toLowerCase()}`,
+      label: `train ${name}`,
       color: TRAIN,
       values: points.map((p) => (metric === 'Loss' ? p.trainLoss : p.trainAccuracy)),
     },
@@ -23,7 +23,7 @@ function curves(points: CurvePoint[], metric: Metric): Series[] {
   );
   if (validation.some((v) => v !== null)) {
     series.push({
-      label: `validation ${metric.toLowerCase()}`,
+      label: `validation ${name}`,
       color: VALIDATION,
       values: validation,
       dashed: true,
@@ -37,15 +37,19 @@ export function RunChart(props: {
   metric: Metric;
   testId: string;
   height?: number;
+  /** Multi-label runs score exact matches of the whole label set: say so on the chart. */
+  multiLabel?: boolean;
 }): ReactElement {
   const { points, metric } = props;
+  const title = metric === 'Accuracy' && props.multiLabel ? 'Subset accuracy' : metric;
+  const name = title.toLowerCase();
   return (
     <LineChart
-      title={metric}
-      yLabel={metric.toLowerCase()}
+      title={title}
+      yLabel={name}
       yRange={metric === 'Accuracy' ? [0, 1] : undefined}
       x={points.map((p) => p.epoch)}
-      series={curves(points, metric)}
+      series={curves(points, metric, name)}
       height={props.height}
       testId={props.testId}
     />

@@ -13,7 +13,7 @@ import { asApiError, useApi, useQuery } from '../hooks';
 import { mergePoints, useLive } from '../live';
 import { href } from '../router';
 import { LearnedPanel } from '../components/LearnedPanel';
-import { configRows, hasLearned, learnedOf, type Row } from '../run/view';
+import { classThresholds, configRows, hasLearned, learnedOf, type Row } from '../run/view';
 import { isActive, nameOf } from '../runs';
 
 type ExportResult = CallResponse<'runs.export'>;
@@ -110,6 +110,8 @@ function Config(props: { run: Run; dataset: string; model: string }): ReactEleme
 
 function TestMetrics(props: { metrics: SplitMetrics }): ReactElement {
   const { metrics } = props;
+  const thresholds = classThresholds(metrics);
+  const tunedPerLabel = Boolean(metrics.thresholds?.length);
   return (
     <>
       <div className="scores">
@@ -137,7 +139,9 @@ function TestMetrics(props: { metrics: SplitMetrics }): ReactElement {
               <span className="score-value" data-testid="test-threshold">
                 {fixed(metrics.threshold ?? 0.5)}
               </span>
-              <span className="score-label">threshold</span>
+              <span className="score-label">
+                {tunedPerLabel ? 'fallback threshold' : 'threshold'}
+              </span>
             </div>
           </>
         ) : null}
@@ -166,6 +170,11 @@ function TestMetrics(props: { metrics: SplitMetrics }): ReactElement {
               <th scope="col" className="num">
                 Support
               </th>
+              {thresholds ? (
+                <th scope="col" className="num" title="Decision threshold, tuned on validation">
+                  Threshold
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
@@ -176,6 +185,11 @@ function TestMetrics(props: { metrics: SplitMetrics }): ReactElement {
                 <td className="num">{fixed(c.recall)}</td>
                 <td className="num">{fixed(c.f1)}</td>
                 <td className="num">{c.support}</td>
+                {thresholds ? (
+                  <td className="num" data-testid="class-threshold">
+                    {fixed(thresholds.get(c.label) ?? metrics.threshold ?? 0.5)}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -213,6 +227,8 @@ export function RunDetailPage(props: { id: string }): ReactElement {
   const canExport = status === 'completed';
   const points = mergePoints(run.curves, live.points);
   const test = run.metrics.test;
+  const multiLabel =
+    datasets.data?.find((d) => d.id === run.datasetId)?.multiLabel ?? test?.multiLabel ?? false;
   const learned = learnedOf(run.details);
 
   return (
@@ -262,7 +278,12 @@ export function RunDetailPage(props: { id: string }): ReactElement {
         <h2>Curves</h2>
         <div className="chart-grid">
           <RunChart points={points} metric="Loss" testId="loss-chart" />
-          <RunChart points={points} metric="Accuracy" testId="accuracy-chart" />
+          <RunChart
+            points={points}
+            metric="Accuracy"
+            multiLabel={multiLabel}
+            testId="accuracy-chart"
+          />
         </div>
       </div>
 

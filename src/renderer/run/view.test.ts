@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Run, TrainRequest } from '../../shared/contract';
-import { configRows, hasLearned, learnedOf, mixLabels } from './view';
+import { Run, SplitMetrics, TrainRequest } from '../../shared/contract';
+import { classThresholds, configRows, hasLearned, learnedOf, mixLabels } from './view';
 
 function run(strategy: string, extra: Record<string, unknown> = {}): Run {
   return Run.parse({
@@ -60,5 +60,36 @@ describe('what a run learned', () => {
 
   it('labels the embeddings output and then each layer', () => {
     expect(mixLabels(3)).toEqual(['emb', '1', '2']);
+  });
+});
+
+describe('per-class decision thresholds', () => {
+  const metrics = (extra: Record<string, unknown>): SplitMetrics =>
+    SplitMetrics.parse({
+      accuracy: 0.5,
+      macroF1: 0.4,
+      loss: 0.3,
+      perClass: [],
+      confusion: [],
+      labels: ['joy', 'anger', 'fear'],
+      ...extra,
+    });
+
+  it('lists each label at its own tuned threshold', () => {
+    const m = metrics({ multiLabel: true, threshold: 0.35, thresholds: [0.2, 0.5, 0.35] });
+    expect([...classThresholds(m)!.entries()]).toEqual([
+      ['joy', 0.2],
+      ['anger', 0.5],
+      ['fear', 0.35],
+    ]);
+  });
+
+  it('falls back to the global threshold when none were tuned per label', () => {
+    const m = metrics({ multiLabel: true, threshold: 0.4 });
+    expect(classThresholds(m)!.get('anger')).toBe(0.4);
+  });
+
+  it('shows no thresholds for single-label runs', () => {
+    expect(classThresholds(metrics({}))).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
  * the strategy learned (from `run.details`, which each strategy fills in transfer/), parsed
  * defensively because details are free-form JSON kept with old runs too.
  */
-import type { Run, TrainConfig } from '../../shared/contract';
+import type { Run, SplitMetrics, TrainConfig } from '../../shared/contract';
 
 export type Row = [key: string, value: string];
 
@@ -126,3 +126,16 @@ export const hasLearned = (l: Learned): boolean => Object.keys(l).length > 0;
 /** Bar labels for the mix: "emb" for the embeddings output, then layer numbers. */
 export const mixLabels = (count: number): string[] =>
   Array.from({ length: count }, (_, i) => (i === 0 ? 'emb' : String(i)));
+
+/**
+ * The decision threshold each class's row shows: multi-label runs only, the label's own tuned
+ * threshold where one was recorded, else the global one. Keyed by label, since `perClass` and
+ * `labels` are not promised to share an order.
+ */
+export function classThresholds(metrics: SplitMetrics): Map<string, number> | null {
+  if (!metrics.multiLabel) return null;
+  const global = metrics.threshold ?? 0.5;
+  const own = metrics.thresholds;
+  const perLabel = own && own.length === metrics.labels.length ? own : null;
+  return new Map(metrics.labels.map((label, i) => [label, perLabel ? perLabel[i] : global]));
+}
