@@ -6,9 +6,11 @@
 import type { Dataset, SplitName, TrainConfig } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 import { stratifiedSplit } from '../datasets/split';
-import type { EncodedRow, TextTokenizer } from '../models/tokenizer';
+import { loadTokenizer, type EncodedRow, type TextTokenizer } from '../models/tokenizer';
+import type { RunContext } from '../runs/run-manager';
 import type { Store } from '../store';
 import { multiHot } from '../evaluation/multi-label';
+import { effectiveMaxLength } from './features';
 
 /** Share of the training rows held out for validation when the dataset has none. */
 const VALIDATION_SHARE = 0.1;
@@ -29,6 +31,25 @@ export interface RunSplits {
   test: TokenisedSplit;
   /** Where fit row i sits in the dataset's train split (teacher features are per train row). */
   fitIndex: number[];
+}
+
+/**
+ * The model's tokenizer and the run's splits tokenised with it, reported as the run's
+ * `tokenizing` phase: the first step of every strategy that trains the encoder.
+ */
+export function tokeniseForRun(
+  ctx: RunContext,
+  store: Store,
+  dataset: Dataset,
+  modelPath: string,
+): { splits: RunSplits; padId: number } {
+  const started = performance.now();
+  const tokenizer = loadTokenizer(modelPath);
+  const maxLength = effectiveMaxLength(ctx.config.maxLength, tokenizer.maxLength);
+  ctx.progress({ phase: 'tokenizing', done: 0, total: 1, message: 'tokenising the splits' });
+  const splits = loadRunSplits(store, dataset, ctx.config, tokenizer, maxLength);
+  ctx.timings.tokenizing = (performance.now() - started) / 1000;
+  return { splits, padId: tokenizer.padId };
 }
 
 export function loadRunSplits(

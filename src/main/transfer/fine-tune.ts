@@ -10,7 +10,6 @@
  */
 import { GraftError } from '../../shared/errors';
 import { inspectModelFolder } from '../models/hf-folder';
-import { loadTokenizer } from '../models/tokenizer';
 import type { RunContext, RunOutcome } from '../runs/run-manager';
 import { logger } from '../util/log';
 import {
@@ -19,9 +18,8 @@ import {
   requirePerLayerWeights,
   type ClassifierLayout,
 } from './encoder-classifier';
-import { loadRunSplits } from './encoder-data';
+import { tokeniseForRun } from './encoder-data';
 import { trainEncoderClassifier } from './encoder-training';
-import { effectiveMaxLength } from './features';
 import type { StrategyDeps } from './index';
 import { refuseOnnxOnly } from '../models/onnx-encoder';
 
@@ -59,14 +57,9 @@ export async function runFineTune(ctx: RunContext, deps: StrategyDeps): Promise<
   if (config.unfreezeTopK !== undefined) requirePerLayerWeights(info, 'unfreezeTopK');
   const trainable = fineTuneTrainable(layers, config.unfreezeTopK);
 
-  const started = performance.now();
-  const tokenizer = loadTokenizer(model.path);
-  const maxLength = effectiveMaxLength(config.maxLength, tokenizer.maxLength);
-  ctx.progress({ phase: 'tokenizing', done: 0, total: 1, message: 'tokenising the splits' });
-  const splits = loadRunSplits(deps.store, dataset, config, tokenizer, maxLength);
+  const { splits, padId } = tokeniseForRun(ctx, deps.store, dataset, model.path);
   const sourceLayers = Array.from({ length: layers }, (_, l) => l);
   const encoder = await loadClassifierModel(model.path, sourceLayers);
-  ctx.timings.tokenizing = (performance.now() - started) / 1000;
 
   const what =
     config.unfreezeTopK === undefined
@@ -88,7 +81,7 @@ export async function runFineTune(ctx: RunContext, deps: StrategyDeps): Promise<
     model: encoder,
     layout,
     splits,
-    padId: tokenizer.padId,
+    padId,
     trainable,
   });
 }

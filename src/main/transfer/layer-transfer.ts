@@ -20,7 +20,6 @@ import {
   tuneThreshold,
 } from '../evaluation/multi-label';
 import { inspectModelFolder } from '../models/hf-folder';
-import { loadTokenizer } from '../models/tokenizer';
 import type { RunContext, RunOutcome } from '../runs/run-manager';
 import { logger } from '../util/log';
 import {
@@ -29,9 +28,9 @@ import {
   loadClassifierModel,
   type ClassifierLayout,
 } from './encoder-classifier';
-import { loadRunSplits, type RunSplits } from './encoder-data';
+import { tokeniseForRun, type RunSplits } from './encoder-data';
 import { trainEncoderClassifier, type Distillation } from './encoder-training';
-import { effectiveMaxLength, extractFeatures } from './features';
+import { extractFeatures } from './features';
 import { evaluateHead, trainHead } from './head-training';
 import type { StrategyDeps } from './index';
 import { refuseOnnxOnly } from '../models/onnx-encoder';
@@ -55,12 +54,7 @@ export async function runLayerTransfer(ctx: RunContext, deps: StrategyDeps): Pro
   const sourceLayers = config.studentLayers ?? defaultStudentLayers(layers);
   checkSourceLayers(sourceLayers, layers);
 
-  const started = performance.now();
-  const tokenizer = loadTokenizer(model.path);
-  const maxLength = effectiveMaxLength(config.maxLength, tokenizer.maxLength);
-  ctx.progress({ phase: 'tokenizing', done: 0, total: 1, message: 'tokenising the splits' });
-  const splits = loadRunSplits(deps.store, dataset, config, tokenizer, maxLength);
-  ctx.timings.tokenizing = (performance.now() - started) / 1000;
+  const { splits, padId } = tokeniseForRun(ctx, deps.store, dataset, model.path);
 
   let distill: Distillation | undefined;
   if (config.distillTemperature > 0) {
@@ -90,7 +84,7 @@ export async function runLayerTransfer(ctx: RunContext, deps: StrategyDeps): Pro
     model: encoder,
     layout,
     splits,
-    padId: tokenizer.padId,
+    padId,
     trainable: () => true,
     distill,
   });
