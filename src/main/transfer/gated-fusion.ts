@@ -18,7 +18,7 @@ import { mulberry32 } from '../datasets/split';
 import { poolHidden } from '../models/encoder';
 import { loadWordVectors } from '../models/word-vectors';
 import type { RunContext, RunOutcome } from '../runs/run-manager';
-import { trainGraph } from './graph-training';
+import { finalScores, heldOutRows, trainedHead, trainGraph } from './graph-training';
 import { saveHeadArtifact } from './head-artifact';
 import { buildHeadLogits, featureStatistics, initialHead, type HeadState } from './heads';
 import type { StrategyDeps } from './index';
@@ -139,16 +139,7 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
     const initial = initialGate(H, table.dim, config.seed);
     const trainLabels = Int32Array.from(data.train.labels);
     const targets = runTargets(data);
-    const held = data.holdout
-      ? { source: train, rows: data.holdout, labels: trainLabels, targets: targets.train }
-      : validation && data.validation
-        ? {
-            source: validation,
-            rows: data.validation.labels.map((_, i) => i),
-            labels: Int32Array.from(data.validation.labels),
-            targets: targets.validation,
-          }
-        : null;
+    const held = heldOutRows(data, train, validation);
     const trainStarted = performance.now();
     const trained = await trainGraph({
       config,
@@ -195,26 +186,21 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
       total: test.rows,
       message: 'scoring the test split',
     });
-    const testRows = data.test.labels.map((_, i) => i);
-    const scores = await trained.score(
-      test,
-      testRows,
-      Int32Array.from(data.test.labels),
-      targets.test,
+    const scores = await finalScores(
+      trained,
+      {
+        source: test,
+        rows: data.test.labels.map((_, i) => i),
+        labels: Int32Array.from(data.test.labels),
+        targets: targets.test,
+      },
+      held,
     );
-    const heldScores =
-      targets.test && held
-        ? await trained.score(held.source, held.rows, held.labels, held.targets)
-        : null;
-    await trained.release();
 
     const values: GateValues = {};
     for (const name of Object.keys(initial)) values[name] = trained.params.get(name)!;
-    for (const name of Object.keys(head.params)) {
-      head.params[name] = { shape: head.params[name].shape, data: trained.params.get(name)! };
-    }
     saveHeadArtifact(ctx.runDir, {
-      head,
+      head: trainedHead(head, trained.params),
       labels: data.dataset.labels,
       modelId: data.model.id,
       hiddenSize: H,
@@ -225,13 +211,13 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
       arrays: { ...values, 'wv.table': table.table, 'wv.known': table.known },
     });
 
-    const gate = scores.outputs.gate ?? new Float32Array();
+    const gate = scores.test.outputs.gate ?? new Float32Array();
     const opening = gate.reduce((a, v) => a + v, 0) / Math.max(1, gate.length);
     return testOutcome(
       ctx,
       data,
-      scores.probabilities,
-      scores.loss,
+      scores.test.probabilities,
+      scores.test.loss,
       {
         gateOpening: Number(opening.toFixed(4)),
         note: 'gateOpening: mean g over real test tokens; 1 = contextual only, 0 = word vectors only',
@@ -242,7 +228,7 @@ export async function runGatedFusion(ctx: RunContext, deps: StrategyDeps): Promi
           tokenCoverage: Number(table.coverage.toFixed(4)),
         },
       },
-      heldScores?.probabilities,
+      scores.held?.probabilities,
     );
   } finally {
     train.close();

@@ -17,7 +17,9 @@ import type { TensorRef } from '../engine/types';
 import { mulberry32 } from '../datasets/split';
 import { argmaxRows } from '../evaluation/metrics';
 import { subsetAccuracyOf } from '../evaluation/multi-label';
+import type { HeadState } from './heads';
 import { classifierLoss, meanBinaryCrossEntropy, outputActivation, pickRows } from './multi-label';
+import { runTargets, type RunData } from './run-data';
 
 const EVAL_BATCH = 256;
 /** Training accuracy per epoch is measured on at most this many fitted rows (curves only). */
@@ -48,17 +50,21 @@ export interface GraphTrainRequest {
   targets?: Float32Array;
   fit: readonly number[];
   /** Held-out rows of the same source, or another source with its labels. */
-  validation: {
-    source: BatchSource;
-    rows: readonly number[];
-    labels: Int32Array;
-    targets?: Float32Array;
-  } | null;
+  validation: ScoredRows | null;
   /** Steps per session run through the engine's Loop (batches of equal shape only). */
   stepsPerRun?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, message: string, trainLoss?: number) => void;
   onEpoch?: (point: CurvePoint) => void;
+}
+
+/** Rows of a batch source with their labels: what `score` and validation take. */
+export interface ScoredRows {
+  source: BatchSource;
+  rows: readonly number[];
+  labels: Int32Array;
+  /** Multi-label runs: multi-hot rows of the whole source, [source rows, classes]. */
+  targets?: Float32Array;
 }
 
 export interface Scores {
@@ -277,4 +283,56 @@ export async function trainGraph(request: GraphTrainRequest): Promise<TrainedGra
     score: (source, rows, y, t) => scoreWith(trainer, classes, source, rows, y, t),
     release: () => trainer.release(),
   };
+}
+
+/**
+ * The rows early stopping (and a multi-label run's threshold tuning) scores: the seeded holdout
+ * of train when the dataset has no validation split, else that split from its own source.
+ */
+export function heldOutRows(
+  data: RunData,
+  train: BatchSource,
+  validation: BatchSource | null,
+): ScoredRows | null {
+  const targets = runTargets(data);
+  if (data.holdout) {
+    const labels = Int32Array.from(data.train.labels);
+    return { source: train, rows: data.holdout, labels, targets: targets.train };
+  }
+  if (!validation || !data.validation) return null;
+  return {
+    source: validation,
+    rows: data.validation.labels.map((_, i) => i),
+    labels: Int32Array.from(data.validation.labels),
+    targets: targets.validation,
+  };
+}
+
+/**
+ * A trained graph's last use: the test split's scores, and the held-out rows' scores where
+ * a multi-label run tunes its thresholds on them; its sessions are freed either way.
+ */
+export async function finalScores(
+  trained: TrainedGraph,
+  test: ScoredRows,
+  held: ScoredRows | null,
+): Promise<{ test: Scores; held: Scores | null }> {
+  try {
+    const onTest = await trained.score(test.source, test.rows, test.labels, test.targets);
+    const onHeld =
+      test.targets && held
+        ? await trained.score(held.source, held.rows, held.labels, held.targets)
+        : null;
+    return { test: onTest, held: onHeld };
+  } finally {
+    await trained.release();
+  }
+}
+
+/** The head with its trained values in place of the initial ones (same names and shapes). */
+export function trainedHead(head: HeadState, params: Map<string, Float32Array>): HeadState {
+  for (const name of Object.keys(head.params)) {
+    head.params[name] = { shape: head.params[name].shape, data: params.get(name)! };
+  }
+  return head;
 }

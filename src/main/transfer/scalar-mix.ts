@@ -14,7 +14,13 @@ import type { GraphBuilder } from '../engine/graph';
 import type { TensorRef } from '../engine/types';
 import type { RunContext, RunOutcome } from '../runs/run-manager';
 import { FeatureMatrix } from './features';
-import { trainGraph, type BatchSource } from './graph-training';
+import {
+  finalScores,
+  heldOutRows,
+  trainedHead,
+  trainGraph,
+  type BatchSource,
+} from './graph-training';
 import { saveHeadArtifact } from './head-artifact';
 import { buildHeadLogits, featureStatistics, initialHead, type HeadState } from './heads';
 import type { StrategyDeps } from './index';
@@ -98,16 +104,11 @@ export async function runScalarMix(ctx: RunContext, deps: StrategyDeps): Promise
   const trainLabels = Int32Array.from(data.train.labels);
   const trainSource = stackedSource(features.train, J, H);
   const targets = runTargets(data);
-  const validation = data.holdout
-    ? { source: trainSource, rows: data.holdout, labels: trainLabels, targets: targets.train }
-    : features.validation && data.validation
-      ? {
-          source: stackedSource(features.validation, J, H),
-          rows: data.validation.labels.map((_, i) => i),
-          labels: Int32Array.from(data.validation.labels),
-          targets: targets.validation,
-        }
-      : null;
+  const validation = heldOutRows(
+    data,
+    trainSource,
+    features.validation ? stackedSource(features.validation, J, H) : null,
+  );
   const trained = await trainGraph({
     config,
     classes,
@@ -141,33 +142,23 @@ export async function runScalarMix(ctx: RunContext, deps: StrategyDeps): Promise
     total: data.test.texts.length,
     message: 'scoring the test split',
   });
-  const testRows = data.test.labels.map((_, i) => i);
-  const scores = await trained.score(
-    stackedSource(features.test, J, H),
-    testRows,
-    Int32Array.from(data.test.labels),
-    targets.test,
+  const scores = await finalScores(
+    trained,
+    {
+      source: stackedSource(features.test, J, H),
+      rows: data.test.labels.map((_, i) => i),
+      labels: Int32Array.from(data.test.labels),
+      targets: targets.test,
+    },
+    validation,
   );
-  const validationScores =
-    targets.test && validation
-      ? await trained.score(
-          validation.source,
-          validation.rows,
-          validation.labels,
-          validation.targets,
-        )
-      : null;
-  await trained.release();
 
   const values: MixValues = {
     s: trained.params.get('mix.s')!,
     gamma: trained.params.get('mix.gamma')!,
   };
-  for (const name of Object.keys(head.params)) {
-    head.params[name] = { shape: head.params[name].shape, data: trained.params.get(name)! };
-  }
   saveHeadArtifact(ctx.runDir, {
-    head,
+    head: trainedHead(head, trained.params),
     labels: data.dataset.labels,
     modelId: data.model.id,
     hiddenSize: H,
@@ -182,13 +173,13 @@ export async function runScalarMix(ctx: RunContext, deps: StrategyDeps): Promise
   return testOutcome(
     ctx,
     data,
-    scores.probabilities,
-    scores.loss,
+    scores.test.probabilities,
+    scores.test.loss,
     {
       layerWeights,
       gamma: Number(values.gamma[0].toFixed(4)),
       note: 'layerWeights[0] is the embeddings output, layerWeights[k] layer k (softmax of s)',
     },
-    validationScores?.probabilities,
+    scores.held?.probabilities,
   );
 }
