@@ -45,7 +45,7 @@ let status = 0;
 
 if (only !== 'e2e') {
   // The type tests of the contract only bite under the compiler.
-  for (const project of ['tsconfig.node.json', 'tsconfig.web.json']) {
+  for (const project of ['tsconfig.node.json', 'tsconfig.e2e.json', 'tsconfig.web.json']) {
     const typecheck = run('npx', ['tsc', '--noEmit', '-p', project]);
     if (typecheck !== 0) {
       totals.failed += 1;

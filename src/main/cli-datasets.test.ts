@@ -1,6 +1,7 @@
 /**
- * `graft datasets import` as a user runs it (a child process against a temp data directory)
- * for the one-column-per-label flag, and the import's progress line as stderr shows it.
+ * `graft datasets` as a user runs it (a child process against a temp data directory): import
+ * and its report, refused option mixes, list, show, dropped; and the import's progress line as
+ * stderr shows it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +45,119 @@ describe('graft datasets import', () => {
     const missing = graft('datasets', 'import', file, '--label-columns', 'joy,sadness');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/wide\.csv has no label column "sadness"; available columns/);
+  });
+});
+
+/** n rows of two balanced labels; every `longEvery`-th text is 20 words long. */
+function dataset(name: string, n: number, longEvery = 0): string {
+  const rows = ['text,label'];
+  for (let i = 0; i < n; i++) {
+    const long = longEvery > 0 && i % longEvery === 0;
+    rows.push(`${long ? 'word '.repeat(20) : ''}text ${i},${i % 2}`);
+  }
+  const file = join(dir, name);
+  writeFileSync(file, rows.join('\n') + '\n');
+  return file;
+}
+
+describe('graft datasets import --report', () => {
+  it('prints the long-text share, also when no text is long', () => {
+    const file = dataset('long.csv', 30, 10);
+    const some = graft('datasets', 'import', file, '--report', '--max-length', '8');
+    expect(some.status, some.stderr).toBe(0);
+    expect(some.stdout).toMatch(
+      /^long texts: 3 texts \(10\.00%\) are likely longer than 8 tokens and will be truncated$/m,
+    );
+    const none = graft('datasets', 'import', dataset('short.csv', 30), '--report');
+    expect(none.stdout).toMatch(/^long texts: none is likely longer than 512 tokens$/m);
+  });
+
+  it('suggests --multi-label when labels look like lists of labels', () => {
+    const labels = ['3', '14', '27', '3,14', '14,27', '3,27'];
+    const rows = [
+      'text,label',
+      ...labels.flatMap((l, k) => [0, 1, 2].map((i) => `t${k}${i},"${l}"`)),
+    ];
+    const file = join(dir, 'lists.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const report = graft('datasets', 'import', file, '--report');
+    expect(report.stdout).toMatch(
+      /^WARNING multi-label: 3 of 6 labels \(9 rows\) contain ",".* \(--multi-label ,\)$/m,
+    );
+  });
+});
+
+describe('graft datasets import refuses conflicting options', () => {
+  const file = (): string => dataset('c.csv', 30);
+  const test = (): string => dataset('c-test.csv', 6);
+
+  // Each mix is refused by the importer (import.test.ts); these pin the flags' names
+  it.each([
+    [['--test', 'TEST', '--ratios', '0.8,0.1,0.1'], '--test with --ratios: the test file is'],
+    [['--split-column', 'part', '--seed', '3'], '--split-column with --seed: '],
+    [['--ratios', '0.8,0,0.2', '--test-ratio', '0.3'], '--ratios with --test-ratio: both set'],
+    [['--format', 'jsonl', '--no-quoting'], '--format with --no-quoting: jsonl files have no'],
+  ])('%j', (args, message) => {
+    const result = graft(
+      'datasets',
+      'import',
+      file(),
+      ...args.map((a) => (a === 'TEST' ? test() : a)),
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`graft: conflicting options: ${message}`);
+  });
+
+  it('takes a test file alone: no split default is sent along', () => {
+    const result = graft('datasets', 'import', file(), '--test', test(), '--json');
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ splits: { train: 30, test: 6 } });
+  });
+});
+
+describe('graft datasets list and show', () => {
+  it('lists splits readably and shows a dataset with its report, plain and JSON', () => {
+    const file = dataset('big.csv', 1250, 125);
+    const args = ['--ratios', '0.8,0.1,0.1', '--name', 'big', '--max-length', '8', '--json'];
+    const imported = graft('datasets', 'import', file, ...args);
+    expect(imported.status, imported.stderr).toBe(0);
+    const id = (JSON.parse(imported.stdout) as { id: string }).id;
+
+    const list = graft('datasets', 'list');
+    expect(list.stdout).toMatch(
+      new RegExp(`^${id}  big  train 1,000 · validation 125 · test 125$`, 'm'),
+    );
+    const listed = JSON.parse(graft('datasets', 'list', '--json').stdout) as { splits: object }[];
+    expect(listed.find((d) => 'id' in d && d.id === id)?.splits).toEqual({
+      train: 1000,
+      validation: 125,
+      test: 125,
+    });
+
+    const show = graft('datasets', 'show', id);
+    expect(show.status, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(new RegExp(`^${id}  big$`, 'm'));
+    expect(show.stdout).toMatch(/^hash {7}sha256 [0-9a-f]{64} /m);
+    expect(show.stdout).toMatch(/^format {5}csv, utf-8$/m);
+    expect(show.stdout).toMatch(/^splits {5}train 1,000 · validation 125 · test 125$/m);
+    expect(show.stdout).toMatch(/^labels {5}2: 0 625 · 1 625$/m);
+    expect(show.stdout).toMatch(/^ {2}all {8}\S+big\.csv: csv, utf-8, 1,250 rows/m);
+    expect(show.stdout).toMatch(/^ {2}long texts: 10 texts \(0\.80%\) are likely longer than 8/m);
+
+    const json = JSON.parse(graft('datasets', 'show', id, '--json').stdout) as {
+      id: string;
+      contentHash: string;
+      report: { stored: boolean; splits: object };
+    };
+    expect(json).toMatchObject({ id, report: { stored: true } });
+    expect(json.report.splits).toEqual({ train: 1000, validation: 125, test: 125 });
+
+    const missing = graft('datasets', 'show', 'ds_nope');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('graft: dataset "ds_nope" does not exist');
+
+    const help = graft('datasets', '--help');
+    expect(help.stdout).toMatch(/^ {2}show \[options\] <id> +a stored dataset/m);
   });
 });
 
@@ -106,19 +220,25 @@ describe('import progress on stderr', () => {
     const out = capture(false);
     const printer = createProgressPrinter(out.stream);
     printer.update(importProgressLine({ ...event, phase: 'reading', done: 75e6, total: 190e6 }));
+    printer.update(importProgressLine({ ...event, phase: 'splitting', done: 0, total: 1 }));
     printer.update(importProgressLine({ ...event, phase: 'writing', done: 5e5, total: 1e6 }));
     printer.finish();
     expect(out.text()).toBe(
       'reading    [#########---------------]  39%  75 of 190 MB, 400,000 rows  big.csv\n' +
-        'writing    [############------------]  50%  500,000 of 1,000,000 rows\n',
+        'splitting  400,000 rows\n' +
+        'writing    [############------------]  50%  500,000 of 1,000,000 rows stored\n',
     );
   });
 
-  it('rewrites one line on a terminal', () => {
+  it('rewrites one line on a terminal, without a percentage for phases not measured', () => {
     const out = capture(true);
     const printer = createProgressPrinter(out.stream);
     printer.update(importProgressLine({ ...event, phase: 'validating', done: 0, total: 1 }));
+    printer.update(importProgressLine({ ...event, phase: 'splitting', done: 1e5, total: 4e5 }));
     printer.finish();
-    expect(out.text()).toBe('\r\x1b[2Kvalidating [------------------------]   0%  400,000 rows\n');
+    expect(out.text()).toBe(
+      '\r\x1b[2Kvalidating 400,000 rows' +
+        '\r\x1b[2Ksplitting  [######------------------]  25%  100,000 of 400,000 rows laid out\n',
+    );
   });
 });

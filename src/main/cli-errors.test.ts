@@ -28,4 +28,17 @@ describe('inCliWords', () => {
     const message = 'the file name is a.csv; the seed of the split is 13';
     expect(inCliWords(message)).toBe(message);
   });
+
+  it('names the flags of fields quoted in backticks, and a multi-label hint', () => {
+    const message =
+      'conflicting options: `testPath` with `seed`: no random split; `ratios` with `testRatio`: ' +
+      'both set the test share; `constructor` and `other` stay';
+    expect(inCliWords(message)).toBe(
+      'conflicting options: --test with --seed: no random split; --ratios with --test-ratio: ' +
+        'both set the test share; `constructor` and `other` stay',
+    );
+    const hint =
+      'labels contain ","; import them as a list (multiLabel: ",", CLI: --multi-label ,)';
+    expect(inCliWords(hint)).toBe('labels contain ","; import them as a list (--multi-label ,)');
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Errors in the CLI's words: the workbench names request fields (`testRatio`, `drop.0`), which
  * a command-line user never typed; they typed `--test-ratio` and `--drop`. The mapping covers
- * the fields that flags set; anything else is left as it is.
+ * the fields that flags set; anything else is left as it is. A message may quote a field in
+ * backticks wherever a plain word would be ambiguous (`seed`, `ratios`).
  */
 
 /** camelCase request fields: distinctive enough to rename wherever they appear. */
@@ -34,8 +35,15 @@ const LISTED_FLAGS: Record<string, string> = {
   header: '--header',
 };
 
+/** A hint giving the request's form and the CLI's, `(drop: [...], CLI: --drop x)`. */
+const HINT = /\((?:drop|labelColumns|multiLabel): (?:\[[^\]]*\]|"[^"]*"), CLI: ([^)]*)\)/g;
+
 export function inCliWords(message: string): string {
-  let text = message.replace(/\((?:drop|labelColumns): \[[^\]]*\], CLI: ([^)]*)\)/g, '($1)');
+  let text = message.replace(HINT, '($1)');
+  text = text.replace(/`(\w+)`/g, (quoted, field: string) => {
+    if (Object.hasOwn(FIELD_FLAGS, field)) return FIELD_FLAGS[field];
+    return Object.hasOwn(LISTED_FLAGS, field) ? LISTED_FLAGS[field] : quoted;
+  });
 
   const camel = new RegExp(`\\b(${Object.keys(FIELD_FLAGS).join('|')})\\b(?:\\.\\d+)?`, 'g');
   text = text.replace(camel, (_, field: string) => FIELD_FLAGS[field]);

@@ -11,6 +11,8 @@ export interface ProgressLine {
   done: number;
   total: number;
   message: string;
+  /** false: done/total mean nothing (a phase sent as 0 of 1); no bar or percentage then. */
+  measured?: boolean;
 }
 
 export interface ProgressPrinter {
@@ -27,6 +29,7 @@ export function createProgressPrinter(stream: NodeJS.WriteStream): ProgressPrint
   let dirty = false;
 
   function render(p: ProgressLine): string {
+    if (p.measured === false) return `${p.phase.padEnd(10)} ${p.message}`;
     const share = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
     const width = 24;
     const filled = Math.round(share * width);
@@ -55,15 +58,24 @@ export function createProgressPrinter(stream: NodeJS.WriteStream): ProgressPrint
   };
 }
 
-/** `graft datasets import`'s progress as a line: MB read and rows, or rows written. */
+/**
+ * `graft datasets import`'s progress as a line: MB read and rows, rows laid out in their
+ * splits, rows written. Phases sent as 0 of 1 (validating, the split itself) are not measured
+ * and show the rows read instead of a percentage that would never move.
+ */
 export function importProgressLine(p: DatasetImportProgress): ProgressLine {
   const rows = `${p.rows.toLocaleString('en')} rows`;
+  const of = `${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')} rows`;
   let message = rows;
+  let measured = p.phase === 'done' || p.total > 1;
   if (p.phase === 'reading') {
     const mb = (n: number): string => (n / 1e6).toFixed(n < 1e7 ? 1 : 0);
     message = `${mb(p.done)} of ${mb(p.total)} MB, ${rows}${p.file ? `  ${basename(p.file)}` : ''}`;
+    measured = true;
+  } else if (p.phase === 'splitting' && measured) {
+    message = `${of} laid out`;
   } else if (p.phase === 'writing') {
-    message = `${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')} rows`;
+    message = `${of} stored`;
   }
-  return { phase: p.phase, done: p.done, total: p.total, message };
+  return { phase: p.phase, done: p.done, total: p.total, message, measured };
 }

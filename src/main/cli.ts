@@ -4,38 +4,20 @@
  * logs go to stderr.
  */
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import type { CallName, CallResponse, DatasetReport, EventPayload, Run } from '../shared/contract';
+import { Command } from 'commander';
+import type { EventPayload, Run } from '../shared/contract';
 import { GraftError } from '../shared/errors';
+import { addDatasetsCommands } from './cli-datasets';
 import { inCliWords } from './cli-errors';
-import { defaultDataDir } from './data-dir';
-import { createWorkbench, type Workbench } from './workbench';
-import { createProgressPrinter, importProgressLine } from './cli-progress';
-import { logger, setLogLevel } from './util/log';
-import { predictWithBundle } from './export/predict';
+import { createProgressPrinter } from './cli-progress';
 import { addTrainOptions, trainRequestFrom } from './cli-train';
-import { addDroppedCommand } from './cli-dropped';
+import { call, int, print } from './cli-util';
+import { defaultDataDir } from './data-dir';
+import { predictWithBundle } from './export/predict';
+import { logger, setLogLevel } from './util/log';
+import { createWorkbench, type Workbench } from './workbench';
 
 const log = logger('cli');
-
-function int(name: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed)) {
-      throw new InvalidArgumentError(`${name} must be an integer, got "${value}"`);
-    }
-    return parsed;
-  };
-}
-
-function num(name: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed))
-      throw new InvalidArgumentError(`${name} must be a number, got "${value}"`);
-    return parsed;
-  };
-}
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -66,235 +48,11 @@ async function withWorkbench<T>(work: (wb: Workbench) => Promise<T>): Promise<T>
   }
 }
 
-function print(value: unknown, json: boolean | undefined, human: () => string): void {
-  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : human() + '\n');
-}
-
 function pct(value: number | undefined): string {
   return value === undefined ? '-' : `${(value * 100).toFixed(2)}%`;
 }
 
-async function call<C extends CallName>(
-  wb: Workbench,
-  name: C,
-  request: unknown,
-): Promise<CallResponse<C>> {
-  return wb.dispatcher.call(name, request as never);
-}
-
-const datasets = program.command('datasets').description('import and list datasets');
-
-function ratios(value: string): { train: number; validation: number; test: number } {
-  const parts = value.split(/[,:/]/).map(Number);
-  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) {
-    throw new InvalidArgumentError(
-      `--ratios takes train,validation,test shares like 0.8,0.1,0.1, got "${value}"`,
-    );
-  }
-  const [train, validation, test] = parts;
-  return { train, validation, test };
-}
-
-function list(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v !== ''),
-  ];
-}
-
-/** `--rename-label RAW=NAME`, split at the first "=" (so a name may hold one, a label not). */
-function renameLabel(value: string, previous: Record<string, string> = {}): Record<string, string> {
-  const at = value.indexOf('=');
-  if (at <= 0) {
-    throw new InvalidArgumentError(
-      `--rename-label takes RAW=NAME (like 0=negative), got "${value}"`,
-    );
-  }
-  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
-}
-
-function describeReport(report: DatasetReport): string {
-  const lines = report.files.map(
-    (f) =>
-      `${f.role.padEnd(10)} ${f.path}: ${f.format}, ${f.encoding}, ${f.rows} rows` +
-      (f.notes.length > 0 ? ` (${f.notes.join(', ')})` : ''),
-  );
-  lines.push(
-    `columns: text ${JSON.stringify(report.textColumn)}, label ${JSON.stringify(report.labelColumn)}` +
-      (report.multiLabel ? ' (multi-label)' : ''),
-  );
-  lines.push(
-    `splits: ${Object.entries(report.splits)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}`,
-  );
-  lines.push(`labels: ${report.labelCounts.map((c) => `${c.label} ${c.count}`).join(', ')}`);
-  for (const i of report.issues)
-    lines.push(`${i.severity.toUpperCase().padEnd(7)} ${i.kind}: ${i.message}`);
-  const dropped = Object.entries(report.droppedByReason);
-  if (dropped.length > 0) lines.push(`dropped: ${dropped.map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  if (report.stored && (report.droppedTotal ?? 0) > report.dropped.length) {
-    lines.push('every dropped row is kept: graft datasets dropped ID [--reason R] [--json]');
-  }
-  lines.push(report.stored ? 'stored' : 'not stored (report only)');
-  return lines.join('\n');
-}
-
-/** Imports shorter than this print no progress: scripts importing small files stay quiet. */
-const IMPORT_PROGRESS_AFTER_MS = 1000;
-
-/** Import progress on stderr, as `graft train` shows its own; returns the unsubscribe. */
-function showImportProgress(wb: Workbench): () => void {
-  const progress = createProgressPrinter(process.stderr);
-  const started = Date.now();
-  const unsubscribe = wb.dispatcher.bus.subscribe((name, payload) => {
-    if (name !== 'dataset.import' || Date.now() - started < IMPORT_PROGRESS_AFTER_MS) return;
-    progress.update(importProgressLine(payload as EventPayload<'dataset.import'>));
-  });
-  return () => {
-    unsubscribe();
-    progress.finish();
-  };
-}
-
-datasets
-  .command('import <file>')
-  .description(
-    'import a labelled text dataset: CSV/TSV, JSONL/JSON, Parquet, "label text" lines, ' +
-      'or a folder of class sub-folders',
-  )
-  .option('--test <file>', 'a separate test file (otherwise a seeded stratified split)')
-  .option('--validation <file>', 'a separate validation file')
-  .option('--text <column>', 'text column name')
-  .option('--label <column>', 'label column name')
-  .option('--name <name>', 'dataset name')
-  .option('--limit <n>', 'keep only the first N rows of the training file', int('--limit'))
-  .option('--test-ratio <r>', 'test share of a random split (0-1)', num('--test-ratio'), 0.2)
-  .option(
-    '--ratios <t,v,t>',
-    'train,validation,test shares of a random split, e.g. 0.8,0.1,0.1',
-    ratios,
-  )
-  .option('--seed <n>', 'seed of the random split', int('--seed'), 13)
-  .addOption(
-    new Option('--format <name>', 'file format (default: detected)').choices([
-      'auto',
-      'csv',
-      'tsv',
-      'label-text',
-      'jsonl',
-      'json',
-      'parquet',
-      'folder',
-    ]),
-  )
-  .addOption(
-    new Option('--encoding <name>', 'text encoding (default: detected)').choices([
-      'auto',
-      'utf-8',
-      'utf-16le',
-      'utf-16be',
-      'windows-1252',
-      'gbk',
-    ]),
-  )
-  .option('--delimiter <char>', 'field delimiter (default: sniffed; "\\t" for tab)')
-  .option('--no-quoting', 'read quote characters as text (TSV like the SMS Spam Collection)')
-  .option('--label-transform <t>', 'none, coarse, fine, lower, before:SEP, after:SEP')
-  .option('--multi-label <sep>', "multi-label: the separator between a row's labels")
-  .option(
-    '--label-columns <list>',
-    'multi-label, one 0/1 column per label: column names, or first..last for a run of ' +
-      'columns (e.g. admiration..neutral); comma-separated, repeatable',
-    list,
-  )
-  .option('--label-names <file>', 'names for integer labels, one a line (label i = line i+1)')
-  .option(
-    '--rename-label <raw=name>',
-    'store label RAW (after the transform) as NAME; repeatable; renaming several labels to ' +
-      'one name merges them',
-    renameLabel,
-  )
-  .option('--split-column <column>', "a column giving each row's split (train, dev, test)")
-  .option(
-    '--drop <kinds>',
-    'drop flagged rows: empty-text, empty-label, malformed, duplicate, ' +
-      'conflicting-duplicate, test-overlap (comma-separated, repeatable)',
-    list,
-  )
-  .option(
-    '--max-length <n>',
-    "model token limit, for the report's long-text share",
-    int('--max-length'),
-  )
-  .option('--report', 'print the validation report and store nothing')
-  .option('--json', 'print JSON: the dataset with its report (or the report alone with --report)')
-  .action(async (file: string, o) => {
-    await withWorkbench(async (wb) => {
-      const request = {
-        path: file,
-        testPath: o.test,
-        validationPath: o.validation,
-        textColumn: o.text,
-        labelColumn: o.label,
-        name: o.name,
-        limit: o.limit,
-        testRatio: o.testRatio,
-        ratios: o.ratios,
-        seed: o.seed,
-        format: o.format,
-        encoding: o.encoding,
-        delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
-        quoting: o.quoting === false ? 'none' : undefined,
-        labelTransform: o.labelTransform,
-        multiLabel: o.multiLabel,
-        labelColumns: o.labelColumns,
-        labelNamesPath: o.labelNames,
-        labelRename: o.renameLabel,
-        splitColumn: o.splitColumn,
-        drop: o.drop,
-        maxLength: o.maxLength,
-      };
-      const stopProgress = showImportProgress(wb);
-      if (o.report) {
-        const report = await call(wb, 'datasets.preview', request).finally(stopProgress);
-        print(report, o.json, () => describeReport(report));
-        return;
-      }
-      const dataset = await call(wb, 'datasets.import', request).finally(stopProgress);
-      const report = await call(wb, 'datasets.report', { id: dataset.id });
-      print({ ...dataset, report }, o.json, () => {
-        const splits = Object.entries(dataset.splits)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ');
-        return (
-          `${dataset.id}  ${dataset.name}  (${splits}; labels: ${dataset.labels.join(', ')})\n` +
-          describeReport(report)
-        );
-      });
-    });
-  });
-
-datasets
-  .command('list')
-  .option('--json', 'print JSON')
-  .action(async (o) => {
-    await withWorkbench(async (wb) => {
-      const list = await call(wb, 'datasets.list', {});
-      print(
-        list,
-        o.json,
-        () =>
-          list.map((d) => `${d.id}  ${d.name}  ${JSON.stringify(d.splits)}`).join('\n') ||
-          'no datasets',
-      );
-    });
-  });
-
-addDroppedCommand(datasets, withWorkbench);
+addDatasetsCommands(program, withWorkbench);
 
 const models = program.command('models').description('import and list models');
 
@@ -375,18 +133,6 @@ models
     });
   });
 
-datasets
-  .command('delete <id>')
-  .description('forget a dataset and its rows (runs keep their results)')
-  .option('--json', 'print JSON')
-  .action(async (id: string, o) => {
-    await withWorkbench(async (wb) => {
-      const dataset = await call(wb, 'datasets.get', { id });
-      const result = await call(wb, 'datasets.delete', { id });
-      print(result, o.json, () => `deleted ${dataset.id}  ${dataset.name}`);
-    });
-  });
-
 const train = program
   .command('train')
   .description('train a classifier and evaluate it on the test split')
@@ -459,7 +205,8 @@ runs
           list
             .map(
               (r) =>
-                `${r.id}  ${r.status.padEnd(9)}  ${r.strategy}  acc ${pct(r.metrics.test?.accuracy)}`,
+                `${r.id}  ${r.status.padEnd(9)}  ${r.strategy}  ` +
+                `acc ${pct(r.metrics.test?.accuracy)}`,
             )
             .join('\n') || 'no runs',
       );

@@ -33,15 +33,32 @@ export const DatasetImportRequest = z.object({
   name: z.string().min(1).max(200).optional(),
   /** Keep only the first N training rows (after parsing, before splitting). */
   limit: z.number().int().positive().optional(),
-  testRatio: z.number().gt(0).lt(1).default(0.2),
-  seed: z.number().int().default(13),
+  /**
+   * Random split only (no testPath, no splitColumn); default 0.2. No schema default: an
+   * import refuses a share or seed that nothing would use (import-splits.ts).
+   */
+  testRatio: z.number().gt(0).lt(1).optional(),
+  /** Seed of the random split; default 13. */
+  seed: z.number().int().optional(),
   /** 'auto' when absent: from the extension or magic bytes, else sniffed. */
   format: z
     .enum(['auto', 'csv', 'tsv', 'label-text', 'jsonl', 'json', 'parquet', 'folder'])
     .optional(),
   /** 'auto' when absent: BOM, UTF-16, UTF-8, GBK, then Windows-1252. */
   encoding: z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'gbk']).optional(),
-  delimiter: z.string().min(1).max(8).optional(),
+  /**
+   * One character other than a quote or a line break (papaparse quotes with `"`, and records
+   * end at line breaks); "\t" or "tab" for a tab.
+   */
+  delimiter: z
+    .string()
+    .transform((d) => (d === '\\t' || d.toLowerCase() === 'tab' ? '\t' : d))
+    .refine((d) => [...d].length === 1 && !'"\r\n'.includes(d), {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a delimiter; accepted: one character other ` +
+        'than a quote or a line break, or \\t / tab for a tab',
+    })
+    .optional(),
   quoting: z.enum(['auto', 'rfc4180', 'none']).optional(),
   header: z.boolean().optional(),
   /** none, coarse, fine, lower, before:SEP, after:SEP (TREC: coarse = 6 classes, fine = 50). */
@@ -86,6 +103,8 @@ export const ReportIssue = z.object({
     'tiny-class',
     'long-text',
     'encoding',
+    /** Single-label values that look like lists of labels ("3,14"): a multiLabel hint. */
+    'multi-label',
   ]),
   /** error: the import refuses until these rows are dropped; warning/info: for the user. */
   severity: z.enum(['error', 'warning', 'info']),
@@ -197,8 +216,17 @@ export const DatasetPeek = DatasetSample.extend({
   headBytes: z.number().int(),
   /** The label transform applied: the request's, or the format's default. */
   labelTransform: z.string(),
-  /** The sampled records' labels with their counts; empty when no label column is known. */
-  labels: z.array(LabelCount),
+  /**
+   * The sampled records' labels with their counts; empty when no label column is known. Under
+   * the names of `labelNamesPath` when it names them all, each with the ids it names (two or
+   * more where ids share a name, merged as the import merges them).
+   */
+  labels: z.array(LabelCount.extend({ ids: z.array(z.string()).optional() })),
+  /**
+   * Why `labelNamesPath` cannot name the labels (no such file, a blank line, an id past its
+   * last line...): `labels` are then as read. Null when it names them all or none was given.
+   */
+  labelNamesProblem: z.string().nullable().optional(),
   /** Records of the head that could not be read: the first few, by line. */
   malformed: z.array(z.object({ line: z.number().int(), reason: z.string() })),
 });
@@ -211,7 +239,11 @@ export const DatasetImportProgress = z.object({
   /** true for datasets.preview (the report only), false for an import that stores. */
   preview: z.boolean(),
   phase: z.enum(['reading', 'validating', 'splitting', 'writing', 'done']),
-  /** reading: bytes read of all files' total; writing: rows written of all; else 0 of 1. */
+  /**
+   * reading: bytes read of all files' total; splitting: 0 of 1 while the split is drawn, then
+   * rows laid out in their splits of all; writing: rows stored (dropped ones too) of all;
+   * else 0 of 1 (not measured).
+   */
   done: z.number(),
   total: z.number(),
   /** Rows read so far, over all files. */

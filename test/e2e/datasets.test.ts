@@ -4,16 +4,20 @@
  * previewed, mapped (its columns have names Graft cannot guess), its integer labels are named,
  * the check's report is read and its flagged rows dropped, and the stored dataset shows the
  * names and the dropped count, its report the dropped rows. A TREC-like "label text" file
- * gives 6 classes or 50 by the label transform. Screenshots land in
+ * gives 6 classes or 50 by the label transform. GoEmotions' integer labels take their names
+ * from its labels.txt; an encoding chosen by hand shows beside what detection reads; formats
+ * without delimiters offer none; a column named split is the split. Screenshots land in
  * test-results/screenshots/datasets-*.png, at 1280 and 800 pixels wide.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, launchBrowser, screenshot, SCREENSHOT_DIR, type Browser } from './browser';
-import { startServe, stopServe, type Server } from './serve';
+import { ROOT, startServe, stopServe, type Server } from './serve';
+import { expectFits } from './fits';
 
 /** TREC's 50 fine classes under its 6 coarse ones. */
 const TREC_CLASSES: Record<string, string[]> = {
@@ -108,12 +112,6 @@ async function issueKinds(page: Page): Promise<string[]> {
   return issues.evaluateAll((els) => els.map((e) => `${e.dataset.kind}:${e.dataset.severity}`));
 }
 
-/** The page fits the window: nothing wider than it, wide tables scroll inside their box. */
-async function expectFits(page: Page, width: number): Promise<void> {
-  const scroll = await page.evaluate<number>('document.documentElement.scrollWidth');
-  expect(scroll, `page width at a ${width}-pixel window`).toBeLessThanOrEqual(width);
-}
-
 /** A tall page as slices of the full page, each readable at full size. */
 async function screenshotSlices(page: Page, name: string, height = 1100): Promise<void> {
   const total = await page.evaluate<number>('document.documentElement.scrollHeight');
@@ -123,6 +121,13 @@ async function screenshotSlices(page: Page, name: string, height = 1100): Promis
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${i}.png`), fullPage: true, clip });
   }
 }
+
+/** The real datasets beside the repository (see shared/datasets/goemotions/SOURCE.txt). */
+const GOEMOTIONS_DIR = join(ROOT, '..', 'shared', 'datasets', 'goemotions');
+const GOEMOTIONS = {
+  train: join(GOEMOTIONS_DIR, 'train.tsv'),
+  labels: join(GOEMOTIONS_DIR, 'labels.txt'),
+};
 
 const noChromium = existsSync(CHROMIUM_PATH) ? null : `no Chromium at ${CHROMIUM_PATH}`;
 
@@ -378,5 +383,183 @@ describe.skipIf(noChromium !== null)('the Datasets page import flow', () => {
       expect(box && box.x + box.width, 'the drop checkbox is in the window').toBeLessThan(width);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it.skipIf(!existsSync(GOEMOTIONS.labels))(
+    "names GoEmotions' integer labels from its labels file, refusing a bad one beside it",
+    async () => {
+      const page = browser!.page;
+      await page.fill('[data-testid=dataset-path]', GOEMOTIONS.train);
+      await expect.poll(() => text(page, 'dataset-preview-status')).toContain('TSV · UTF-8');
+      // Its labels are integer ids ("27", or "14,3" for two): a names file is offered
+      const field = page.locator('[data-testid=dataset-label-names-path]');
+      await field.waitFor();
+      await page.check('[data-testid=dataset-multi-label]');
+      await page.waitForSelector('[data-testid=dataset-label-row][data-label="27"]');
+
+      const error = page.locator('[data-testid=ds-label-names-path-error]');
+      const missing = join(dir, 'no-such-labels.txt');
+      await field.fill(missing);
+      await expect.poll(() => error.textContent()).toBe(`no label names file at ${missing}`);
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      const few = join(dir, 'three-labels.txt');
+      writeFileSync(few, 'admiration\namusement\nanger\n');
+      await field.fill(few);
+      await expect
+        .poll(() => error.textContent())
+        .toBe(
+          `${few} has 3 names, too few: label 27 needs line 28 (label i is named on line i + 1)`,
+        );
+      // The preview stays, its labels as read
+      expect(await page.locator('[data-testid=dataset-label-row][data-label="27"]').count()).toBe(
+        1,
+      );
+      await page.click('[data-testid=dataset-import-submit]');
+      expect(await page.evaluate<string>('document.activeElement.id')).toBe('ds-label-names-path');
+
+      await field.fill(GOEMOTIONS.labels);
+      await page.waitForSelector('[data-testid=dataset-label-row][data-label=neutral]');
+      expect(await error.count()).toBe(0);
+      const neutral = page.locator('[data-testid=dataset-label-row][data-label=neutral]');
+      expect(await neutral.locator('code').textContent()).toBe('27');
+      const admiration = page.locator('[data-testid=dataset-label-row][data-label=admiration]');
+      expect(await admiration.locator('code').textContent()).toBe('0');
+      expect(await page.locator('[data-testid=dataset-label-row][data-label="27"]').count()).toBe(
+        0,
+      );
+      // A typed name applies to the file's name, as the importer renames after naming
+      await page.fill('[data-testid=dataset-rename][data-label=neutral]', 'no emotion');
+      await page.fill('[data-testid=dataset-name]', 'goemotions-named');
+      await page.fill('[data-testid=dataset-limit]', '3000');
+      await screenshot(page, 'datasets-10-label-names');
+
+      await page.click('[data-testid=dataset-import-submit]');
+      await page.waitForSelector('[data-testid=dataset-import-done]', { timeout: 120_000 });
+      expect(await text(page, 'dataset-import-done')).toContain('Imported goemotions-named');
+      const row = page.locator('[data-testid=dataset-row]', { hasText: 'goemotions-named' });
+      const stored = await row.locator('.label-name').allTextContents();
+      expect(stored).toEqual(expect.arrayContaining(['admiration', 'grief', 'no emotion']));
+      expect(stored).not.toContain('neutral');
+      expect(stored).not.toContain('27');
+    },
+  );
+
+  it('shows an encoding chosen by hand, and what detection would read beside it', async () => {
+    const page = browser!.page;
+    const { train } = writeReviews(dir);
+    await page.fill('[data-testid=dataset-path]', train);
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('CSV · UTF-8');
+    await page.selectOption('[data-testid=dataset-encoding]', 'gbk');
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('CSV · GBK');
+    const encoding = page.locator('[data-testid=dataset-encoding]');
+    expect(await encoding.evaluate((s: HTMLSelectElement) => s.selectedOptions[0].text)).toBe(
+      'GBK',
+    );
+    expect(await encoding.locator('option[value=auto]').textContent()).toBe('Auto: UTF-8');
+    expect(await page.textContent('#ds-encoding-note')).toBe('Detected: UTF-8');
+    await page.locator('[data-testid=dataset-reading]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'datasets-11-encoding-chosen');
+
+    await page.selectOption('[data-testid=dataset-encoding]', 'auto');
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('CSV · UTF-8');
+    expect(await page.locator('#ds-encoding-note').count()).toBe(0);
+  });
+
+  it('offers no delimiter, quotes or header row for formats that have none', async () => {
+    const page = browser!.page;
+    const rows = Array.from({ length: 12 }, (_, i) => ({ text: `text ${i}`, label: `${i % 2}` }));
+    const jsonl = join(dir, 'rows.jsonl');
+    writeFileSync(jsonl, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const json = join(dir, 'rows.json');
+    writeFileSync(json, JSON.stringify(rows));
+    const parquet = join(dir, 'rows.parquet');
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: 'text', data: rows.map((r) => r.text), type: 'STRING' },
+        { name: 'label', data: rows.map((r) => r.label), type: 'STRING' },
+      ],
+    });
+    writeFileSync(parquet, new Uint8Array(buffer));
+    const folder = join(dir, 'classes');
+    for (const c of ['pos', 'neg']) {
+      mkdirSync(join(folder, c), { recursive: true });
+      for (let i = 0; i < 3; i++) writeFileSync(join(folder, c, `${i}.txt`), `${c} text ${i}`);
+    }
+    const labelText = writeTrec(dir);
+    const delimitedOnly = ['dataset-delimiter', 'dataset-quoting', 'dataset-header'];
+    const cases = [
+      [jsonl, 'JSON Lines'],
+      [json, 'JSON'],
+      [parquet, 'Parquet'],
+      [folder, 'class folders'],
+      [labelText, 'label text'],
+    ];
+    for (const [path, format] of cases) {
+      await page.fill('[data-testid=dataset-path]', path);
+      await expect.poll(() => text(page, 'dataset-preview-status')).toMatch(`${format} ·`);
+      for (const id of delimitedOnly) {
+        expect(await page.locator(`[data-testid=${id}]`).count(), `${format}: ${id}`).toBe(0);
+      }
+      expect(await text(page, 'dataset-reading-undelimited')).toContain(`${format}: no delimiter`);
+    }
+    await page.locator('[data-testid=dataset-reading]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'datasets-12-undelimited');
+
+    // A delimiter chosen for a CSV goes with it when the user says the file is JSON Lines
+    const csv = join(dir, 'rows-jsonl-named.csv');
+    writeFileSync(csv, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await page.fill('[data-testid=dataset-path]', csv);
+    await page.waitForSelector('[data-testid=dataset-delimiter]');
+    await page.selectOption('[data-testid=dataset-delimiter]', ';');
+    await page.selectOption('[data-testid=dataset-format]', 'jsonl');
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('JSON Lines · UTF-8');
+    expect(await page.locator('[data-testid=dataset-delimiter]').count()).toBe(0);
+    expect(await page.locator('[data-testid=dataset-preview-row]').count()).toBe(12);
+    // Back to detection, which the later tests rely on; the chosen delimiter is still there
+    await page.selectOption('[data-testid=dataset-format]', 'auto');
+    await page.selectOption('[data-testid=dataset-delimiter]', 'auto');
+  });
+
+  it('takes a column named split as the split column, and lets the user decline it', async () => {
+    const page = browser!.page;
+    const splits = ['train', 'train', 'train', 'dev', 'test'];
+    const rows = ['text,label,Split'];
+    for (let i = 0; i < 50; i++) rows.push(`split row ${i},${i % 2},${splits[i % 5]}`);
+    const withSplit = join(dir, 'with-a-split-column.csv');
+    writeFileSync(withSplit, rows.join('\n') + '\n');
+    await page.fill('[data-testid=dataset-path]', withSplit);
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('of 50 rows');
+    await expect.poll(() => page.isChecked('input[data-testid=dataset-split-column]')).toBe(true);
+    expect(await page.inputValue('select[data-testid=dataset-split-column]')).toBe('Split');
+    expect(await page.textContent('#ds-split-column-note')).toContain('Suggested');
+    expect(await text(page, 'dataset-preview-table')).toMatch(/Split\s*split/);
+    await page.locator('[data-testid=dataset-split-mode]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'datasets-13-split-column');
+
+    await page.click('[data-testid=dataset-import-submit]');
+    await page.waitForSelector('[data-testid=dataset-import-done]');
+    expect(await text(page, 'dataset-import-done')).toContain('train 30, validation 10, test 10');
+
+    // A fold column of numbers is for cross-validation, not a split: nothing is suggested
+    const folds = [
+      'text,label,fold',
+      ...Array.from({ length: 20 }, (_, i) => `f ${i},${i % 2},${i % 5}`),
+    ];
+    const withFolds = join(dir, 'with-folds.csv');
+    writeFileSync(withFolds, folds.join('\n') + '\n');
+    await page.fill('[data-testid=dataset-path]', withFolds);
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('of 20 rows');
+    expect(await page.isChecked('[data-testid=dataset-split-random]')).toBe(true);
+
+    // Once the user picks the random split over a suggested column, it stays picked
+    await page.fill('[data-testid=dataset-path]', withSplit);
+    await expect.poll(() => page.isChecked('input[data-testid=dataset-split-column]')).toBe(true);
+    await page.click('[data-testid=dataset-split-random]');
+    await page.fill('[data-testid=dataset-path]', withFolds);
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('of 20 rows');
+    await page.fill('[data-testid=dataset-path]', withSplit);
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('of 50 rows');
+    expect(await page.isChecked('[data-testid=dataset-split-random]')).toBe(true);
+    expect(await page.locator('[data-testid=dataset-train-share]').count()).toBe(1);
   });
 });

@@ -15,6 +15,7 @@ import { availableStrategies } from '../../src/main/transfer';
 import { writeTinyBertFolder } from '../../src/main/models/__fixtures__/tiny-bert';
 import { CHROMIUM_PATH, launchBrowser, screenshot, type Browser } from './browser';
 import { startServe, stopServe, type Server } from './serve';
+import { expectFits } from './fits';
 
 /**
  * The strategies walked, each with the few options a user would touch for a quick run: a value
@@ -239,8 +240,7 @@ describe.skipIf(noChromium !== null)('the new-run wizard', () => {
       for (const [nav, content] of pages) {
         await page.click(`[data-testid=${nav}]`);
         await page.waitForSelector(`[data-testid=${content}]`);
-        const width = await page.evaluate<number>('document.documentElement.scrollWidth');
-        expect(width, `${nav}: page width at an 800-pixel window`).toBeLessThanOrEqual(800);
+        await expectFits(page, 800);
       }
       await screenshot(page, 'narrow-window-new-run');
     } finally {

@@ -6,7 +6,17 @@
  * last resort, with a warning naming the first line that was not UTF-8. The user may override.
  * Node 20's full ICU gives TextDecoder all of these (Windows-1252's 0x80-0x9F row excepted, see
  * below), so no decoding library is needed.
+ *
+ * A file that is UTF-8 but for a few lines (a Windows-1252 "café" pasted into a UTF-8 file) is
+ * read line by line instead: UTF-8, and the lines that are not UTF-8 as Windows-1252, with a
+ * note naming them. Read wholesale as Windows-1252, its UTF-8 lines would turn to mojibake
+ * ("cafÃ©"). The evidence is a line of valid multi-byte UTF-8, which Windows-1252 prose almost
+ * never forms by chance: a file is read this way when such lines are at least as many as the
+ * lines that are not UTF-8 (checked before GBK, as UTF-8 Chinese often passes for GBK). TREC
+ * and SUBJ have no such line and stay Windows-1252 throughout. A line that mixes both
+ * encodings is read as Windows-1252 whole: the unit is the line.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
 import { logger } from '../util/log';
@@ -22,6 +32,8 @@ export interface SourceText {
   encoding: TextEncoding;
   /** What detection saw, for the report: "BOM", "not UTF-8 from line 66"... */
   notes: string[];
+  /** UTF-8, but lines that are not UTF-8 are read as Windows-1252 (see the header). */
+  mixed?: boolean;
 }
 
 /** Bytes sampled for the UTF-16 and binary checks: enough to judge, cheap on big files. */
@@ -73,13 +85,6 @@ export function fileError(path: string, error: unknown): GraftError {
   return new GraftError('bad-input', `cannot read ${path}: ${reason}`, { cause: error });
 }
 
-function lineOfFirstReplacement(text: string): number {
-  const at = text.indexOf('\uFFFD');
-  let line = 1;
-  for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 /** 'utf-16le' / 'utf-16be' when the bytes carry that BOM, or look like UTF-16 without one. */
 export function sniffUtf16(bytes: Uint8Array): TextEncoding | null {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
@@ -100,25 +105,50 @@ export function sniffUtf16(bytes: Uint8Array): TextEncoding | null {
   return null;
 }
 
-function controlShare(text: string): number {
-  const n = Math.min(text.length, PROBE_BYTES);
-  let control = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+/** The 1-based line of position `at`, counting LF, CR and CRLF breaks as the parsers do. */
+function lineAt(code: (i: number) => number, at: number): number {
+  let line = 1;
+  for (let i = 0; i < at; i++) {
+    const c = code(i);
+    if (c === 10 || (c === 13 && code(i + 1) !== 10)) line++;
   }
-  return n === 0 ? 0 : control / n;
+  return line;
 }
 
 export function requireText(text: string, path: string, encoding: TextEncoding): void {
-  if (controlShare(text) > MAX_CONTROL_SHARE) {
-    throw new GraftError(
-      'bad-input',
-      `${path} looks binary (control bytes or undecodable sequences read as ${encoding}), ` +
-        'not text; accepted encodings: ' +
-        TEXT_ENCODINGS.join(', '),
-    );
+  const n = Math.min(text.length, PROBE_BYTES);
+  let control = 0;
+  let first = -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) {
+      control++;
+      if (first < 0) first = i;
+    }
   }
+  if (n === 0 || control / n <= MAX_CONTROL_SHARE) return;
+
+  const line = lineAt((i) => text.charCodeAt(i), first);
+  const column = first - Math.max(text.lastIndexOf('\n', first), text.lastIndexOf('\r', first));
+  throw new GraftError(
+    'bad-input',
+    `${path} looks binary (control bytes or undecodable sequences read as ${encoding}, the ` +
+      `first at line ${line}, column ${column}), not text; accepted encodings: ` +
+      TEXT_ENCODINGS.join(', '),
+  );
+}
+
+/** A NUL byte in the head of a file that is not UTF-16 makes it binary, named by line. */
+export function requireNoNul(bytes: Uint8Array, path: string): void {
+  const at = bytes.subarray(0, PROBE_BYTES).indexOf(0);
+  if (at < 0) return;
+  const line = lineAt((i) => bytes[i], at);
+  throw new GraftError(
+    'bad-input',
+    `${path} looks binary, not text: line ${line} holds a NUL byte (byte offset ${at}), ` +
+      'which UTF-8, GBK and Windows-1252 text never does; for UTF-16 text without a BOM, ' +
+      'choose the encoding utf-16le or utf-16be',
+  );
 }
 
 /**
@@ -191,12 +221,165 @@ export function detectEncoding(bytes: Uint8Array): { encoding: TextEncoding; not
   return { encoding: 'utf-8', notes: [] };
 }
 
+/** Lines a note names by number before it says "and N more". */
+const MAX_LINES_NOTED = 5;
+
+/** Positions of each LF and CR in `bytes`, in order: the ends of lines as the parsers count. */
+function* lineBreaks(bytes: Uint8Array): Generator<number> {
+  // Each byte value is searched for once per occurrence: no rescans of CR-less chunks
+  let lf = bytes.indexOf(10);
+  let cr = bytes.indexOf(13);
+  while (lf >= 0 || cr >= 0) {
+    const at = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr;
+    yield at;
+    if (at === lf) lf = bytes.indexOf(10, at + 1);
+    else cr = bytes.indexOf(13, at + 1);
+  }
+}
+
+interface OpenLine {
+  decoder: InstanceType<typeof TextDecoder>;
+  bad: boolean;
+  multi: boolean;
+}
+
+/**
+ * Which lines of a file, fed in chunks, are not valid UTF-8 (the count, the first few
+ * numbers) and how many hold valid multi-byte UTF-8. Lines end at LF, CR or CRLF, numbered as
+ * the parsers number them; a line cut by a chunk's end is checked by a streaming decoder.
+ */
+export class Utf8Lines {
+  multiByte = 0;
+  bad = 0;
+  readonly badLines: number[] = [];
+  private line = 1;
+  private afterCr = false;
+  /** The line in progress, begun in an earlier chunk; null when none is. */
+  private open: OpenLine | null = null;
+
+  push(bytes: Uint8Array): void {
+    let start = 0;
+    for (const at of lineBreaks(bytes)) {
+      const crlf = bytes[at] === 10 && at === start && this.afterCr && !this.open;
+      if (!crlf) this.piece(bytes.subarray(start, at), true);
+      this.afterCr = bytes[at] === 13;
+      start = at + 1;
+    }
+    if (start < bytes.length) {
+      this.afterCr = false;
+      this.piece(bytes.subarray(start), false);
+    }
+  }
+
+  end(): void {
+    if (this.open) this.piece(new Uint8Array(0), true);
+  }
+
+  get firstBad(): number {
+    return this.badLines[0] ?? 0;
+  }
+
+  /** A file that is UTF-8 but for a few lines (see the header). */
+  get mixed(): boolean {
+    return this.bad > 0 && this.multiByte >= this.bad;
+  }
+
+  get note(): string {
+    const more = this.bad - this.badLines.length;
+    const lines = this.badLines.join(', ') + (more > 0 ? ` and ${more} more` : '');
+    return this.bad === 1
+      ? `not UTF-8 at line ${lines} (that line read as Windows-1252)`
+      : `not UTF-8 at lines ${lines} (those lines read as Windows-1252)`;
+  }
+
+  private piece(bytes: Uint8Array, ends: boolean): void {
+    let bad: boolean;
+    let multi: boolean;
+    if (this.open || !ends) {
+      const open = (this.open ??= {
+        decoder: new TextDecoder('utf-8', { fatal: true }),
+        bad: false,
+        multi: false,
+      });
+      try {
+        if (!open.bad) open.decoder.decode(bytes, { stream: !ends });
+      } catch {
+        open.bad = true;
+      }
+      open.multi ||= !isAscii(bytes);
+      if (!ends) return;
+      ({ bad, multi } = open);
+      this.open = null;
+    } else {
+      bad = !isUtf8(bytes);
+      multi = !isAscii(bytes);
+    }
+    if (bad) {
+      this.bad++;
+      if (this.badLines.length < MAX_LINES_NOTED) this.badLines.push(this.line);
+    } else if (multi) {
+      this.multiByte++;
+    }
+    this.line++;
+  }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function lineText(bytes: Uint8Array): string {
+  return isUtf8(bytes) ? asBuffer(bytes).toString('utf8') : decodeWindows1252(bytes);
+}
+
+/**
+ * Decodes a mixed file (see the header) in chunks: UTF-8, but each line that is not UTF-8 as
+ * Windows-1252. A line cut by a chunk's end waits, as bytes, for the rest of it.
+ */
+export class MixedDecoder {
+  private carry: Buffer[] = [];
+
+  decode(bytes: Uint8Array, last: boolean): string {
+    const out: string[] = [];
+    let start = 0;
+    let run = 0;
+    for (const at of lineBreaks(bytes)) {
+      // Line breaks are ASCII: runs of UTF-8 lines decode as one, the others line by line
+      if (this.carry.length > 0) {
+        out.push(lineText(Buffer.concat([...this.carry, bytes.subarray(0, at + 1)])));
+        this.carry = [];
+        run = at + 1;
+      } else if (!isUtf8(bytes.subarray(start, at + 1))) {
+        out.push(asBuffer(bytes.subarray(run, start)).toString('utf8'));
+        out.push(decodeWindows1252(bytes.subarray(start, at + 1)));
+        run = at + 1;
+      }
+      start = at + 1;
+    }
+    out.push(asBuffer(bytes.subarray(run, start)).toString('utf8'));
+    // byteChunks reuses its buffer: what waits is a copy
+    if (start < bytes.length) this.carry.push(Buffer.from(bytes.subarray(start)));
+    if (last && this.carry.length > 0) {
+      out.push(lineText(Buffer.concat(this.carry)));
+      this.carry = [];
+    }
+    return out.join('');
+  }
+}
+
+function utf8Lines(bytes: Uint8Array): Utf8Lines {
+  const lines = new Utf8Lines();
+  lines.push(bytes);
+  lines.end();
+  return lines;
+}
+
 export function decodeText(bytes: Uint8Array, path: string, encoding: EncodingOption): SourceText {
   if (encoding !== 'auto') {
     if (encoding === 'utf-8') {
       const text = strict('utf-8', bytes);
       if (text === null) {
-        const line = lineOfFirstReplacement(new TextDecoder('utf-8').decode(bytes));
+        const line = utf8Lines(bytes).firstBad;
         throw new GraftError('bad-input', `${path} line ${line}: bytes that are not valid UTF-8`);
       }
       requireText(text, path, encoding);
@@ -213,11 +396,7 @@ export function decodeText(bytes: Uint8Array, path: string, encoding: EncodingOp
     requireText(text, path, detected.encoding);
     return { text: withoutBom(text), ...detected };
   }
-
-  // A NUL byte never occurs in UTF-8, GBK or Windows-1252 text: this is a binary file
-  if (bytes.subarray(0, PROBE_BYTES).includes(0)) {
-    throw new GraftError('bad-input', `${path} looks binary (it contains NUL bytes), not text`);
-  }
+  requireNoNul(bytes, path);
 
   const utf8 = strict('utf-8', bytes);
   if (utf8 !== null) {
@@ -225,7 +404,15 @@ export function decodeText(bytes: Uint8Array, path: string, encoding: EncodingOp
     return { text: withoutBom(utf8), encoding: 'utf-8', notes: detected.notes };
   }
 
-  const line = lineOfFirstReplacement(new TextDecoder('utf-8').decode(bytes));
+  const lines = utf8Lines(bytes);
+  if (lines.mixed) {
+    const text = new MixedDecoder().decode(bytes, true);
+    requireText(text, path, 'utf-8');
+    log.warn(`${path}: ${lines.note}`);
+    return { text: withoutBom(text), encoding: 'utf-8', notes: [lines.note], mixed: true };
+  }
+
+  const line = lines.firstBad;
   const gbk = strict('gbk', bytes);
   if (gbk !== null && mostlyChinese(gbk)) {
     requireText(gbk, path, 'gbk');

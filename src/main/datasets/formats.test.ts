@@ -5,6 +5,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store';
 import { importDataset, previewDataset } from './import';
+import { loadDatasetFile, parseDatasetFile } from './parse';
 import { lines, testFiles, type TestFiles } from './test-files';
 
 let files: TestFiles;
@@ -92,12 +93,55 @@ describe('formats', () => {
     expect(store.datasets.rows(ds.id, 'train').texts[0]).toMatch(/review \d\nsecond line/);
   });
 
+  it("locates a folder's rows by their file in the folder", async () => {
+    const corpus = join(files.dir, 'corpus');
+    for (const cls of ['0', '1', '7']) {
+      mkdirSync(join(corpus, cls), { recursive: true });
+      for (let i = 1; i <= 3; i++) writeFileSync(join(corpus, cls, `000${i}.txt`), `${cls}/${i}`);
+    }
+    writeFileSync(join(corpus, '1', '0002.txt'), '');
+    const names = { labelNames: ['neg', 'pos'] };
+    const parsed = await loadDatasetFile(corpus, { ...names, lenient: true });
+    expect(parsed.rows[3]).toMatchObject({ text: '1/1', label: 'pos', source: '1/0001.txt' });
+    expect(parsed.rows[4]).toMatchObject({ text: '', source: '1/0002.txt' });
+    expect(parsed.malformed!.map((m) => [m.source, m.reason])).toEqual(
+      ['7/0001.txt', '7/0002.txt', '7/0003.txt'].map((f) => [
+        f,
+        'label "7" is not an id of the 2 label names',
+      ]),
+    );
+    await expect(loadDatasetFile(corpus, names)).rejects.toThrow(
+      `${corpus}: empty text (column "text") at 1/0002.txt; 7/0001.txt: label "7" is not an ` +
+        'id of the 2 label names (and 2 more)',
+    );
+  });
+
   it('sniffs semicolon and pipe delimiters, and takes one given by the user', async () => {
     const rows = texts(10).map((t, i) => `${t};${label(i)}`);
     const semi = files.write('d.csv', lines('text;label', ...rows));
     expect((await previewDataset({ path: semi })).files[0].notes).toContain('semicolon-separated');
     const pipe = files.write('d.txt', lines('text|label', ...rows.map((r) => r.replace(';', '|'))));
     expect((await previewDataset({ path: pipe, delimiter: '|', format: 'csv' })).rowsRead).toBe(10);
+  });
+
+  it('refuses a delimiter that is not one character, naming what is accepted', async () => {
+    const path = files.write('d.csv', lines('text;label', ...texts(10).map((t) => `${t};x`)));
+    const accepted =
+      'accepted: one character other than a quote or a line break, or \\t / tab for a tab';
+    for (const delimiter of [';;', '"', '\n', '']) {
+      const refusal = `delimiter: ${JSON.stringify(delimiter)} is not a delimiter; ${accepted}`;
+      await expect(previewDataset({ path, delimiter })).rejects.toThrow(refusal);
+      expect(() => parseDatasetFile(path, { delimiter })).toThrow(refusal);
+    }
+    const tsv = files.write(
+      'd.txt',
+      lines('text\tlabel', ...texts(10).map((t, i) => `${t}\t${label(i)}`)),
+    );
+    for (const delimiter of ['tab', '\\t', '\t']) {
+      const report = await previewDataset({ path: tsv, delimiter, format: 'csv' });
+      expect(report.files[0].notes, delimiter).toContain('tab-separated');
+      expect(parseDatasetFile(tsv, { delimiter, format: 'csv' }).rows[0].text).toBe(texts(1)[0]);
+    }
   });
 });
 

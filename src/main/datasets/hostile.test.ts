@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraftError } from '../../shared/errors';
 import { openStore, type Store } from '../store';
@@ -46,6 +47,13 @@ const CORPUS: Record<string, string | Uint8Array> = {
   'gzip.csv': Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xfe]),
   'zip.json': Buffer.from('PK\u0003\u0004\u0000\u0000garbage', 'latin1'),
   'fake.parquet': Buffer.from('PAR1 this is not parquet at all PAR1'),
+  'empty.parquet': Buffer.alloc(0),
+  'truncated.parquet': new Uint8Array(
+    parquetWriteBuffer({ columnData: [{ name: 'text', data: ['a', 'b'], type: 'STRING' }] }),
+  ).subarray(0, 40),
+  'jsonl-odd-labels.jsonl': Array.from({ length: 20 }, (_, i) =>
+    JSON.stringify({ text: `t${i}`, label: [true, { a: i }, [i], i % 2][i % 4] }),
+  ).join('\n'),
   'parquet-magic-only.csv': Buffer.from('PAR1'),
   'mixed-enc.csv': Buffer.concat([
     Buffer.from(csv(`${ok(10)}\ncafé,pos`)),

@@ -3,12 +3,12 @@
  * streamed into the staging area with progress, the test and validation files read with the
  * training file's columns; then the user's label names applied to what was read.
  */
-import { readFileSync } from 'node:fs';
 import type { DatasetImportRequest, SplitName } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 import { renamedLabel, renameProblems } from '../../shared/label-rename';
 import type { ImportProgress } from './import-progress';
 import { labelsOf } from './import-splits';
+import { loadLabelNames } from './labels';
 import { streamDatasetFile, type FileSummary } from './parse-stream';
 import type { ParseOptions } from './rows';
 import type { StreamTuning } from './source';
@@ -21,21 +21,6 @@ export interface StagedFiles {
   train: FileSummary;
   test?: FileSummary;
   validation?: FileSummary;
-}
-
-function loadLabelNames(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new GraftError('not-found', `label names file not found: ${path}`, { cause });
-  }
-  const names = text.split(/\r?\n/).map((l) => l.trim());
-  while (names.length > 0 && names[names.length - 1] === '') names.pop();
-  if (names.length === 0 || names.some((n) => n === '')) {
-    throw new GraftError('bad-input', `${path}: expected one label name a line, without blanks`);
-  }
-  return names;
 }
 
 function parseOptions(req: ImportRequest): ParseOptions {

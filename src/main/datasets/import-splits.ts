@@ -1,6 +1,10 @@
 /**
  * Label counts and splits over staged rows, by row number: a seeded stratified split of one
  * pool, or the split a column gives each row. See split.ts for the stratification itself.
+ *
+ * A request says how to split in one of three ways (separate files, a split column, a random
+ * split's shares and seed); options of two ways at once used to be dropped without a word, so
+ * `optionConflicts` refuses them before anything is read, for the CLI and the app alike.
  */
 import type { DatasetImportRequest, SplitName } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
@@ -9,10 +13,59 @@ import { stratifiedSplit } from './split';
 import { SPLITS, type Staging } from './staging';
 import type { SplitRowsBySeq } from './validate';
 
-type SplitRequest = Pick<
-  ReturnType<typeof DatasetImportRequest.parse>,
-  'ratios' | 'testRatio' | 'seed'
->;
+type ParsedRequest = ReturnType<typeof DatasetImportRequest.parse>;
+type SplitRequest = Pick<ParsedRequest, 'ratios' | 'testRatio' | 'seed'>;
+
+/** A random split's test share and seed when the request names neither. */
+export const DEFAULT_TEST_RATIO = 0.2;
+export const DEFAULT_SEED = 13;
+
+/** Formats whose readers take a delimiter, a quoting mode and a header row. */
+const DELIMITED_FORMATS = new Set(['auto', 'csv', 'tsv']);
+
+/**
+ * Options that contradict each other, as messages naming both fields in backticks (the CLI
+ * turns them into its flags, cli-errors.ts); empty when the request is consistent.
+ */
+export function optionConflicts(req: ParsedRequest): string[] {
+  const conflicts: string[] = [];
+  const both = (a: string, b: string, why: string): void => {
+    conflicts.push(`\`${a}\` with \`${b}\`: ${why}`);
+  };
+  const randomOnly = (['ratios', 'testRatio', 'seed'] as const).filter((k) => req[k] !== undefined);
+  const unused = 'so no random split would use it; leave out one of them';
+
+  if (req.ratios && req.testRatio !== undefined) {
+    both('ratios', 'testRatio', 'both set the test share; give one of them');
+  }
+  if (req.testPath) {
+    for (const k of randomOnly) both('testPath', k, `the test file is the test split, ${unused}`);
+  }
+  if (req.splitColumn) {
+    for (const file of ['testPath', 'validationPath'] as const) {
+      if (!req[file]) continue;
+      both('splitColumn', file, "the column names each row's split; give the column or the files");
+    }
+    for (const k of randomOnly) {
+      both('splitColumn', k, `the column names each row's split, ${unused}`);
+    }
+  }
+  if (req.validationPath && !req.testPath && (req.ratios?.validation ?? 0) > 0) {
+    both(
+      'ratios',
+      'validationPath',
+      'the validation file is the validation split; give `ratios` a validation share of 0 ' +
+        '(like 0.8,0,0.2) or leave out one of them',
+    );
+  }
+  if (req.format && !DELIMITED_FORMATS.has(req.format)) {
+    for (const k of ['delimiter', 'quoting', 'header'] as const) {
+      if (req[k] === undefined) continue;
+      both('format', k, `${req.format} files have no ${k}; it applies to csv and tsv only`);
+    }
+  }
+  return conflicts;
+}
 
 /** Rows per label over the given parts; a multi-label row counts once for each of its labels. */
 export function countLabels(
@@ -59,8 +112,10 @@ export function randomSplit(
   const strata = rows.map((seq) => rarest[st.set.get(seq)]);
   const numClasses = classes.length + 1;
 
-  const ratios = req.ratios ?? { train: 1 - req.testRatio, validation: 0, test: req.testRatio };
-  const first = stratifiedSplit(strata, numClasses, ratios.test, req.seed);
+  const testRatio = req.testRatio ?? DEFAULT_TEST_RATIO;
+  const seed = req.seed ?? DEFAULT_SEED;
+  const ratios = req.ratios ?? { train: 1 - testRatio, validation: 0, test: testRatio };
+  const first = stratifiedSplit(strata, numClasses, ratios.test, seed);
   if (first.test.length === 0) {
     throw new GraftError(
       'bad-input',
@@ -76,7 +131,7 @@ export function randomSplit(
       train.map((seq) => rarest[st.set.get(seq)]),
       numClasses,
       share,
-      req.seed + 1,
+      seed + 1,
     );
     result.validation = second.test.map((i) => train[i]);
     train = second.train.map((i) => train[i]);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DatasetImportProgress, DatasetImportRequest } from '../../shared/contract';
 import { openStore, type Store } from '../store';
-import { contentHash, defaultDatasetName, importDataset } from './import';
+import { contentHash, defaultDatasetName, importDataset, previewDataset } from './import';
 import { lines, testFiles, type TestFiles } from './test-files';
 
 let files: TestFiles;
@@ -162,5 +163,119 @@ describe('importDataset refuses, storing nothing', () => {
     const path = files.write('tiny.csv', lines('text,label', 'a,1', 'b,0'));
     await expect(importDataset(store, { path })).rejects.toThrow(/2 rows are too few/);
     expectNothingStored();
+  });
+});
+
+describe('importDataset refuses options that contradict each other', () => {
+  const refusals: [Partial<DatasetImportRequest>, RegExp][] = [
+    [
+      { ratios: { train: 0.8, validation: 0, test: 0.2 }, testRatio: 0.3 },
+      /`ratios` with `testRatio`/,
+    ],
+    [
+      { testPath: 'T', ratios: { train: 0.8, validation: 0, test: 0.2 } },
+      /`testPath` with `ratios`/,
+    ],
+    [{ testPath: 'T', testRatio: 0.3 }, /`testPath` with `testRatio`/],
+    [{ testPath: 'T', seed: 3 }, /`testPath` with `seed`: the test file is the test split/],
+    [{ splitColumn: 'part', testPath: 'T' }, /`splitColumn` with `testPath`/],
+    [{ splitColumn: 'part', validationPath: 'T' }, /`splitColumn` with `validationPath`/],
+    [{ splitColumn: 'part', seed: 3 }, /`splitColumn` with `seed`/],
+    [
+      { validationPath: 'T', ratios: { train: 0.7, validation: 0.1, test: 0.2 } },
+      /`ratios` with `validationPath`/,
+    ],
+    [
+      { format: 'jsonl', delimiter: ';' },
+      /`format` with `delimiter`: jsonl files have no delimiter/,
+    ],
+    [{ format: 'parquet', quoting: 'none' }, /`format` with `quoting`/],
+  ];
+
+  it.each(refusals)('%o', async (options, message) => {
+    const path = files.write('d.csv', csv(30));
+    const testPath = files.write('t.csv', csv(6));
+    const request = { path, ...options } as DatasetImportRequest;
+    for (const key of ['testPath', 'validationPath'] as const) {
+      if (request[key] === 'T') request[key] = testPath;
+    }
+    await expect(importDataset(store, request)).rejects.toThrow(message);
+    await expect(previewDataset(request)).rejects.toThrow(/^conflicting options: /);
+    expectNothingStored();
+  });
+
+  it('names every conflict at once', async () => {
+    const path = files.write('d.csv', csv(30));
+    await expect(
+      importDataset(store, { path, splitColumn: 'p', seed: 1, testRatio: 0.1 }),
+    ).rejects.toThrow(/`splitColumn` with `testRatio`: .*; `splitColumn` with `seed`: /);
+  });
+
+  it('takes a validation file beside a random split with no validation share', async () => {
+    const path = files.write('d.csv', csv(30));
+    const validationPath = files.write('v.csv', csv(3));
+    const ratios = { train: 0.8, validation: 0, test: 0.2 };
+    const ds = await importDataset(store, { path, validationPath, ratios, seed: 2 });
+    expect(ds.splits).toEqual({ train: 24, validation: 3, test: 6 });
+  });
+});
+
+describe('the report', () => {
+  it('counts a whitespace-only text once, as empty, not as a duplicate or overlap', async () => {
+    const rows = ['text,label', '"   ",1', '" ",0', '"\t",0', 'same,1', 'same,0'];
+    const path = files.write('blank.csv', lines(...rows, ...csv(30).split('\n').slice(1, -1)));
+    const report = await previewDataset({ path });
+    const kinds = Object.fromEntries(report.issues.map((i) => [i.kind, i.count]));
+    expect(kinds['empty-text']).toBe(3);
+    expect(kinds['conflicting-duplicate']).toBe(2);
+    expect(kinds['test-overlap']).toBeUndefined();
+    const conflict = report.issues.find((i) => i.kind === 'conflicting-duplicate')!;
+    expect(conflict.message).toMatch(/^1 texts occur with different labels \(2 rows\)/);
+  });
+
+  it('suggests a multi-label separator when labels look like lists of labels', async () => {
+    const labels = ['3', '14', '27', '3,14', '14,27', '3,27', '3,14,27'];
+    const rows = Array.from({ length: 70 }, (_, i) => `text ${i},"${labels[i % labels.length]}"`);
+    const path = files.write('emotions.csv', lines('text,label', ...rows));
+
+    const report = await previewDataset({ path });
+    const hint = report.issues.find((i) => i.kind === 'multi-label');
+    expect(hint).toMatchObject({ severity: 'warning' });
+    expect(hint!.message).toMatch(/^4 of 7 labels \(40 rows\) contain ",", like "3,14", /);
+    expect(hint!.message).toMatch(/\(multiLabel: ",", CLI: --multi-label ,\)$/);
+
+    const multi = await previewDataset({ path, multiLabel: ',' });
+    expect(multi.issues.map((i) => i.kind)).not.toContain('multi-label');
+  });
+
+  it('gives no multi-label hint for labels that merely hold a separator', async () => {
+    const names = ['a, b', 'c, d', 'e, f', 'g'];
+    const rows = Array.from({ length: 40 }, (_, i) => `text ${i},"${names[i % 4]}"`);
+    const path = files.write('names.csv', lines('text,label', ...rows));
+    const report = await previewDataset({ path });
+    expect(report.issues.map((i) => i.kind)).not.toContain('multi-label');
+  });
+});
+
+describe('import progress', () => {
+  it('measures laying the rows out and storing them, dropped rows included', async () => {
+    const rows = csv(300).split('\n').slice(1, -1);
+    const path = files.write('d.csv', lines('text,label', ...rows, ...rows.slice(0, 20)));
+    const events: DatasetImportProgress[] = [];
+    const ds = await importDataset(
+      store,
+      { path, drop: ['duplicate'] },
+      { onProgress: (p) => events.push(p) },
+    );
+    expect(ds.dropped).toBe(20);
+
+    const last = (phase: string): DatasetImportProgress =>
+      events.filter((e) => e.phase === phase).pop()!;
+    expect(last('validating')).toMatchObject({ done: 0, total: 1 });
+    expect(last('splitting')).toMatchObject({ done: 300, total: 300 });
+    const writing = events.filter((e) => e.phase === 'writing');
+    expect(writing[0]).toMatchObject({ done: 0, total: 320 });
+    expect(writing.pop()).toMatchObject({ done: 320, total: 320 });
+    expect(events.pop()).toMatchObject({ phase: 'done' });
   });
 });

@@ -1,8 +1,8 @@
 /**
  * `importDataset` and `previewDataset`: read the training file (and the test and validation
  * files when given), validate, split, and either return the report (preview) or store the
- * dataset, its rows and the report in one transaction. Every check runs before the first
- * write, so a refused import leaves nothing.
+ * dataset, its rows and the report, all or nothing (store/staged-copy.ts). Every check runs
+ * before the first write, so a refused import leaves nothing.
  *
  * Memory stays bounded whatever the file's size: rows are read in chunks and staged on disk
  * (staging.ts), the checks keep a few numbers per row, and the rows reach the store by a copy
@@ -23,8 +23,15 @@ import { GraftError, invariant } from '../../shared/errors';
 import type { DatasetRows, Store } from '../store';
 import { logger } from '../util/log';
 import { renameLabels, stageFiles, type ImportRequest } from './import-read';
-import { countLabels, labelsOf, randomSplit, splitByColumn } from './import-splits';
+import {
+  countLabels,
+  labelsOf,
+  optionConflicts,
+  randomSplit,
+  splitByColumn,
+} from './import-splits';
 import { ImportProgress } from './import-progress';
+import { checkLabelLists } from './label-lists';
 import { lineList } from './parse';
 import type { FileSummary } from './parse-stream';
 import type { StreamTuning } from './source';
@@ -49,8 +56,8 @@ const GENERIC_STEMS = new Set(['train', 'training', 'test', 'dev', 'valid', 'val
 
 const SPLIT_ORDER: readonly SplitName[] = ['train', 'validation', 'test'];
 
-/** Rows written to the scratch file's final table between two turns of the event loop. */
-const WRITE_STEP_ROWS = 5000;
+/** Rows laid out in the scratch file's final table between two turns of the event loop. */
+const LAYOUT_STEP_ROWS = 5000;
 
 /** Where and how an import runs; every field has a default fit for tests and scripts. */
 export interface ImportContext {
@@ -64,12 +71,18 @@ export interface ImportContext {
 
 function parseRequest(request: DatasetImportRequest): ImportRequest {
   const result = DatasetImportRequest.safeParse(request);
-  if (result.success) return result.data;
+  if (!result.success) {
+    const issues = result.error.issues
+      .map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`)
+      .join('; ');
+    throw new GraftError('invalid-argument', `invalid dataset import request: ${issues}`);
+  }
 
-  const issues = result.error.issues
-    .map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`)
-    .join('; ');
-  throw new GraftError('invalid-argument', `invalid dataset import request: ${issues}`);
+  const conflicts = optionConflicts(result.data);
+  if (conflicts.length > 0) {
+    throw new GraftError('invalid-argument', `conflicting options: ${conflicts.join('; ')}`);
+  }
+  return result.data;
 }
 
 export function defaultDatasetName(path: string): string {
@@ -99,6 +112,7 @@ function requireKnownLabels(
   role: string,
   rows: readonly number[],
   known: Set<string>,
+  hint: string | undefined,
 ): void {
   const unseen = new Map<string, number[]>();
   for (const seq of rows) {
@@ -118,7 +132,8 @@ function requireKnownLabels(
   throw new GraftError(
     'bad-input',
     `${file}: the ${role} file has labels the training file lacks: ${listed}; ` +
-      `training labels: ${quotedList([...known], 20)}`,
+      `training labels: ${quotedList([...known], 20)}` +
+      (hint ? `; they look like lists of labels: ${hint}` : ''),
   );
 }
 
@@ -202,6 +217,7 @@ async function prepare(
     await progress.pause();
     if (!preview && v.blocking().length > 0) refuse(v, req.path);
     const rows = aliveRows(alive);
+    const listHint = checkLabelLists(v, countLabels(st, [rows]), multi);
     const trainRows = rows.filter((seq) => st.split.get(seq) <= 1);
     requireTwoClasses(train, labelsOf(st, trainRows), trainRows.length);
 
@@ -227,7 +243,8 @@ async function prepare(
     const known = new Set(labels);
     for (const split of ['test', 'validation'] as const) {
       const file = split === 'test' ? test : validation;
-      requireKnownLabels(st, file?.path ?? req.path, split, splits[split] ?? [], known);
+      const held = splits[split] ?? [];
+      requireKnownLabels(st, file?.path ?? req.path, split, held, known, listHint);
     }
 
     checkBalance(v, countLabels(st, [splits.train ?? []], labels));
@@ -263,9 +280,9 @@ async function prepare(
 
 /**
  * Lays the rows out as the store keeps them (split, position, label index) in the scratch
- * file, hashing them on the way; the store then copies them in one statement.
+ * file, hashing them on the way; the store then copies them (staged-copy.ts).
  */
-async function finalRows(p: Prepared): Promise<{ hash: string }> {
+async function finalRows(p: Prepared): Promise<{ hash: string; total: number }> {
   const { st, splits, labels, multi, progress } = p;
   const index = new Map(labels.map((l, i) => [l, i]));
   // Per label set, not per row: a million rows share a handful of sets
@@ -283,7 +300,7 @@ async function finalRows(p: Prepared): Promise<{ hash: string }> {
   const total = SPLIT_ORDER.reduce((n, s) => n + (splits[s]?.length ?? 0), 0);
   const place = st.placement();
   let done = 0;
-  await progress.writing(0, total);
+  await progress.laying(0, total);
   for (const split of SPLIT_ORDER) {
     const rows = splits[split];
     if (!rows) continue;
@@ -292,13 +309,12 @@ async function finalRows(p: Prepared): Promise<{ hash: string }> {
       invariant(set.ok, () => `${split} row ${i}: labels ${set.hashed} are not all known`);
       hash.update(hashLine(split, set.hashed, st.text(rows[i])));
       place.add(split, i, rows[i], set.label, set.json);
-      if (++done % WRITE_STEP_ROWS === 0 && done < total) await progress.writing(done, total);
+      if (++done % LAYOUT_STEP_ROWS === 0 && done < total) await progress.laying(done, total);
     }
   }
   place.finish();
-  // Placed: what is left is the copy into the store, one statement on a worker thread
-  await progress.writing(total, total);
-  return { hash: hash.digest('hex') };
+  await progress.laying(total, total);
+  return { hash: hash.digest('hex'), total };
 }
 
 /** The validation report of an import, without storing anything. */
@@ -322,7 +338,10 @@ export async function importDataset(
   const { req, train, st, labels, report, multi } = p;
   let dataset: Dataset;
   try {
-    const { hash } = await finalRows(p);
+    const { hash, total } = await finalRows(p);
+    // Dropped rows are kept in the store too, copied after the rest
+    const written = total + st.droppedCount;
+    p.progress.writing(0, written);
     const splits: Partial<Record<SplitName, number>> = {};
     for (const s of SPLIT_ORDER) if (p.splits[s]) splits[s] = p.splits[s]!.length;
 
@@ -340,8 +359,14 @@ export async function importDataset(
         ...(multi ? { multiLabel: true } : {}),
         ...(st.droppedCount > 0 ? { dropped: st.droppedCount } : {}),
       },
-      { file: st.dbFile, view: PLACED_VIEW, splits, dropped: DROPPED_TABLE },
+      {
+        file: st.dbFile,
+        view: PLACED_VIEW,
+        splits,
+        dropped: { table: DROPPED_TABLE, rows: st.droppedCount },
+      },
       report,
+      (copied) => p.progress.writing(copied, written),
     );
   } finally {
     st.close();

@@ -4,6 +4,7 @@
  * string form; anything else sorts by code unit, which no locale setting can change.
  */
 
+import { readFileSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
 
 const INTEGER = /^[-+]?\d+$/;
@@ -69,4 +70,50 @@ export function splitLabels(field: string, separator: string): string[] {
     parts = trimmed.split(separator);
   }
   return [...new Set(parts.map((p) => p.trim()).filter((p) => p !== ''))];
+}
+
+/**
+ * The names of integer labels, one a line: label i is named on line i + 1 (GoEmotions'
+ * labels.txt). Names are trimmed and a final newline is allowed; a blank line among them would
+ * shift every later id onto the wrong name, so it is refused by its line number, as is a file
+ * that is not UTF-8, whose names would come out with replacement characters.
+ */
+export function loadLabelNames(path: string): string[] {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new GraftError('not-found', `no label names file at ${path}`, { cause });
+    }
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new GraftError('bad-input', `cannot read label names file ${path}: ${reason}`, {
+      cause,
+    });
+  }
+
+  let text: string;
+  try {
+    // The decoder drops a UTF-8 BOM (ignoreBOM is off), which Notepad writes first
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new GraftError('bad-input', `${path} is not UTF-8; label names must be UTF-8`, {
+      cause,
+    });
+  }
+  const names = text.split(/\r?\n/).map((l) => l.trim());
+  while (names.length > 0 && names[names.length - 1] === '') names.pop();
+  if (names.length === 0) {
+    throw new GraftError('bad-input', `${path} is empty; expected one label name a line`);
+  }
+  const blank = names.indexOf('');
+  if (blank >= 0) {
+    throw new GraftError(
+      'bad-input',
+      `${path}: line ${blank + 1} is blank; expected one label name a line, without blank ` +
+        'lines (label i is named on line i + 1)',
+    );
+  }
+  return names;
 }

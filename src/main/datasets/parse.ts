@@ -46,25 +46,31 @@ export function lineList(lines: readonly number[]): string {
   return more > 0 ? `${named} (and ${more} more)` : named;
 }
 
+/** "line 3, 9", or for rows located by file (a class folder's), "pos/1.txt, neg/4.txt". */
+function where(rows: readonly { line: number; source?: string }[]): string {
+  if (rows[0]?.source === undefined) return `line ${lineList(rows.map((r) => r.line))}`;
+  const named = rows.slice(0, MAX_LINES_NAMED).map((r) => r.source);
+  const more = rows.length - named.length;
+  return named.join(', ') + (more > 0 ? ` (and ${more} more)` : '');
+}
+
 /** Strict mode: every empty text, empty label and malformed record in one message. */
 function requireClean(file: ParsedFile): void {
-  const emptyText = file.rows.filter((r) => r.text === '').map((r) => r.line);
-  const emptyLabel = file.rows.filter((r) => r.label === '').map((r) => r.line);
+  const emptyText = file.rows.filter((r) => r.text === '');
+  const emptyLabel = file.rows.filter((r) => r.label === '');
   const problems: string[] = [];
   if (emptyText.length > 0) {
-    problems.push(
-      `empty text (column ${JSON.stringify(file.textColumn)}) at line ${lineList(emptyText)}`,
-    );
+    problems.push(`empty text (column ${JSON.stringify(file.textColumn)}) at ${where(emptyText)}`);
   }
   if (emptyLabel.length > 0) {
     problems.push(
-      `empty label (column ${JSON.stringify(file.labelColumn)}) at line ${lineList(emptyLabel)}`,
+      `empty label (column ${JSON.stringify(file.labelColumn)}) at ${where(emptyLabel)}`,
     );
   }
   const bad = file.malformed ?? [];
   if (bad.length > 0) {
     const more = bad.length > 1 ? ` (and ${bad.length - 1} more)` : '';
-    problems.push(`line ${bad[0].line}: ${bad[0].reason}${more}`);
+    problems.push(`${where(bad.slice(0, 1))}: ${bad[0].reason}${more}`);
   }
   if (problems.length > 0) {
     throw new GraftError('bad-input', `${file.path}: ${problems.join('; ')}`);

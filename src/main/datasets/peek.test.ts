@@ -354,6 +354,107 @@ describe('peekDataset', () => {
     ]);
   });
 
+  describe('with a label names file', () => {
+    /** GoEmotions' layout: text, comma-separated ids, comment id; no header. */
+    function emotions(): string {
+      return files.write(
+        'emotions.tsv',
+        lines('so happy\t1\tc1', 'meh\t2\tc2', 'wow, great\t0,1\tc3', 'fine\t1\tc4'),
+      );
+    }
+    const request = (path: string, labelNamesPath: string): Record<string, unknown> => ({
+      path,
+      labelNamesPath,
+      multiLabel: ',',
+      textColumn: 'column1',
+      labelColumn: 'column2',
+    });
+
+    it('names the labels as the import does, each with its id', async () => {
+      const names = files.write('labels.txt', 'admiration\namusement\nneutral');
+      const result = await peek(request(emotions(), names));
+      expect(result.labelNamesProblem).toBeNull();
+      expect(result.labels).toEqual([
+        { label: 'admiration', count: 1, ids: ['0'] },
+        { label: 'amusement', count: 3, ids: ['1'] },
+        { label: 'neutral', count: 1, ids: ['2'] },
+      ]);
+      // Without the file, the ids as read
+      const raw = await peek({ ...request(emotions(), names), labelNamesPath: undefined });
+      expect(raw.labels.map((l) => l.label)).toEqual(['0', '1', '2']);
+    });
+
+    it('merges ids given one name, counting a row that has both once', async () => {
+      const names = files.write('labels.txt', 'joy\njoy\nneutral\n');
+      const result = await peek(request(emotions(), names));
+      // Rows 1, 3 ("0,1": joy once) and 4
+      expect(result.labels).toEqual([
+        { label: 'joy', count: 3, ids: ['0', '1'] },
+        { label: 'neutral', count: 1, ids: ['2'] },
+      ]);
+    });
+
+    it('takes a UTF-8 BOM for no part of the first name', async () => {
+      const names = files.write('labels.txt', '\ufeffadmiration\r\namusement\r\nneutral\r\n');
+      const result = await peek(request(emotions(), names));
+      expect(result.labels.map((l) => l.label)).toEqual(['admiration', 'amusement', 'neutral']);
+    });
+
+    it('says why a names file cannot name the labels, and shows them as read', async () => {
+      const path = emotions();
+      const problem = async (name: string, content: string | Uint8Array): Promise<string> => {
+        const names = files.write(name, content);
+        const result = await peek(request(path, names));
+        expect(result.labels.map((l) => l.label)).toEqual(['0', '1', '2']);
+        return (result.labelNamesProblem ?? '').replace(names, '<path>');
+      };
+      expect(await problem('two.txt', 'admiration\namusement\n')).toBe(
+        '<path> has 2 names, too few: label 2 needs line 3 (label i is named on line i + 1)',
+      );
+      expect(await problem('gap.txt', 'a\n\nc\n')).toBe(
+        '<path>: line 2 is blank; expected one label name a line, without blank lines ' +
+          '(label i is named on line i + 1)',
+      );
+      // 生气 in GBK: its names would come out as replacement characters
+      expect(await problem('gbk.txt', new Uint8Array([0xc9, 0xfa, 0xc6, 0xf8, 0x0a]))).toBe(
+        '<path> is not UTF-8; label names must be UTF-8',
+      );
+
+      // Read without the separator, "0,1" is no id: the message says what it looks like
+      const names = files.write('l.txt', 'a\nb\nc');
+      const unsplit = await peek({ ...request(path, names), multiLabel: undefined });
+      expect(unsplit.labelNamesProblem).toBe(
+        `label "0,1" is not an id (a whole number from 0), so no line of ${names} names it; ` +
+          'if it is several labels, read them as multi-label, separated by ","',
+      );
+      expect(unsplit.labels.map((l) => l.label)).toEqual(['0,1', '1', '2']);
+    });
+
+    it('names class folders by their ids, counting every file', async () => {
+      for (const [cls, n] of [
+        ['0', 2],
+        ['1', 3],
+      ] as const) {
+        mkdirSync(join(files.dir, 'corpus', cls), { recursive: true });
+        for (let i = 0; i < n; i++) writeFileSync(join(files.dir, 'corpus', cls, `${i}.txt`), 'x');
+      }
+      const names = files.write('labels.txt', 'negative\npositive\n');
+      const result = await peek({ path: join(files.dir, 'corpus'), labelNamesPath: names });
+      expect(result.labels).toEqual([
+        { label: 'negative', count: 2, ids: ['0'] },
+        { label: 'positive', count: 3, ids: ['1'] },
+      ]);
+    });
+
+    it('says there is no such file, without failing the preview', async () => {
+      const missing = join(files.dir, 'no-such-labels.txt');
+      const result = await peek(request(emotions(), missing));
+      expect(result.labelNamesProblem).toBe(`no label names file at ${missing}`);
+      expect(result.labels.map((l) => l.label)).toEqual(['0', '1', '2']);
+      expect(result.records).toHaveLength(4);
+    });
+  });
+
   it('names a missing or empty file', async () => {
     await expect(peek({ path: join(files.dir, 'nope.csv') })).rejects.toThrow(
       /not found: .*nope\.csv/,

@@ -3,6 +3,11 @@
  * read. A `RowMaker` is built once from a file's head table, whose columns it maps (by name,
  * else by guess), and then applied to every record of the file, whether the file came whole or
  * in chunks; a record it cannot turn into a row comes back as malformed, with the reason.
+ *
+ * JSON records carry what their values were (json.ts): a missing key, a boolean or an object
+ * label, an object text are malformed rows. A list label is a label set when the request is
+ * multi-label, and refused otherwise rather than turning the import multi-label on its own:
+ * the importer stages single labels or label sets from the request, before any row is read.
  */
 import type { SplitName } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
@@ -15,6 +20,7 @@ import {
 import type { EncodingOption } from './decode';
 import type {
   FormatName,
+  JsonKind,
   LabelLevel,
   MalformedRecord,
   QuotingOption,
@@ -59,6 +65,8 @@ export interface ParsedRow {
   label: string;
   /** 1-based line of the record in the file. */
   line: number;
+  /** Where the row is when a line cannot say: a class folder's file, "pos/0001.txt". */
+  source?: string;
   /** Multi-label rows: every label of the row, transformed and named; `label` is the first. */
   labels?: string[];
   /** From the split column, when one was named. */
@@ -142,6 +150,7 @@ function wideMaker(path: string, table: RawTable, options: ParseOptions): RowMak
     multi: true,
     make(r) {
       const row: ParsedRow = { text: normaliseText(r.fields[text] ?? ''), label: '', line: r.line };
+      if (r.source !== undefined) row.source = r.source;
       const on: string[] = [];
       for (let k = 0; k < labels.length; k++) {
         const value = (r.fields[labels[k]] ?? '').trim();
@@ -150,7 +159,7 @@ function wideMaker(path: string, table: RawTable, options: ParseOptions): RowMak
           const reason =
             `label column ${JSON.stringify(names[k])} holds ${JSON.stringify(value)}; ` +
             'accepted values: 0, 1';
-          return { line: r.line, reason, raw: r.fields.join('\u241F') };
+          return malformed(r, reason);
         }
       }
       row.labels = on;
@@ -158,6 +167,111 @@ function wideMaker(path: string, table: RawTable, options: ParseOptions): RowMak
       return split(r, row);
     },
   };
+}
+
+/** A malformed record with its line, source and raw fields. */
+function malformed(r: RawRecord, reason: string): MalformedRecord {
+  const m: MalformedRecord = { line: r.line, reason, raw: r.fields.join('\u241F') };
+  if (r.source !== undefined) m.source = r.source;
+  return m;
+}
+
+const ARTICLE: Record<JsonKind, string> = {
+  missing: '',
+  boolean: 'a boolean',
+  object: 'an object',
+  list: 'a list',
+};
+
+/** A field's value as an error shows it: JSON text, cut short. */
+function shown(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
+function holds(r: RawRecord, col: number, name: string, kind: JsonKind): string {
+  return `field ${JSON.stringify(name)} holds ${ARTICLE[kind]} (${shown(r.fields[col])})`;
+}
+
+/**
+ * Why a JSON record's text or label field cannot make a row, or null. Texts must be strings
+ * or numbers; labels strings or integers, or a list of those for a multi-label row. A missing
+ * key is no empty value: it is reported by name (JSON's `null` stays an empty value).
+ */
+function jsonProblem(
+  r: RawRecord,
+  col: number,
+  name: string,
+  role: 'text' | 'label',
+  multi: boolean,
+): string | null {
+  const kind = r.fields[col] === undefined ? 'missing' : r.kinds?.[col];
+  if (!kind) return null;
+  if (kind === 'missing') return `no field ${JSON.stringify(name)}`;
+  if (role === 'text') {
+    return kind === 'boolean' ? null : `${holds(r, col, name, kind)}, not text`;
+  }
+  if (kind !== 'list') {
+    return `${holds(r, col, name, kind)}; a label is a string or an integer`;
+  }
+  if (!multi) {
+    return (
+      `${holds(r, col, name, kind)}; a list of labels is a multi-label row: set multiLabel ` +
+      '(JSON lists are read as lists whatever its separator)'
+    );
+  }
+  let items: unknown[];
+  try {
+    items = JSON.parse(r.fields[col]) as unknown[];
+  } catch {
+    // json.ts wrote '(value nested too deeply)' for a list past the stack's depth
+    items = [[]];
+  }
+  const odd = items.find((v) => typeof v !== 'string' && !Number.isInteger(v));
+  if (odd === undefined) return null;
+  const type = Array.isArray(odd)
+    ? 'a list'
+    : odd === null
+      ? 'null'
+      : typeof odd === 'object'
+        ? 'an object'
+        : `a ${typeof odd}`;
+  return `${holds(r, col, name, kind)} with ${type} in it; labels are strings or integers`;
+}
+
+/**
+ * Refuses a JSON column whose head records mostly hold what cannot be this role, before every
+ * row is set aside one by one: a text column of objects or lists, or list labels without
+ * multi-label. A few such records among good ones are malformed rows instead.
+ */
+function requireJsonColumn(
+  table: RawTable,
+  col: number,
+  role: 'text' | 'label',
+  multi: boolean,
+  path: string,
+): void {
+  if (table.format !== 'json' && table.format !== 'jsonl') return;
+  const name = table.columns[col];
+  const bad = table.records.filter((r) => {
+    const kind = r.kinds?.[col];
+    return role === 'text' ? kind === 'object' || kind === 'list' : kind === 'list' && !multi;
+  });
+  if (bad.length === 0 || bad.length * 2 < table.records.length) return;
+
+  const first = bad[0];
+  const where =
+    `in ${bad.length} of ${table.records.length} records ` +
+    `(the first at line ${first.line}: ${shown(first.fields[col])})`;
+  const others = table.columns.filter((c) => c !== name).map((c) => JSON.stringify(c));
+  throw new GraftError(
+    'bad-input',
+    role === 'text'
+      ? `${path}: text column ${JSON.stringify(name)} holds objects or lists, not text, ` +
+          `${where}; name the text column with textColumn; other columns: ${others.join(', ')}`
+      : `${path}: label column ${JSON.stringify(name)} holds lists ${where}; a list of labels ` +
+          'is a multi-label row: set multiLabel (JSON lists are read as lists whatever its ' +
+          'separator)',
+  );
 }
 
 /** Sets `row.split` from the split column, when one was named; malformed for a bad value. */
@@ -179,12 +293,10 @@ function splitReader(
       row.split = split;
       return row;
     }
-    return {
-      line: r.line,
-      reason:
-        `split value ${JSON.stringify(value)}; accepted: ` + Object.keys(SPLIT_VALUES).join(', '),
-      raw: r.fields.join('\u241F'),
-    };
+    return malformed(
+      r,
+      `split value ${JSON.stringify(value)}; accepted: ` + Object.keys(SPLIT_VALUES).join(', '),
+    );
   };
 }
 
@@ -207,24 +319,35 @@ export function rowMaker(path: string, table: RawTable, options: ParseOptions): 
   const transform = transformFor(table, options);
   const name = namer(options.labelNames);
   const separator = options.multiLabel;
+  const multi = separator !== undefined;
+  const [textName, labelName] = [table.columns[cols.text], table.columns[cols.label]];
+  const json = table.format === 'json' || table.format === 'jsonl';
+  requireJsonColumn(kept, cols.text, 'text', multi, path);
+  requireJsonColumn(kept, cols.label, 'label', multi, path);
 
   return {
-    textColumn: table.columns[cols.text],
-    labelColumn: table.columns[cols.label],
-    multi: separator !== undefined,
+    textColumn: textName,
+    labelColumn: labelName,
+    multi,
     make(r) {
+      if (json) {
+        const problem =
+          jsonProblem(r, cols.text, textName, 'text', multi) ??
+          jsonProblem(r, cols.label, labelName, 'label', multi);
+        if (problem) return malformed(r, problem);
+      }
       const text = normaliseText(r.fields[cols.text] ?? '');
       const field = normaliseText(r.fields[cols.label] ?? '');
       const raw = separator ? splitLabels(field, separator) : field ? [field] : [];
       const labels: string[] = [];
       for (const l of raw) {
         const named = name(transform(l));
-        if (typeof named !== 'string') {
-          return { line: r.line, reason: named.bad, raw: r.fields.join('\u241F') };
-        }
-        labels.push(named);
+        if (typeof named !== 'string') return malformed(r, named.bad);
+        // Two ids given one name are one label, as a rename makes them (LabelSets.rename)
+        if (!labels.includes(named)) labels.push(named);
       }
       const row: ParsedRow = { text, label: labels[0] ?? '', line: r.line };
+      if (r.source !== undefined) row.source = r.source;
       if (separator) row.labels = labels;
       return split(r, row);
     },

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger } from '../util/log';
+import { processAlive } from '../util/pid';
 
 const log = logger('datasets');
 
@@ -29,17 +30,6 @@ export function scratchPath(folder: string): string {
   return join(folder, `import-${process.pid}-${randomBytes(8).toString('hex')}.db`);
 }
 
-/** Whether process `pid` still runs (EPERM: it does, as another user). */
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Deletes scratch files whose process is gone, or that are over a day old; returns them. */
 export function removeStaleScratch(folder: string): string[] {
   let names: string[];
@@ -55,7 +45,7 @@ export function removeStaleScratch(folder: string): string[] {
     const path = join(folder, name);
     if (open.has(path)) continue;
     try {
-      const orphan = match[1] !== undefined && !alive(Number(match[1]));
+      const orphan = match[1] !== undefined && !processAlive(Number(match[1]));
       if (orphan || Date.now() - statSync(path).mtimeMs > STALE_MS) {
         rmSync(path, { force: true });
         removed.push(path);

@@ -7,9 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatasetSampleRequest } from '../../shared/contract';
 import { openStore, type Store } from '../store';
 import { logger } from '../util/log';
 import { importDataset, previewDataset } from './import';
+import { peekDataset } from './peek';
 import { gbkEncode } from './test-encodings';
 import { testFiles, type TestFiles } from './test-files';
 
@@ -111,6 +113,15 @@ describe.skipIf(!present)('more real datasets in ../shared', () => {
     expect(train.labels.every((l, i) => l === sets[i][0])).toBe(true);
     // RFC quoting: the outer quotes and doubled quotes are gone
     expect(train.texts[123]).toBe('Three words, no subtlety. "Dude. Stop. Seriously."');
+  });
+
+  it("previews GoEmotions' labels under their names, as the import names them", async () => {
+    const request = { path: emo('train.tsv'), labelNamesPath: emo('labels.txt') };
+    const peek = await peekDataset(DatasetSampleRequest.parse({ ...request, multiLabel: ',' }));
+    expect(peek.labelNamesProblem).toBeNull();
+    expect(peek.labels).toHaveLength(28);
+    expect(peek.labels.find((l) => l.label === 'neutral')?.ids).toEqual(['27']);
+    expect(peek.labels.find((l) => l.label === 'grief')?.ids).toEqual(['16']);
   });
 
   it('guesses GoEmotions columns without being told', async () => {

@@ -7,8 +7,8 @@
  *
  * Past the head, strict UTF-8 is checked as chunks are decoded. A byte that is not UTF-8 ends
  * the pass with `LateEncodingError`; the caller then starts the file again with the encoding
- * `fallbackEncoding` picks (GBK or Windows-1252, by one pass over the file), the same choice
- * decode.ts makes for a file in memory.
+ * `fallbackEncoding` picks by one pass over the file (UTF-8 with its few other lines read as
+ * Windows-1252, GBK, or Windows-1252), the same choice decode.ts makes for a file in memory.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
@@ -21,9 +21,11 @@ import {
   detectEncoding,
   fileError,
   isMostlyChinese,
+  MixedDecoder,
   normaliseNewlines,
-  PROBE_BYTES,
+  requireNoNul,
   requireText,
+  Utf8Lines,
   withoutBom,
   type EncodingOption,
   type TextEncoding,
@@ -51,6 +53,8 @@ export const DEFAULT_TUNING: StreamTuning = { chunkBytes: 256 << 10, sampleBytes
 export interface EncodingChoice {
   encoding: TextEncoding;
   notes: string[];
+  /** UTF-8, with the lines that are not UTF-8 read as Windows-1252 (see decode.ts). */
+  mixed?: boolean;
 }
 
 export interface TextHead extends EncodingChoice {
@@ -78,7 +82,8 @@ interface ChunkDecoder {
   decode(bytes: Uint8Array, last: boolean): string;
 }
 
-function chunkDecoder(encoding: TextEncoding, fatal: boolean): ChunkDecoder {
+function chunkDecoder(encoding: TextEncoding, fatal: boolean, mixed = false): ChunkDecoder {
+  if (mixed) return new MixedDecoder();
   // Single-byte and stateless; TextDecoder's own windows-1252 is wrong, see decode.ts
   if (encoding === 'windows-1252') return { decode: (bytes) => decodeWindows1252(bytes) };
   const decoder = new TextDecoder(encoding, { fatal });
@@ -112,50 +117,53 @@ function readStart(path: string, bytes: number): Buffer {
   return Buffer.alloc(0);
 }
 
-function countLines(text: string, end: number): number {
-  let lines = 0;
-  for (let at = text.indexOf('\n'); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) lines++;
-  return lines;
+/**
+ * One pass over a file that is not UTF-8: which of its lines are not (see decode.ts's
+ * Utf8Lines), and whether the file is valid GBK that reads as mostly Chinese. `firstOnly`
+ * stops at the first line that is not UTF-8, when only its number is wanted.
+ */
+function scanNotUtf8(
+  path: string,
+  tuning: StreamTuning,
+  firstOnly = false,
+): { lines: Utf8Lines; chinese: boolean } {
+  const lines = new Utf8Lines();
+  const gbk = new TextDecoder('gbk', { fatal: true });
+  const cjk = { counted: 0, cjk: 0 };
+  let gbkValid = !firstOnly;
+
+  for (const bytes of byteChunks(path, tuning.chunkBytes)) {
+    lines.push(bytes);
+    if (firstOnly && lines.bad > 0) return { lines, chinese: false };
+    if (!gbkValid) continue;
+    try {
+      countCjk(gbk.decode(bytes, { stream: true }), cjk);
+    } catch {
+      gbkValid = false;
+    }
+  }
+  lines.end();
+  if (gbkValid) {
+    try {
+      countCjk(gbk.decode(new Uint8Array(0)), cjk);
+    } catch {
+      gbkValid = false;
+    }
+  }
+  return { lines, chinese: gbkValid && isMostlyChinese(cjk) };
 }
 
 /**
- * One pass over a file that is not UTF-8: the line of its first non-UTF-8 byte, and whether
- * the file is valid GBK that reads as mostly Chinese.
+ * UTF-8 with a few lines read as Windows-1252 for a file that is UTF-8 but for those lines;
+ * else GBK for one that is valid GBK and mostly Chinese; else Windows-1252; as decode.ts.
  */
-function scanNotUtf8(path: string, tuning: StreamTuning): { line: number; chinese: boolean } {
-  const utf8 = new TextDecoder('utf-8');
-  const gbk = new TextDecoder('gbk', { fatal: true });
-  const cjk = { counted: 0, cjk: 0 };
-  let line = 1;
-  let found = false;
-  let gbkValid = true;
-
-  const feed = (bytes: Uint8Array, last: boolean): void => {
-    if (!found) {
-      const text = utf8.decode(bytes, { stream: !last });
-      const at = text.indexOf('\uFFFD');
-      found = at >= 0;
-      line += countLines(text, found ? at : text.length);
-    }
-    if (gbkValid) {
-      try {
-        countCjk(gbk.decode(bytes, { stream: !last }), cjk);
-      } catch {
-        gbkValid = false;
-      }
-    }
-  };
-  for (const bytes of byteChunks(path, tuning.chunkBytes)) {
-    feed(bytes, false);
-    if (found && !gbkValid) break;
-  }
-  if (!found || gbkValid) feed(new Uint8Array(0), true);
-  return { line, chinese: gbkValid && isMostlyChinese(cjk) };
-}
-
-/** GBK for a file that is valid GBK and mostly Chinese, else Windows-1252, as decode.ts. */
 export function fallbackEncoding(path: string, tuning: StreamTuning): EncodingChoice {
-  const { line, chinese } = scanNotUtf8(path, tuning);
+  const { lines, chinese } = scanNotUtf8(path, tuning);
+  if (lines.mixed) {
+    log.warn(`${path}: ${lines.note}`);
+    return { encoding: 'utf-8', notes: [lines.note], mixed: true };
+  }
+  const line = lines.firstBad;
   const notes = [`not UTF-8 from line ${line}`];
   if (chinese) {
     log.info(`${path} is not UTF-8 (first at line ${line}); it decodes as GBK`);
@@ -166,7 +174,7 @@ export function fallbackEncoding(path: string, tuning: StreamTuning): EncodingCh
 }
 
 function notUtf8(path: string, tuning: StreamTuning): GraftError {
-  const { line } = scanNotUtf8(path, tuning);
+  const line = scanNotUtf8(path, tuning, true).lines.firstBad;
   return new GraftError('bad-input', `${path} line ${line}: bytes that are not valid UTF-8`);
 }
 
@@ -175,11 +183,7 @@ function headChoice(bytes: Uint8Array, path: string, option: EncodingOption): En
   if (option !== 'auto') return { encoding: option, notes: ['encoding chosen by the user'] };
   const detected = detectEncoding(bytes);
   if (detected.encoding !== 'utf-8') return detected;
-
-  // A NUL byte never occurs in UTF-8, GBK or Windows-1252 text: this is a binary file
-  if (bytes.subarray(0, PROBE_BYTES).includes(0)) {
-    throw new GraftError('bad-input', `${path} looks binary (it contains NUL bytes), not text`);
-  }
+  requireNoNul(bytes, path);
   return detected;
 }
 
@@ -213,11 +217,12 @@ export function readHead(
   const tentative = !decided && option === 'auto' && choice.encoding === 'utf-8';
   let text: string;
   try {
-    text = chunkDecoder(choice.encoding, choice.encoding === 'utf-8').decode(bytes, false);
+    const fatal = choice.encoding === 'utf-8' && !choice.mixed;
+    text = chunkDecoder(choice.encoding, fatal, choice.mixed).decode(bytes, false);
   } catch {
     if (!tentative) throw notUtf8(path, tuning);
     choice = fallbackEncoding(path, tuning);
-    text = chunkDecoder(choice.encoding, false).decode(bytes, false);
+    text = chunkDecoder(choice.encoding, false, choice.mixed).decode(bytes, false);
   }
   requireText(text, path, choice.encoding);
 
@@ -230,7 +235,7 @@ export function readHead(
     size,
     whole,
     text,
-    tentative: tentative && choice.encoding === 'utf-8',
+    tentative: tentative && choice.encoding === 'utf-8' && !choice.mixed,
     ...choice,
   };
 }
@@ -245,8 +250,8 @@ export function* textChunks(
   tuning: StreamTuning,
   onBytes?: (bytes: number) => void,
 ): Generator<string> {
-  const fatal = head.encoding === 'utf-8';
-  const decoder = chunkDecoder(head.encoding, fatal);
+  const fatal = head.encoding === 'utf-8' && !head.mixed;
+  const decoder = chunkDecoder(head.encoding, fatal, head.mixed);
   let read = 0;
   let pendingCr = false;
   let started = false;

@@ -11,6 +11,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SplitName } from '../../shared/contract';
 import { detach } from './detach';
@@ -29,7 +30,7 @@ export function splitCode(split: SplitName | undefined): number {
 /** Rows per INSERT while staging: fewer calls into SQLite, about a quarter faster. */
 const INSERT_BATCH = 64;
 
-/** The view of placed rows (split, idx, text, label, label_set) the store copies from. */
+/** The view of placed rows (ord, split, idx, text, label, label_set) the store copies from. */
 export const PLACED_VIEW = 'placed_rows';
 
 /** The table of dropped rows (ord, reason, file, line, text, label) the store copies from. */
@@ -146,6 +147,8 @@ export class Staging {
   readonly split = new Column(new Uint8Array(1024));
   readonly hash = new Column(new Float64Array(1024));
   readonly flags = new Column(new Uint8Array(1024));
+  /** Rows located by a file inside their source (a class folder's "pos/0001.txt"), by seq. */
+  readonly sources = new Map<number, string>();
   readonly dbFile: string;
   private db: Database.Database | null;
   private readonly insertText: Database.Statement;
@@ -223,6 +226,7 @@ export class Staging {
         for (const c of [this.file, this.line, this.set, this.split, this.hash, this.flags]) {
           c.truncate(start);
         }
+        for (const seq of this.sources.keys()) if (seq >= start) this.sources.delete(seq);
         const kept = this.malformed.filter((m) => m.file !== file);
         this.malformed.length = 0;
         this.malformed.push(...kept);
@@ -239,6 +243,7 @@ export class Staging {
     }
     this.file.push(file);
     this.line.push(row.line);
+    if (row.source !== undefined) this.sources.set(seq, row.source);
     this.set.push(this.sets.id(this.multi ? (row.labels ?? []) : [row.label]));
     this.split.push(role || splitCode(row.split));
     this.hash.push(textHash(row.text));
@@ -276,6 +281,14 @@ export class Staging {
     this.droppedCount++;
   }
 
+  /** Where a row is: its file and line, or for a class folder's row, its own file, line 1. */
+  where(seq: number): { file: string; line: number } {
+    const path = this.paths[this.file.get(seq)];
+    const source = this.sources.get(seq);
+    if (source === undefined) return { file: path, line: this.line.get(seq) };
+    return { file: join(path, source), line: 1 };
+  }
+
   text(seq: number): string {
     if (this.pending.length > 0) this.flush();
     return this.selectText.get(seq) as string;
@@ -306,9 +319,9 @@ export class Staging {
     if (db.inTransaction) db.exec('COMMIT');
     db.exec(`CREATE TABLE placed (split TEXT NOT NULL, idx INTEGER NOT NULL,
       seq INTEGER NOT NULL, label INTEGER NOT NULL, label_set TEXT);
-      CREATE VIEW ${PLACED_VIEW} AS SELECT p.split AS split, p.idx AS idx, r.text AS text,
-      p.label AS label, p.label_set AS label_set FROM placed p JOIN rows r ON r.seq = p.seq
-      ORDER BY p.rowid`);
+      CREATE VIEW ${PLACED_VIEW} AS SELECT p.rowid AS ord, p.split AS split, p.idx AS idx,
+      r.text AS text, p.label AS label, p.label_set AS label_set
+      FROM placed p JOIN rows r ON r.seq = p.seq`);
     const values = (n: number): string => Array(n).fill('(?, ?, ?, ?, ?)').join(', ');
     const one = db.prepare(`INSERT INTO placed VALUES ${values(1)}`);
     const batch = db.prepare(`INSERT INTO placed VALUES ${values(INSERT_BATCH)}`);

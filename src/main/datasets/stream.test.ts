@@ -149,6 +149,47 @@ describe('a file read in chunks', () => {
     }
   });
 
+  it('bounds a quote left open early in a streamed file, re-reading its lines', () => {
+    // OPEN_QUOTE_LIMIT: 10,000 lines (short rows) or 1 MiB (long ones), whichever comes first
+    for (const [rows, width] of [
+      [12_000, 0],
+      [1_500, 1000],
+    ]) {
+      const body = Array.from(
+        { length: rows },
+        (_, i) => `${i},text ${'w'.repeat(width)}${i},${i % 2}`,
+      );
+      body[3] = '3,"stray quote,1';
+      const path = files.write('stray.csv', ['id,text,label', ...body].join('\n') + '\n');
+      const whole = parseDatasetFile(path, { lenient: true });
+      const parsed = parseDatasetFile(path, { lenient: true }, streamed(4096, 2048));
+
+      expect(rowsOf(parsed)).toEqual(rowsOf(whole));
+      expect(parsed.rows).toHaveLength(rows - 1);
+      expect(parsed.malformed!.map((m) => m.line)).toEqual([5]);
+      // Read whole, the quote runs to the end; streamed, it stops near the limit
+      expect(whole.malformed![0].reason).toContain(`ran on through line ${rows + 1} `);
+      const reason = parsed.malformed![0].reason;
+      const through = Number(/through line (\d+)/.exec(reason)?.[1]);
+      expect(reason).toBe(
+        'malformed quoted field (quoted field still open past 10000 lines or 1 MiB: the quote ' +
+          `opened on line 5 ran on through line ${through} and swallowed ${through - 5} lines; ` +
+          `lines 6\u2013${through} re-read as records of their own)`,
+      );
+      expect(through).toBeLessThan(width ? 5 + 1100 : 5 + 10_000 + 400);
+    }
+  });
+
+  it('still reads a long quoted field on one line, streamed', () => {
+    const long = 'x'.repeat(3 << 20);
+    const rows = Array.from({ length: 20 }, (_, i) => `"row ${i}",${i % 2}`);
+    rows[2] = `"${long}",1`;
+    const path = files.write('long.csv', ['text,label', ...rows].join('\n') + '\n');
+    const parsed = parseDatasetFile(path, {}, streamed(256 << 10, 4096));
+    expect(parsed.rows).toHaveLength(20);
+    expect(parsed.rows[2]).toEqual({ text: long, label: '1', line: 4 });
+  });
+
   it('re-reads the lines a malformed closing quote swallowed', () => {
     const rows = Array.from({ length: 30 }, (_, i) => `text ${i},${i % 2}`);
     rows[5] = '"bad"x,1';

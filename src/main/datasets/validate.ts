@@ -9,6 +9,7 @@
  * Rows are staged (staging.ts): checks work on row numbers and the per-row typed arrays, and
  * read a text back only where they must compare or list it.
  */
+import { join } from 'node:path';
 import type {
   DatasetReport,
   DropReason,
@@ -56,8 +57,8 @@ const DEFAULT_MAX_TOKENS = 512;
 export function stagedRows(st: Staging, seqs: readonly number[]): RowSet {
   return {
     size: seqs.length,
-    file: (k) => st.paths[st.file.get(seqs[k])],
-    line: (k) => st.line.get(seqs[k]),
+    file: (k) => st.where(seqs[k]).file,
+    line: (k) => st.where(seqs[k]).line,
     text: (k) => st.text(seqs[k]),
     label: (k) => st.labelText(seqs[k]),
     seq: (k) => seqs[k],
@@ -69,8 +70,11 @@ export function malformedRows(st: Staging): RowSet {
   const all = [...st.malformed].sort((a, b) => a.file - b.file || a.line - b.line);
   return {
     size: all.length,
-    file: (k) => st.paths[all[k].file],
-    line: (k) => all[k].line,
+    file: (k) => {
+      const { file, source } = all[k];
+      return source === undefined ? st.paths[file] : join(st.paths[file], source);
+    },
+    line: (k) => (all[k].source === undefined ? all[k].line : 1),
     text: (k) => all[k].raw,
     label: (k) => `(${all[k].reason})`,
   };
@@ -224,14 +228,19 @@ function equalTexts(
   return groups.sort((a, b) => a[0] - b[0]);
 }
 
-/** Exact duplicates (same text, same labels) and conflicting ones, within each split group. */
+/**
+ * Exact duplicates (same text, same labels) and conflicting ones, within each split group.
+ * Empty texts (whitespace-only ones too: texts are trimmed) are left to checkUnusable: they
+ * would all be one text with every label, and each row would be counted twice.
+ */
 export function checkDuplicates(v: Validation, st: Staging, alive: Uint8Array): void {
   // Rows of one split (or, before splitting, of one file) are compared with each other
   const group = (seq: number): number => st.split.get(seq) || 100 + st.file.get(seq);
   const repeats: number[] = [];
   const conflicts: number[] = [];
   const conflictTexts = new Set<string>();
-  for (const rows of equalTexts(st, aliveRows(alive), group)) {
+  const texts = aliveRows(alive).filter((seq) => !(st.flags.get(seq) & FLAG_EMPTY_TEXT));
+  for (const rows of equalTexts(st, texts, group)) {
     const keys = new Set(rows.map((seq) => st.sets.sortedKey[st.set.get(seq)]));
     if (keys.size > 1) {
       conflicts.push(...rows);
@@ -266,8 +275,11 @@ export function checkOverlap(v: Validation, st: Staging, splits: SplitRowsBySeq)
     return lo < held.length && held[lo] === h;
   };
 
-  // Few training rows share a hash with a held-out row; their texts settle it
-  const candidates = (splits.train ?? []).filter((seq) => isHeld(hash[seq]));
+  // Few training rows share a hash with a held-out row; their texts settle it. Empty texts
+  // are checkUnusable's: they would all overlap with any empty held-out text
+  const candidates = (splits.train ?? []).filter(
+    (seq) => !(st.flags.get(seq) & FLAG_EMPTY_TEXT) && isHeld(hash[seq]),
+  );
   const heldTexts = new Map<number, string[]>();
   const wanted = new Set(candidates.map((seq) => hash[seq]));
   for (const seq of heldRows) {
@@ -363,9 +375,7 @@ export function checkLength(
     message:
       `${long.length} texts (${share}%) are likely longer than ${limit} tokens ` +
       'and will be truncated',
-    rows: long
-      .slice(0, MAX_ROWS_LISTED)
-      .map((seq) => ({ file: st.paths[st.file.get(seq)], line: st.line.get(seq) })),
+    rows: long.slice(0, MAX_ROWS_LISTED).map((seq) => st.where(seq)),
   });
 }
 

@@ -1,8 +1,9 @@
 /**
- * Datasets and their rows. A dataset and all of its rows are written in one transaction, so an
- * import that fails halfway leaves nothing behind; rows go with their dataset on delete.
- * Multi-label rows keep their label list beside the single `label` (the first of the list), so
- * code that knows only single labels keeps working on them.
+ * Datasets and their rows. A dataset appears with all of its rows or not at all, so an import
+ * that fails halfway leaves nothing behind: `insert` writes them in one transaction, and
+ * `insertStaged` in several, the record hidden until the last (staged-copy.ts). Rows go with
+ * their dataset on delete. Multi-label rows keep their label list beside the single `label`
+ * (the first of the list), so code that knows only single labels keeps working on them.
  */
 import type Database from 'better-sqlite3';
 import {
@@ -16,7 +17,7 @@ import {
 import { GraftError, invariant } from '../../shared/errors';
 import { newId } from './ids';
 import { fromDb, notFound, parseJson, rethrowDuplicate, toDb } from './records';
-import { copyStaged } from './staged-copy';
+import { copyStaged, type CopyJob, type CopyStatement, type CopyTable } from './staged-copy';
 
 /** One split's rows as parallel arrays; `labels[i]` indexes into the dataset's `labels`. */
 export interface SplitRows {
@@ -30,16 +31,18 @@ export type DatasetRows = Partial<Record<SplitName, SplitRows>>;
 
 /**
  * Rows an import laid out in its own SQLite scratch file: `view` there yields
- * (split, idx, text, label, label_set) rows, label_set as a JSON array or null; `splits`
- * says how many rows each split has. Copied in one statement, without passing through
- * JavaScript: a million rows would otherwise be a million strings.
+ * (ord, split, idx, text, label, label_set) rows, ord numbering them 1, 2, ... and label_set a
+ * JSON array or null; `splits` says how many rows each split has. Copied by SQL statements,
+ * without passing through JavaScript: a million rows would otherwise be a million strings.
  */
 export interface StagedRows {
   file: string;
   view: string;
   splits: Partial<Record<SplitName, number>>;
   /** A table there of dropped rows (ord, reason, file, line, text, label), copied as well. */
-  dropped?: string;
+  dropped?: { table: string; rows: number };
+  /** The most rows one transaction copies (default: about 0.1 s worth); for tests. */
+  maxBatchRows?: number;
 }
 
 export interface DroppedQuery {
@@ -58,9 +61,15 @@ export interface DatasetRepository {
   insert(record: NewDataset, rows: DatasetRows, report?: DatasetReport): Dataset;
   /**
    * The same, with the rows copied from an import's scratch file on a worker thread (see
-   * staged-copy.ts); the database must be a file, not `:memory:`.
+   * staged-copy.ts); the database must be a file, not `:memory:`. `onCopied` hears the rows
+   * (and dropped rows) copied so far, a few times a second.
    */
-  insertStaged(record: NewDataset, rows: StagedRows, report?: DatasetReport): Promise<Dataset>;
+  insertStaged(
+    record: NewDataset,
+    rows: StagedRows,
+    report?: DatasetReport,
+    onCopied?: (rows: number) => void,
+  ): Promise<Dataset>;
   list(): Dataset[];
   get(id: string): Dataset;
   delete(id: string): void;
@@ -117,6 +126,8 @@ const INSERT_DATASET = `INSERT INTO datasets (id, name, source_path, format,
     VALUES (@id, @name, @sourcePath, @format, @textColumn, @labelColumn, @labels, @splits,
     @labelCounts, @contentHash, @createdAt, @meta)`;
 const INSERT_REPORT = 'INSERT INTO dataset_reports (dataset_id, report) VALUES (?, ?)';
+/** Datasets an import is still copying in (dataset_imports) are in no read. */
+const VISIBLE = 'NOT EXISTS (SELECT 1 FROM dataset_imports i WHERE i.dataset_id = datasets.id)';
 const ROW_COLUMNS = 'dataset_rows (dataset_id, split, idx, text, label, label_set)';
 const DROPPED_COLUMNS = 'dataset_dropped (dataset_id, ord, reason, file, line, text, label)';
 /** Matches every reason when the reason parameter is null. */
@@ -143,31 +154,54 @@ function recordParams(record: Dataset): Record<string, string> {
 }
 
 /** The copy of an import's staged rows, for staged-copy.ts. */
-function copyJob(database: string, record: Dataset, staged: StagedRows, report?: DatasetReport) {
-  const before = [{ sql: INSERT_DATASET, params: [recordParams(record)] as unknown[] }];
-  if (report) before.push({ sql: INSERT_REPORT, params: [record.id, JSON.stringify(report)] });
+function copyJob(
+  database: string,
+  record: Dataset,
+  staged: StagedRows,
+  report?: DatasetReport,
+): CopyJob {
+  const begin: CopyStatement[] = [
+    { sql: INSERT_DATASET, params: [recordParams(record)] },
+    {
+      sql: 'INSERT INTO dataset_imports (dataset_id, pid, started_at) VALUES (?, ?, ?)',
+      params: [record.id, process.pid, new Date().toISOString()],
+    },
+  ];
+  if (report) begin.push({ sql: INSERT_REPORT, params: [record.id, JSON.stringify(report)] });
+  const tables: CopyTable[] = [
+    {
+      into: ROW_COLUMNS,
+      from: `staged.${JSON.stringify(staged.view)}`,
+      columns: 'split, idx, text, label, label_set',
+      rows: Object.values(record.splits).reduce((a, b) => a + b, 0),
+      check: {
+        sql: 'label >= 0 AND label < ?',
+        params: [record.labels.length],
+        failing: 'a label index out of range',
+      },
+    },
+  ];
   // Dropped rows go table to table inside the worker, like the rows: never all in memory
-  const source = staged.dropped && `staged.${JSON.stringify(staged.dropped)}`;
-  const after = source
-    ? [
-        {
-          sql:
-            `INSERT INTO ${DROPPED_COLUMNS} ` +
-            `SELECT ?, ord, reason, file, line, text, label FROM ${source} ORDER BY ord`,
-          params: [record.id] as unknown[],
-        },
-      ]
-    : [];
+  if (staged.dropped) {
+    tables.push({
+      into: DROPPED_COLUMNS,
+      from: `staged.${JSON.stringify(staged.dropped.table)}`,
+      columns: 'ord, reason, file, line, text, label',
+      rows: staged.dropped.rows,
+    });
+  }
   return {
     database,
     staged: staged.file,
-    before,
-    after,
-    select: `SELECT split, idx, text, label, label_set FROM staged.${JSON.stringify(staged.view)}`,
-    into: ROW_COLUMNS,
+    begin,
     key: record.id,
-    labelCount: record.labels.length,
-    expected: Object.values(record.splits).reduce((a, b) => a + b, 0),
+    tables,
+    finish: [
+      { sql: 'DELETE FROM dataset_imports WHERE dataset_id = ?', params: [record.id], changes: 1 },
+    ],
+    // On failure only: one transaction deleting whatever batches were copied
+    undo: [{ sql: 'DELETE FROM datasets WHERE id = ?', params: [record.id] }],
+    maxBatchRows: staged.maxBatchRows,
   };
 }
 
@@ -188,9 +222,11 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
     `SELECT reason, file, line, text, label FROM dataset_dropped WHERE ${DROPPED_WHERE} ` +
       'ORDER BY ord LIMIT @limit OFFSET @offset',
   );
-  const selectAll = db.prepare('SELECT * FROM datasets ORDER BY created_at DESC, rowid DESC');
-  const selectOne = db.prepare('SELECT * FROM datasets WHERE id = ?');
-  const deleteOne = db.prepare('DELETE FROM datasets WHERE id = ?');
+  const selectAll = db.prepare(
+    `SELECT * FROM datasets WHERE ${VISIBLE} ORDER BY created_at DESC, rowid DESC`,
+  );
+  const selectOne = db.prepare(`SELECT * FROM datasets WHERE id = ? AND ${VISIBLE}`);
+  const deleteOne = db.prepare(`DELETE FROM datasets WHERE id = ? AND ${VISIBLE}`);
   const selectRows = db.prepare(
     'SELECT text, label, label_set FROM dataset_rows WHERE dataset_id = ? AND split = ? ' +
       'ORDER BY idx',
@@ -272,6 +308,7 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
       input: NewDataset,
       staged: StagedRows,
       report?: DatasetReport,
+      onCopied?: (rows: number) => void,
     ): Promise<Dataset> {
       const splits: Record<string, number> = {};
       for (const split of SPLIT_ORDER) {
@@ -280,7 +317,7 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
       const record = checkedRecord(input, splits);
       invariant(!db.memory, 'staged rows are copied by a second connection: not into :memory:');
       try {
-        await copyStaged(copyJob(db.name, record, staged, report));
+        await copyStaged(copyJob(db.name, record, staged, report), onCopied);
       } catch (error) {
         rethrowDuplicate(error, 'dataset', record.id);
       }

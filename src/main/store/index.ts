@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { GraftError } from '../../shared/errors';
 import { logger } from '../util/log';
 import { datasetRepository, type DatasetRepository } from './datasets-repo';
+import { sweepImports } from './import-sweep';
 import { migrate } from './migrations';
 import { modelRepository, type ModelRepository } from './models-repo';
 import { runRepository, type RunRepository } from './runs-repo';
@@ -68,6 +69,14 @@ export function openStore(dbFile: string): Store {
     });
   }
   log.debug(`opened ${dbFile}`);
+  try {
+    const swept = sweepImports(db);
+    if (swept.length > 0) log.info(`removed ${swept.length} datasets of unfinished imports`);
+  } catch (error) {
+    // They stay hidden, so nothing is wrong for the user; the next start tries again
+    const reason = error instanceof Error ? error.message : String(error);
+    log.warn(`could not remove the datasets of unfinished imports: ${reason}`);
+  }
 
   return {
     file: dbFile,

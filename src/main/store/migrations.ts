@@ -128,6 +128,20 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'datasets being imported',
+    sql: `
+      -- A dataset listed here is still being copied in, a batch of rows per transaction, and
+      -- is hidden from every read until its import removes the entry (staged-copy.ts). pid:
+      -- the importing process, so that a later start can remove what a dead import left.
+      CREATE TABLE dataset_imports (
+        dataset_id TEXT PRIMARY KEY REFERENCES datasets(id) ON DELETE CASCADE,
+        pid INTEGER NOT NULL,
+        started_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks; returns the versions it applied. */

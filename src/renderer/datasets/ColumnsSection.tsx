@@ -1,13 +1,20 @@
 /**
  * Column mapping and labels: which column is the text and which the label (chosen among the
  * columns the preview found, or left to detection), how a raw label becomes a class (TREC's
- * `DESC:manner` as `DESC` or whole), several labels per row, and the label set with a name
- * field per label. Counts come from the previewed rows until a check has counted them all.
+ * `DESC:manner` as `DESC` or whole), a file of names for integer labels, several labels per
+ * row, and the label set with a name field per label. Counts come from the previewed rows
+ * until a check has counted them all.
  */
 import type { ReactElement } from 'react';
 import type { DatasetPeek } from '../../shared/contract';
 import { FormField, noteAttributes, SelectField, type Choice } from './fields';
-import type { FieldErrors, ImportForm, LabelRow, TransformChoice } from './form';
+import {
+  labelsLookLikeIds,
+  type FieldErrors,
+  type ImportForm,
+  type LabelRow,
+  type TransformChoice,
+} from './form';
 
 const TRANSFORMS: { value: TransformChoice; label: string }[] = [
   { value: 'none', label: 'none: the whole label' },
@@ -103,7 +110,14 @@ function LabelEditor(props: {
                 <tr key={r.label} data-testid="dataset-label-row" data-label={r.label}>
                   <td>
                     <label htmlFor={id}>
-                      <code>{r.label}</code>
+                      {r.ids === undefined ? (
+                        <code>{r.label}</code>
+                      ) : (
+                        <>
+                          <code>{r.ids.join(', ')}</code>{' '}
+                          <span data-testid="dataset-label-name">{r.label}</span>
+                        </>
+                      )}
                     </label>
                   </td>
                   <td className="num">
@@ -136,16 +150,46 @@ function LabelEditor(props: {
   );
 }
 
+function LabelNamesField(props: {
+  form: ImportForm;
+  error?: string;
+  loading: boolean;
+  patch(p: Partial<ImportForm>): void;
+}): ReactElement {
+  const id = 'ds-label-names-path';
+  const hint = props.loading
+    ? 'Reading the names…'
+    : 'Optional: a file naming the integer labels, one name a line (label i on line i + 1).';
+  return (
+    <FormField id={id} label="Label names file" error={props.error} hint={hint} className="span-2">
+      <input
+        id={id}
+        value={props.form.labelNamesPath}
+        placeholder="/data/goemotions/labels.txt"
+        onChange={(e) => props.patch({ labelNamesPath: e.target.value })}
+        data-testid="dataset-label-names-path"
+        {...noteAttributes(id, { error: props.error, hint })}
+      />
+    </FormField>
+  );
+}
+
 export function ColumnsSection(props: {
   form: ImportForm;
   peek: DatasetPeek | null;
   labels: LabelRow[];
+  /** The label names file is being read. */
+  namesLoading: boolean;
   errors: FieldErrors;
   patch(p: Partial<ImportForm>): void;
 }): ReactElement {
   const { form, peek, errors, patch } = props;
   const columns = peek && peek.columns.length > 0 ? peek.columns : null;
   const separatorNeeded = form.transform === 'before' || form.transform === 'after';
+  // Once set, the field stays: the labels it named no longer look like integers
+  const names =
+    !form.labelColumns.trim() &&
+    (form.labelNamesPath !== '' || labelsLookLikeIds(peek?.labels ?? []));
   return (
     <section aria-labelledby="ds-columns-title" className="flow-section">
       <h3 id="ds-columns-title">3. Columns and labels</h3>
@@ -193,6 +237,14 @@ export function ColumnsSection(props: {
               {...noteAttributes('ds-transform-separator', { error: errors.transformSeparator })}
             />
           </FormField>
+        )}
+        {names && (
+          <LabelNamesField
+            form={form}
+            error={errors.labelNamesPath}
+            loading={props.namesLoading}
+            patch={patch}
+          />
         )}
       </div>
       <div className="inline-field">

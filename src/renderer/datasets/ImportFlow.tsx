@@ -15,10 +15,13 @@ import { ColumnsSection } from './ColumnsSection';
 import { FormField, noteAttributes } from './fields';
 import {
   BLANK_FORM,
+  followSplitSuggestion,
   formErrors,
   importRequest,
+  labelNamesPath,
   labelRows,
   peekRequest,
+  suggestSplitColumn,
   type FieldErrors,
   type ImportForm,
 } from './form';
@@ -35,7 +38,7 @@ const DECIDE_FIRST =
 const needsDropDecision = (error: ApiError): boolean =>
   error.code === 'bad-input' && error.message.includes('to import without them, drop them');
 import { StoredReport } from './StoredReport';
-import { usePeek } from './usePeek';
+import { useDetected, usePeek } from './usePeek';
 import './datasets.css';
 
 interface Checked {
@@ -174,17 +177,25 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
   const [done, setDone] = useState<Dataset | null>(null);
 
   const reading = peekRequest(form);
-  const readingKey = JSON.stringify(reading);
   const peek = usePeek(reading);
+  const detected = useDetected(peek);
   const columns = peek.data && peek.data.columns.length > 0 ? peek.data.columns : null;
+  // The preview names the labels; what it says of a names file is this file's once it answers
+  const namesPath = labelNamesPath(form);
+  const namesAnswered = peek.request !== null && peek.request.labelNamesPath === namesPath;
+  const namesProblem = namesAnswered ? peek.data?.labelNamesProblem : null;
+  // The check's labels are this preview's labels when both read the data and names alike
+  const readingKey = JSON.stringify(reading);
   const fresh = checked && checked.readingKey === readingKey ? checked.report : null;
   const labels = labelRows(peek.data?.labels ?? [], fresh?.labelCounts ?? [], form.rename);
   const labelNames = labels.map((l) => l.label);
   const errors = formErrors(form, labelNames);
+  if (namesPath && namesProblem) errors.labelNamesPath = namesProblem;
   // "Required" shows once the user tries; mistakes in what was typed show at once
   const shown: FieldErrors = attempted ? errors : { ...errors, path: undefined };
   const request = importRequest(form, labelNames);
   const requestKey = JSON.stringify(request);
+  const suggestedSplit = suggestSplitColumn(peek.data);
 
   // A column chosen in another file, or before an option changed the columns, is no choice
   useEffect(() => {
@@ -199,6 +210,21 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
       }));
     }
   }, [columns?.join('\u241F')]);
+
+  // A column named "split" holding splits is what the user means, until they say otherwise
+  useEffect(() => {
+    if (!columns) return;
+    setForm((f) => {
+      const follow = followSplitSuggestion(f, suggestedSplit);
+      return follow ? { ...f, ...follow } : f;
+    });
+  }, [
+    columns?.join('\u241F'),
+    suggestedSplit,
+    form.splitChosen,
+    form.validationPath,
+    form.testPath,
+  ]);
 
   // Progress of this page's own check or import (another window's imports have other paths)
   useEffect(() => {
@@ -279,15 +305,22 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
       <FilesSection form={form} errors={shown} patch={patch} />
       {form.path.trim() && (
         <>
-          <PreviewSection form={form} peek={peek} patch={patch} />
+          <PreviewSection form={form} peek={peek} detected={detected} patch={patch} />
           <ColumnsSection
             form={form}
             peek={peek.data}
             labels={labels}
+            namesLoading={namesPath !== undefined && !namesAnswered && peek.loading}
             errors={shown}
             patch={patch}
           />
-          <SplitSection form={form} columns={columns} errors={shown} patch={patch} />
+          <SplitSection
+            form={form}
+            columns={columns}
+            suggested={suggestedSplit}
+            errors={shown}
+            patch={patch}
+          />
           <section aria-labelledby="ds-check-title" className="flow-section">
             <h3 id="ds-check-title">5. Check</h3>
             <p className="muted small">

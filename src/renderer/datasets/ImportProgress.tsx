@@ -1,39 +1,16 @@
 /** Progress of a check or an import, from the `dataset.import` events of its training file. */
 import type { ReactElement } from 'react';
 import type { DatasetImportProgress } from '../../shared/contract';
-import { bytes } from '../format';
-
-const PHASE: Record<DatasetImportProgress['phase'], string> = {
-  reading: 'Reading',
-  validating: 'Validating',
-  splitting: 'Splitting',
-  writing: 'Storing',
-  done: 'Done',
-};
-
-function detail(p: DatasetImportProgress): string {
-  const rows = `${p.rows.toLocaleString()} rows`;
-  if (p.phase === 'reading' && p.total > 0) return `${bytes(p.done)} of ${bytes(p.total)}, ${rows}`;
-  if (p.phase === 'writing' && p.total > 0) {
-    return `${p.done.toLocaleString()} of ${p.total.toLocaleString()} rows`;
-  }
-  return rows;
-}
+import { progressView } from './progress';
 
 export function ImportProgress(props: { progress: DatasetImportProgress }): ReactElement {
-  const p = props.progress;
-  const measured = (p.phase === 'reading' || p.phase === 'writing') && p.total > 0;
-  const label = `${PHASE[p.phase]}: ${detail(p)}`;
+  const { label, measured } = progressView(props.progress);
   return (
     <div className="progress" data-testid="dataset-progress">
-      <progress
-        value={measured ? p.done : undefined}
-        max={measured ? p.total : undefined}
-        aria-label={label}
-      />
+      <progress value={measured?.done} max={measured?.total} aria-label={label} />
       <span className="progress-label">
         {label}
-        {measured && ` (${Math.round((p.done / p.total) * 100)}%)`}
+        {measured && ` (${Math.round((measured.done / measured.total) * 100)}%)`}
       </span>
     </div>
   );

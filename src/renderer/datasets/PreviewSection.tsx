@@ -1,13 +1,15 @@
 /**
  * The live preview: how Graft reads the file (format, encoding, delimiter, quoting, header row),
  * each shown as detected and open to an override, and the first rows as it reads them, with
- * the columns' roles marked. For a large file it says how much of the file the preview saw.
+ * the columns' roles marked. An overridden option still says what detection would read, and
+ * options a format does not have (a JSON Lines file's delimiter) are not offered. For a large
+ * file it says how much of the file the preview saw.
  */
 import type { ReactElement } from 'react';
 import type { DatasetPeek } from '../../shared/contract';
 import { bytes } from '../format';
 import { SelectField, type Choice } from './fields';
-import type { ImportForm } from './form';
+import { isDelimited, type DetectedReading, type ImportForm } from './form';
 import type { Peek } from './usePeek';
 
 /** Short names, for the detected values and the summary line. */
@@ -67,6 +69,25 @@ function withDetected(choices: readonly Choice[], detected: string | null): Choi
   return [{ value: 'auto', label }, ...choices];
 }
 
+/** Beside an overridden option: what "auto" would read instead. */
+function detectedHint(value: string, detected: string | null): string | undefined {
+  return value !== 'auto' && detected !== null ? `Detected: ${detected}` : undefined;
+}
+
+/** Detected values for the selects, as their short names; null where not detected (yet). */
+function shownDetection(detected: DetectedReading | null): Record<string, string | null> {
+  const named = (v: string | null | undefined): string | null =>
+    v === undefined || v === null ? null : short(v);
+  const header = detected?.header;
+  return {
+    format: named(detected?.format),
+    encoding: detected?.encoding ? detected.encoding.toUpperCase() : null,
+    delimiter: named(detected?.delimiter),
+    quoting: named(detected?.quoting),
+    header: header === undefined ? null : header ? 'yes' : 'no',
+  };
+}
+
 function summary(peek: DatasetPeek): string {
   const parts = [short(peek.format), peek.encoding.toUpperCase()];
   if (peek.delimiter !== null) parts.push(`${short(peek.delimiter)}-separated`);
@@ -88,61 +109,73 @@ function extent(peek: DatasetPeek): string {
 function ReadingOptions(props: {
   form: ImportForm;
   peek: DatasetPeek | null;
+  detected: DetectedReading | null;
   patch(p: Partial<ImportForm>): void;
 }): ReactElement {
   const { form, peek, patch } = props;
   const format = form.format === 'auto' ? peek?.format : form.format;
-  const delimited = format === undefined || format === 'csv' || format === 'tsv';
-  const detectedDelimiter = peek?.delimiter ?? null;
+  const delimited = isDelimited(format);
+  const auto = shownDetection(props.detected);
+  const delimiter = form.delimiter || 'auto';
   return (
     <div className="form-grid five" data-testid="dataset-reading">
       <SelectField
         id="ds-format"
         label="Format"
         value={form.format}
-        choices={withDetected(FORMATS, peek ? short(peek.format) : null)}
+        choices={withDetected(FORMATS, auto.format)}
         onChange={(format) => patch({ format })}
+        hint={detectedHint(form.format, auto.format)}
       />
-      <SelectField
-        id="ds-encoding"
-        label="Encoding"
-        value={form.encoding}
-        choices={withDetected(ENCODINGS, peek ? peek.encoding.toUpperCase() : null)}
-        onChange={(encoding) => patch({ encoding })}
-      />
-      <SelectField
-        id="ds-delimiter"
-        label="Delimiter"
-        value={form.delimiter || 'auto'}
-        choices={withDetected(
-          DELIMITERS,
-          detectedDelimiter === null ? null : short(detectedDelimiter),
-        )}
-        onChange={(d) => patch({ delimiter: d === 'auto' ? '' : d })}
-        disabled={!delimited}
-      />
-      <SelectField
-        id="ds-quoting"
-        label="Quotes"
-        value={form.quoting}
-        choices={withDetected(QUOTING, peek?.quoting ? short(peek.quoting) : null)}
-        onChange={(quoting) => patch({ quoting })}
-        disabled={!delimited}
-      />
-      <SelectField
-        id="ds-header"
-        label="Header row"
-        value={form.header}
-        choices={withDetected(
-          [
-            { value: 'yes', label: 'yes' },
-            { value: 'no', label: 'no' },
-          ],
-          peek ? (peek.hasHeader ? 'yes' : 'no') : null,
-        )}
-        onChange={(header) => patch({ header: header as ImportForm['header'] })}
-        disabled={!delimited}
-      />
+      {/* Parquet stores its own types; there is no text encoding to choose */}
+      {format !== 'parquet' && (
+        <SelectField
+          id="ds-encoding"
+          label="Encoding"
+          value={form.encoding}
+          choices={withDetected(ENCODINGS, auto.encoding)}
+          onChange={(encoding) => patch({ encoding })}
+          hint={detectedHint(form.encoding, auto.encoding)}
+        />
+      )}
+      {delimited ? (
+        <>
+          <SelectField
+            id="ds-delimiter"
+            label="Delimiter"
+            value={delimiter}
+            choices={withDetected(DELIMITERS, auto.delimiter)}
+            onChange={(d) => patch({ delimiter: d === 'auto' ? '' : d })}
+            hint={detectedHint(delimiter, auto.delimiter)}
+          />
+          <SelectField
+            id="ds-quoting"
+            label="Quotes"
+            value={form.quoting}
+            choices={withDetected(QUOTING, auto.quoting)}
+            onChange={(quoting) => patch({ quoting })}
+            hint={detectedHint(form.quoting, auto.quoting)}
+          />
+          <SelectField
+            id="ds-header"
+            label="Header row"
+            value={form.header}
+            choices={withDetected(
+              [
+                { value: 'yes', label: 'yes' },
+                { value: 'no', label: 'no' },
+              ],
+              auto.header,
+            )}
+            onChange={(header) => patch({ header: header as ImportForm['header'] })}
+            hint={detectedHint(form.header, auto.header)}
+          />
+        </>
+      ) : (
+        <p className="muted small reading-note" data-testid="dataset-reading-undelimited">
+          {short(format ?? '')}: no delimiter, quotes or header row to choose.
+        </p>
+      )}
     </div>
   );
 }
@@ -194,6 +227,8 @@ function PreviewTable(props: { peek: DatasetPeek; form: ImportForm }): ReactElem
 export function PreviewSection(props: {
   form: ImportForm;
   peek: Peek;
+  /** What detection reads for this file, whatever the user overrode. */
+  detected: DetectedReading | null;
   patch(p: Partial<ImportForm>): void;
 }): ReactElement {
   const { form, peek, patch } = props;
@@ -218,7 +253,7 @@ export function PreviewSection(props: {
           <strong>No preview.</strong> {peek.error.message}
         </div>
       )}
-      <ReadingOptions form={form} peek={data} patch={patch} />
+      <ReadingOptions form={form} peek={data} detected={props.detected} patch={patch} />
       {data && data.records.length > 0 && <PreviewTable peek={data} form={form} />}
       {data && data.malformed.length > 0 && (
         <div className="warning small" data-testid="dataset-preview-malformed">

@@ -18,6 +18,7 @@ const KIND_TITLE: Record<ReportIssue['kind'], string> = {
   'tiny-class': 'Classes with too few examples',
   'long-text': 'Texts over the maximum length',
   encoding: 'Encoding',
+  'multi-label': 'Labels that look like lists of labels',
 };
 
 const SPLIT_ORDER = ['train', 'validation', 'test'];

@@ -1,7 +1,8 @@
 /**
  * How the rows become train, validation and test: a stratified random split with chosen shares
- * and a seed, or a column that names each row's split. A separate test file (chosen with the
- * files) settles it instead, and the section says so.
+ * and a seed, or a column that names each row's split (chosen already when one is named split,
+ * set, fold or partition and holds split names). A separate test file (chosen with the files)
+ * settles it instead, and the section says so.
  */
 import type { ReactElement } from 'react';
 import { FormField, noteAttributes, SelectField } from './fields';
@@ -62,10 +63,17 @@ function ShareFields(props: {
 export function SplitSection(props: {
   form: ImportForm;
   columns: string[] | null;
+  /** The column its name and values suggest as the split column. */
+  suggested: string | null;
   errors: FieldErrors;
   patch(p: Partial<ImportForm>): void;
 }): ReactElement {
-  const { form, columns, errors, patch } = props;
+  const { form, columns, errors } = props;
+  const patch = (p: Partial<ImportForm>): void => props.patch({ ...p, splitChosen: true });
+  const suggestion =
+    props.suggested !== null && form.splitColumn === props.suggested
+      ? 'Suggested: its name and values say which split each row is in.'
+      : undefined;
   if (form.testPath.trim()) {
     return (
       <section aria-labelledby="ds-split-title" className="flow-section">
@@ -128,6 +136,8 @@ export function SplitSection(props: {
               ]}
               onChange={(splitColumn) => patch({ splitColumn })}
               error={errors.splitColumn}
+              hint={suggestion}
+              className="wide"
             />
           ) : (
             <FormField id="ds-split-column" label="Split column" error={errors.splitColumn}>

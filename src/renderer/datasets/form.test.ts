@@ -1,12 +1,20 @@
 /** The import form: what the preview and the import are asked, and what is refused beforehand. */
 import { describe, expect, it } from 'vitest';
-import { DatasetImportRequest, DatasetSampleRequest } from '../../shared/contract';
+import {
+  DatasetImportRequest,
+  DatasetSampleRequest,
+  type DatasetPeek,
+} from '../../shared/contract';
 import {
   BLANK_FORM,
+  detectedReading,
+  followSplitSuggestion,
   formErrors,
   importRequest,
   labelRows,
+  labelsLookLikeIds,
   peekRequest,
+  suggestSplitColumn,
   type ImportForm,
 } from './form';
 
@@ -45,6 +53,22 @@ describe('peekRequest', () => {
       multiLabel: '|',
     });
     expect(DatasetSampleRequest.safeParse(request).success).toBe(true);
+  });
+
+  it('sends no delimiter, quoting or header row with a format that has none', () => {
+    const options = { delimiter: ';', quoting: 'none', header: 'no' } as const;
+    for (const format of ['jsonl', 'json', 'parquet', 'folder', 'label-text']) {
+      expect(peekRequest(form({ format, ...options })), format).toEqual({
+        path: '/d.csv',
+        format,
+        rows: 20,
+      });
+    }
+    expect(peekRequest(form({ format: 'csv', ...options }))).toMatchObject({
+      delimiter: ';',
+      quoting: 'none',
+      header: false,
+    });
   });
 
   it('does not depend on the name, the limit, the split shares or the drops', () => {
@@ -92,6 +116,21 @@ describe('importRequest', () => {
     expect(request.labelRename).toEqual({ '0': 'negative' });
     expect(importRequest(form({ rename: { '1': '' } }), ['0', '1']).labelRename).toBeUndefined();
   });
+
+  it('sends the label names file, except with label columns, which name their labels', () => {
+    const names = { labelNamesPath: ' /g/labels.txt ' };
+    expect(importRequest(form(names), []).labelNamesPath).toBe('/g/labels.txt');
+    expect(DatasetImportRequest.safeParse(importRequest(form(names), [])).success).toBe(true);
+    const wide = importRequest(form({ ...names, labelColumns: 'joy..fear' }), []);
+    expect(wide.labelNamesPath).toBeUndefined();
+  });
+
+  it('asks the preview to name the labels with the same names file', () => {
+    const names = { labelNamesPath: ' /g/labels.txt ' };
+    expect(peekRequest(form(names)).labelNamesPath).toBe('/g/labels.txt');
+    expect(peekRequest(form({ ...names, labelColumns: 'joy' })).labelNamesPath).toBeUndefined();
+    expect(DatasetSampleRequest.safeParse(peekRequest(form(names))).success).toBe(true);
+  });
 });
 
 describe('formErrors', () => {
@@ -137,6 +176,30 @@ describe('formErrors', () => {
     });
   });
 
+  it('refuses a second validation split beside a validation file, as the importer does', () => {
+    const validation = { validationPath: '/v.csv' };
+    expect(formErrors(form({ ...validation, split: 'column', splitColumn: 'part' }), [])).toEqual({
+      splitColumn:
+        'A split column and a validation file cannot both give the validation split: ' +
+        'choose the random split, or leave the validation file out.',
+    });
+    const shares = { trainShare: '70', validationShare: '10', testShare: '20' };
+    expect(formErrors(form({ ...validation, ...shares }), [])).toEqual({
+      validationShare:
+        'The validation file is the validation split: set this share to 0, or leave the ' +
+        'validation file out.',
+    });
+    // A share of 0, or a test file too (the files make every split), is consistent
+    expect(formErrors(form(validation), [])).toEqual({});
+    expect(formErrors(form({ ...validation, ...shares, testPath: '/t.csv' }), [])).toEqual({});
+    const files = { ...validation, testPath: '/t.csv', split: 'column' as const };
+    expect(formErrors(form({ ...files, splitColumn: 'part' }), [])).toEqual({});
+    // What the form then sends has one source per split
+    const sent = importRequest(form({ ...validation, ...shares, validationShare: '0' }), []);
+    expect(sent).toMatchObject({ validationPath: '/v.csv', splitColumn: undefined });
+    expect(sent.ratios?.validation).toBe(0);
+  });
+
   it('marks the name field of a rename onto another label', () => {
     const errors = formErrors(form({ rename: { pos: 'neg' } }), ['neg', 'pos']);
     expect(errors).toEqual({
@@ -176,5 +239,130 @@ describe('labelRows', () => {
       '0',
       '1',
     ]);
+  });
+});
+
+/** A preview answer with what these tests look at; the rest as an empty file would have it. */
+function peeked(p: Partial<DatasetPeek>): DatasetPeek {
+  return {
+    path: '/d.csv',
+    format: 'csv',
+    encoding: 'utf-8',
+    notes: [],
+    columns: [],
+    textColumn: null,
+    labelColumn: null,
+    problem: null,
+    records: [],
+    size: 0,
+    whole: true,
+    delimiter: ',',
+    quoting: 'rfc4180',
+    hasHeader: true,
+    sampleRows: p.records?.length ?? 0,
+    headBytes: 0,
+    labelTransform: 'none',
+    labels: [],
+    malformed: [],
+    ...p,
+  };
+}
+
+describe('label names', () => {
+  const counts = (...labels: string[]): { label: string; count: number }[] =>
+    labels.map((label, i) => ({ label, count: i + 1 }));
+
+  it('offers a names file for integer labels, single or in lists, and for no others', () => {
+    expect(labelsLookLikeIds(counts('0', '1', '27'))).toBe(true);
+    expect(labelsLookLikeIds(counts('27', '14,3', '2, 5'))).toBe(true);
+    expect(labelsLookLikeIds(counts('0', 'pos'))).toBe(false);
+    expect(labelsLookLikeIds(counts('-1', '1'))).toBe(false);
+    expect(labelsLookLikeIds([])).toBe(false);
+  });
+});
+
+describe('split column suggestion', () => {
+  const records = (...rows: string[][]): DatasetPeek['records'] =>
+    rows.map((fields, i) => ({ line: i + 2, fields }));
+
+  it('suggests a column named split, set, fold or partition, case aside', () => {
+    const rows = records(['a', 'train'], ['b', 'Dev'], ['c', 'TEST']);
+    for (const name of ['split', 'Split', 'SET', 'fold', 'Partition']) {
+      const peek = peeked({ columns: ['text', name], records: rows });
+      expect(suggestSplitColumn(peek), name).toBe(name);
+    }
+    expect(suggestSplitColumn(peeked({ columns: ['text', 'group'], records: rows }))).toBeNull();
+    expect(suggestSplitColumn(null)).toBeNull();
+  });
+
+  it('does not suggest a column whose values are no splits, such as cross-validation folds', () => {
+    const folds = peeked({ columns: ['text', 'fold'], records: records(['a', '0'], ['b', '1']) });
+    expect(suggestSplitColumn(folds)).toBeNull();
+  });
+
+  it('makes the form follow the suggestion until the user chooses a split', () => {
+    expect(followSplitSuggestion(form({}), 'split')).toEqual({
+      split: 'column',
+      splitColumn: 'split',
+    });
+    // Another file without one: back to the random split
+    expect(followSplitSuggestion(form({ split: 'column', splitColumn: 'split' }), null)).toEqual({
+      split: 'random',
+      splitColumn: '',
+    });
+    expect(followSplitSuggestion(form({ split: 'column', splitColumn: 'split' }), 'split')).toBe(
+      null,
+    );
+    expect(followSplitSuggestion(form({}), null)).toBeNull();
+    expect(followSplitSuggestion(form({ splitChosen: true }), 'split')).toBeNull();
+  });
+
+  it('suggests no split column beside a validation file, which it would contradict', () => {
+    const validation = { validationPath: '/v.csv' };
+    expect(followSplitSuggestion(form(validation), 'split')).toBeNull();
+    expect(
+      followSplitSuggestion(
+        form({ ...validation, split: 'column', splitColumn: 'split' }),
+        'split',
+      ),
+    ).toEqual({ split: 'random', splitColumn: '' });
+    // With a test file too, the files give the splits and the suggestion stays as it was
+    expect(followSplitSuggestion(form({ ...validation, testPath: '/t.csv' }), 'split')).toEqual({
+      split: 'column',
+      splitColumn: 'split',
+    });
+  });
+});
+
+describe('detectedReading', () => {
+  const detected = peeked({ format: 'tsv', encoding: 'utf-8', delimiter: '\t', hasHeader: false });
+
+  it('keeps what "auto" read while an option is overridden', () => {
+    const auto = detectedReading(null, { path: '/d.csv' }, detected);
+    expect(auto).toEqual({
+      path: '/d.csv',
+      format: 'tsv',
+      encoding: 'utf-8',
+      delimiter: '\t',
+      quoting: 'rfc4180',
+      header: false,
+    });
+    // With GBK chosen, the preview reports GBK: auto still reads UTF-8
+    const gbk = detectedReading(
+      auto,
+      { path: '/d.csv', encoding: 'gbk' },
+      {
+        ...detected,
+        encoding: 'gbk',
+      },
+    );
+    expect(gbk.encoding).toBe('utf-8');
+  });
+
+  it("forgets another file's detection", () => {
+    const auto = detectedReading(null, { path: '/a.tsv' }, detected);
+    const other = detectedReading(auto, { path: '/b.csv', encoding: 'gbk' }, detected);
+    expect(other.encoding).toBeUndefined();
+    expect(other.format).toBe('tsv');
   });
 });

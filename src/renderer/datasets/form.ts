@@ -5,7 +5,12 @@
  * Everything the user leaves on "auto" is left out of the requests, so the importer's own
  * detection applies, exactly as on the command line.
  */
-import type { DatasetImportRequest, DatasetSampleRequest, DropReason } from '../../shared/contract';
+import type {
+  DatasetImportRequest,
+  DatasetPeek,
+  DatasetSampleRequest,
+  DropReason,
+} from '../../shared/contract';
 import { renameProblems } from '../../shared/label-rename';
 
 export type SplitMode = 'random' | 'column';
@@ -33,10 +38,14 @@ export interface ImportForm {
   multiSeparator: string;
   /** One 0/1 column per label instead of a label column: names, comma lists or `a..b` ranges. */
   labelColumns: string;
-  /** Raw label → the name typed for it; blank keeps the raw label. */
+  /** A file naming integer labels, one name a line: label i is the name on line i + 1. */
+  labelNamesPath: string;
+  /** Label (after the names file) → the name typed for it; blank keeps the label. */
   rename: Record<string, string>;
   split: SplitMode;
   splitColumn: string;
+  /** The user chose the split; until then it follows the split column suggested by name. */
+  splitChosen: boolean;
   /** Percentages of a random split. */
   trainShare: string;
   validationShare: string;
@@ -64,9 +73,11 @@ export const BLANK_FORM: ImportForm = {
   multiLabel: false,
   multiSeparator: ',',
   labelColumns: '',
+  labelNamesPath: '',
   rename: {},
   split: 'random',
   splitColumn: '',
+  splitChosen: false,
   trainShare: '80',
   validationShare: '0',
   testShare: '20',
@@ -97,24 +108,44 @@ function labelColumnList(value: string): string[] | undefined {
   return parts.length > 0 ? parts : undefined;
 }
 
+const DELIMITED_FORMATS = new Set(['csv', 'tsv']);
+
+/**
+ * Whether delimiter, quoting and header row mean anything for this format; an unknown format
+ * (not yet detected, or unreadable) may still turn out delimited.
+ */
+export function isDelimited(format: string | null | undefined): boolean {
+  return !format || format === 'auto' || DELIMITED_FORMATS.has(format);
+}
+
 /** What the live preview depends on: how the file is read and which columns mean what. */
 export function peekRequest(form: ImportForm): DatasetSampleRequest {
+  // A delimiter chosen before the format was changed to JSON Lines is no choice any more
+  const delimited = isDelimited(form.format);
   return {
     path: form.path.trim(),
     format: form.format === 'auto' ? undefined : (form.format as DatasetSampleRequest['format']),
     encoding:
       form.encoding === 'auto' ? undefined : (form.encoding as DatasetSampleRequest['encoding']),
-    delimiter: form.delimiter || undefined,
-    quoting: form.quoting === 'auto' ? undefined : (form.quoting as 'rfc4180' | 'none'),
-    header: form.header === 'auto' ? undefined : form.header === 'yes',
+    delimiter: (delimited && form.delimiter) || undefined,
+    quoting:
+      !delimited || form.quoting === 'auto' ? undefined : (form.quoting as 'rfc4180' | 'none'),
+    header: !delimited || form.header === 'auto' ? undefined : form.header === 'yes',
     textColumn: optional(form.textColumn),
     labelColumn: optional(form.labelColumn),
     labelTransform: transformSpec(form),
     multiLabel: form.multiLabel ? form.multiSeparator : undefined,
     labelColumns: labelColumnList(form.labelColumns),
     splitColumn: form.split === 'column' ? optional(form.splitColumn) : undefined,
+    // The preview names the labels as the import will, and says why a names file cannot
+    labelNamesPath: labelNamesPath(form),
     rows: PREVIEW_ROWS,
   };
+}
+
+/** The names file to apply; label columns take their labels from the column names instead. */
+export function labelNamesPath(form: ImportForm): string | undefined {
+  return labelColumnList(form.labelColumns) ? undefined : optional(form.labelNamesPath);
 }
 
 /**
@@ -163,17 +194,17 @@ export function importRequest(form: ImportForm, labels: readonly string[]): Data
 interface LabelCount {
   label: string;
   count: number;
+  /** The integer labels in the file, where a names file named them (several when merged). */
+  ids?: readonly string[];
 }
 
-export interface LabelRow {
-  label: string;
-  count: number;
+export interface LabelRow extends LabelCount {
   /** Where the count comes from: the previewed rows, or a full check. */
   counted: 'sample' | 'check';
 }
 
 /**
- * The raw labels to name: the preview's, then any the last check found beyond the previewed
+ * The labels to name: the preview's, then any the last check found beyond the previewed
  * rows. A check counts renamed labels under their new names, so those are no new labels.
  */
 export function labelRows(
@@ -218,6 +249,30 @@ function ratioErrors(form: ImportForm): FieldErrors {
   return errors;
 }
 
+/**
+ * A validation file is the validation split, so nothing else may make one: the importer
+ * refuses it with a split column or a validation share above 0 (main/datasets/import-splits.ts,
+ * optionConflicts). With a test file too, the form sends neither, so nothing conflicts.
+ */
+function splitConflicts(form: ImportForm): FieldErrors {
+  if (!form.validationPath.trim() || form.testPath.trim()) return {};
+  if (form.split === 'column') {
+    return {
+      splitColumn:
+        'A split column and a validation file cannot both give the validation split: ' +
+        'choose the random split, or leave the validation file out.',
+    };
+  }
+  if (Number(form.validationShare) > 0) {
+    return {
+      validationShare:
+        'The validation file is the validation split: set this share to 0, or leave the ' +
+        'validation file out.',
+    };
+  }
+  return {};
+}
+
 /** Problems to show beside their fields; `rename.<label>` keys belong to a label's name. */
 export function formErrors(form: ImportForm, labels: readonly string[]): FieldErrors {
   const errors: FieldErrors = {};
@@ -235,10 +290,87 @@ export function formErrors(form: ImportForm, labels: readonly string[]): FieldEr
     if (form.split === 'column' && !form.splitColumn) {
       errors.splitColumn = 'Split column is required: choose the column naming each split.';
     }
+    for (const [key, error] of Object.entries(splitConflicts(form))) errors[key] ??= error;
   }
   for (const p of renameProblems(labels, renamesFor(form, labels))) {
     errors[`rename.${p.label}`] = p.reason;
   }
   for (const key of Object.keys(errors)) if (errors[key] === undefined) delete errors[key];
   return errors;
+}
+
+/** An integer label, or several in one field (GoEmotions' `14,3` before the split on ","). */
+const INTEGER_LIST = /^\d+(\s*[,;|]\s*\d+)*$/;
+
+/** Whether a names file could apply: every label previewed is an integer, or a list of them. */
+export function labelsLookLikeIds(labels: readonly { label: string }[]): boolean {
+  return labels.length > 0 && labels.every((l) => INTEGER_LIST.test(l.label));
+}
+
+/** Split column names, lower-cased, that name a split column without being told. */
+const SPLIT_COLUMN_NAMES = ['split', 'set', 'fold', 'partition'];
+
+/** Values the importer takes as splits (main/datasets/rows.ts, SPLIT_VALUES). */
+const SPLIT_VALUES = ['train', 'training', 'dev', 'val', 'valid', 'validation', 'test', 'testing'];
+
+/**
+ * The column to suggest as the split column: one named split, set, fold or partition (case
+ * aside) whose previewed values are all splits the importer knows; a fold column of 0..4 is
+ * for cross-validation and would only make malformed rows.
+ */
+export function suggestSplitColumn(peek: DatasetPeek | null): string | null {
+  if (!peek) return null;
+  for (const name of SPLIT_COLUMN_NAMES) {
+    const i = peek.columns.findIndex((c) => c.trim().toLowerCase() === name);
+    if (i < 0) continue;
+    const values = peek.records.map((r) => (r.fields[i] ?? '').trim().toLowerCase());
+    if (values.length > 0 && values.every((v) => SPLIT_VALUES.includes(v))) return peek.columns[i];
+  }
+  return null;
+}
+
+/**
+ * The split the form should follow: until the user chooses one, a suggested split column, else
+ * the random split; null when the form already says so.
+ */
+export function followSplitSuggestion(
+  form: ImportForm,
+  suggested: string | null,
+): Partial<ImportForm> | null {
+  if (form.splitChosen) return null;
+  // A validation file settles the validation split, which a split column would give again
+  const column = form.validationPath.trim() && !form.testPath.trim() ? null : suggested;
+  const want: Partial<ImportForm> = column
+    ? { split: 'column', splitColumn: column }
+    : { split: 'random', splitColumn: '' };
+  return want.split === form.split && want.splitColumn === form.splitColumn ? null : want;
+}
+
+/** What detection chose for each reading option of one file, as last seen on "auto". */
+export interface DetectedReading {
+  path: string;
+  format?: string;
+  encoding?: string;
+  delimiter?: string | null;
+  quoting?: 'rfc4180' | 'none' | null;
+  header?: boolean;
+}
+
+/**
+ * Remembers what a preview detected for the options it was not told, so that an override does
+ * not hide what "auto" would read: a preview with the encoding forced reports that encoding.
+ */
+export function detectedReading(
+  previous: DetectedReading | null,
+  request: DatasetSampleRequest,
+  peek: DatasetPeek,
+): DetectedReading {
+  const next: DetectedReading =
+    previous && previous.path === request.path ? { ...previous } : { path: request.path };
+  if (request.format === undefined) next.format = peek.format;
+  if (request.encoding === undefined) next.encoding = peek.encoding;
+  if (request.delimiter === undefined) next.delimiter = peek.delimiter;
+  if (request.quoting === undefined) next.quoting = peek.quoting;
+  if (request.header === undefined) next.header = peek.hasHeader;
+  return next;
 }

@@ -1,6 +1,8 @@
 /**
  * Datasets: what is imported (rows per split, labels with counts, each with its validation
- * report) and the import flow to add more (see ../datasets/ImportFlow.tsx).
+ * report) and the import flow to add more (see ../datasets/ImportFlow.tsx). The table keeps to
+ * four columns, the columns used and the date under the name, so that in an 800-pixel window
+ * the labels still have room and every Delete button is in view.
  */
 import { useState, type ReactElement } from 'react';
 import type { Dataset } from '../../shared/contract';
@@ -48,14 +50,12 @@ export function DatasetsPage(): ReactElement {
           <Empty testId="datasets-empty">No datasets yet. Import one above.</Empty>
         )}
         {list.data && list.data.length > 0 && (
-          <table className="table" data-testid="datasets-table">
+          <table className="table datasets-table" data-testid="datasets-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Rows per split</th>
                 <th scope="col">Labels</th>
-                <th scope="col">Columns</th>
-                <th scope="col">Imported</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -64,10 +64,18 @@ export function DatasetsPage(): ReactElement {
             <tbody>
               {list.data.map((dataset) => (
                 <tr key={dataset.id} data-testid="dataset-row" data-id={dataset.id}>
-                  <td>
+                  <td className="dataset-name">
                     <strong>{dataset.name}</strong>
                     <div className="muted small" title={dataset.sourcePath}>
                       {dataset.format}
+                    </div>
+                    <div className="muted small" title="Imported">
+                      {dateTime(dataset.createdAt)}
+                    </div>
+                    <div className="small">
+                      text: <code>{dataset.textColumn}</code>
+                      <br />
+                      label: <code>{dataset.labelColumn}</code>
                     </div>
                     <button
                       type="button"
@@ -96,13 +104,7 @@ export function DatasetsPage(): ReactElement {
                   <td>
                     <LabelCounts dataset={dataset} />
                   </td>
-                  <td className="small">
-                    text: <code>{dataset.textColumn}</code>
-                    <br />
-                    label: <code>{dataset.labelColumn}</code>
-                  </td>
-                  <td className="small">{dateTime(dataset.createdAt)}</td>
-                  <td>
+                  <td className="actions-cell">
                     <DeleteButton
                       name={dataset.name}
                       onDelete={() => remove(dataset)}

@@ -201,31 +201,15 @@ export function ModelsPage(): ReactElement {
           </Empty>
         )}
         {list.data && list.data.length > 0 && (
-          <table className="table" data-testid="models-table">
+          <table className="table models-table" data-testid="models-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col">Architecture</th>
-                <th scope="col" className="num">
-                  Layers
-                </th>
-                <th scope="col" className="num">
-                  Hidden size
-                </th>
-                <th scope="col" className="num">
-                  Heads
-                </th>
+                <th scope="col">Shape</th>
                 <th scope="col" className="num">
                   Parameters
                 </th>
-                <th scope="col" className="num">
-                  Vocabulary
-                </th>
-                <th scope="col" className="num">
-                  Size
-                </th>
                 <th scope="col">Source</th>
-                <th scope="col">Licence</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -234,26 +218,27 @@ export function ModelsPage(): ReactElement {
             <tbody>
               {list.data.map((model) => (
                 <tr key={model.id} data-testid="model-row" data-id={model.id}>
-                  <td>
+                  <td className="model-name">
                     <strong>{model.name}</strong>
                     <div className="muted small" title={model.path}>
-                      {model.kind}
+                      {model.kind} · {model.architecture}
                     </div>
                   </td>
-                  <td>{model.architecture}</td>
-                  <td className="num">{model.layers}</td>
-                  <td className="num">{model.hiddenSize}</td>
-                  <td className="num">{model.heads}</td>
-                  <td className="num" title={model.parameters.toLocaleString()}>
+                  <td className="small">
+                    {model.layers} layers × {model.hiddenSize}
+                    <div className="muted">{model.heads} heads</div>
+                  </td>
+                  <td className="num small" title={model.parameters.toLocaleString()}>
                     {count(model.parameters)}
+                    <div className="muted">
+                      vocabulary {count(model.vocabSize)} · {bytes(model.sizeOnDisk)}
+                    </div>
                   </td>
-                  <td className="num">{count(model.vocabSize)}</td>
-                  <td className="num">{bytes(model.sizeOnDisk)}</td>
-                  <td className="small" title={model.source}>
+                  <td className="small model-source" title={model.source}>
                     {sourceLabel(model.source)}
+                    <div className="muted">{model.licence ?? 'licence not stated'}</div>
                   </td>
-                  <td>{model.licence ?? <span className="muted">not stated</span>}</td>
-                  <td>
+                  <td className="actions-cell">
                     <DeleteButton
                       name={model.name}
                       onDelete={() => remove(model)}

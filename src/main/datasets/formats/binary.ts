@@ -2,19 +2,95 @@
  * Sources that are not one text file: Parquet (read with hyparquet, a pure-JS reader, so no
  * native build or Python is needed) and a folder with one sub-folder of .txt files per class,
  * the layout of IMDB-style corpora. Both produce the same `RawTable` as the text formats.
+ *
+ * hyparquet reads uncompressed and Snappy pages itself; hyparquet-compressors (same authors,
+ * also pure JS) adds the other codecs Parquet writers use. LZO, which no current writer
+ * produces, stays unsupported.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { asyncBufferFromFile, parquetReadObjects, type Compressors } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { GraftError } from '../../../shared/errors';
-import { decodeText, fileError, normaliseNewlines, type EncodingOption } from '../decode';
+import {
+  datasetFileSize,
+  decodeText,
+  fileError,
+  normaliseNewlines,
+  type EncodingOption,
+} from '../decode';
 import type { RawRecord, RawTable } from './types';
 
 const PARQUET_MAGIC = 'PAR1';
 
+/**
+ * The package's own Snappy is left out: hyparquet's pure-JS one is what Snappy files were
+ * always read with, while the package's WebAssembly one grows memory it never gives back.
+ */
+export const PARQUET_COMPRESSORS: Compressors = {
+  GZIP: compressors.GZIP,
+  BROTLI: compressors.BROTLI,
+  ZSTD: compressors.ZSTD,
+  LZ4: compressors.LZ4,
+  LZ4_RAW: compressors.LZ4_RAW,
+};
+
+const SUPPORTED_CODECS = 'uncompressed, snappy, gzip, brotli, zstd, lz4, lz4_raw';
+
 export function isParquet(bytes: Uint8Array): boolean {
   return (
     bytes.length >= 4 && Buffer.from(bytes.subarray(0, 4)).toString('latin1') === PARQUET_MAGIC
+  );
+}
+
+/**
+ * A Parquet file starts and ends with PAR1, its metadata just before the end: an empty or
+ * truncated file is named as such here, not by a reader's DataView error.
+ */
+export function requireWholeParquet(path: string): void {
+  const size = datasetFileSize(path);
+  if (size === 0) throw new GraftError('bad-input', `${path} is empty`);
+  const head = Buffer.alloc(4);
+  const tail = Buffer.alloc(4);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  try {
+    readSync(fd, head, 0, 4, 0);
+    if (size >= 12) readSync(fd, tail, 0, 4, size - 4);
+  } finally {
+    closeSync(fd);
+  }
+  if (!isParquet(head)) {
+    throw new GraftError(
+      'bad-input',
+      `${path} is not a Parquet file (it does not start with PAR1)`,
+    );
+  }
+  if (!isParquet(tail)) {
+    throw new GraftError(
+      'bad-input',
+      `${path} is a Parquet file cut short: at ${size} bytes it lacks the footer (metadata ` +
+        'and PAR1) that ends a whole one; copy or download it again',
+    );
+  }
+}
+
+/** A reader's failure in words naming the file, and the codecs, where a codec was the cause. */
+export function parquetError(path: string, error: unknown): GraftError {
+  if ((error as NodeJS.ErrnoException).code) return fileError(path, error);
+  const reason = error instanceof Error ? error.message : String(error);
+  const codec = /unsupported compression codec:? (\w+)/i.exec(reason)?.[1];
+  return new GraftError(
+    'bad-input',
+    codec
+      ? `${path}: Parquet compression ${codec} is not supported; supported codecs: ` +
+          SUPPORTED_CODECS
+      : `${path}: cannot read as Parquet (${reason})`,
+    { cause: error },
   );
 }
 
@@ -29,18 +105,16 @@ function cell(value: unknown): string {
 }
 
 export async function readParquet(path: string): Promise<RawTable> {
+  requireWholeParquet(path);
   let rows: Record<string, unknown>[];
   try {
     const file = await asyncBufferFromFile(path);
-    rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
+    rows = (await parquetReadObjects({ file, compressors: PARQUET_COMPRESSORS })) as Record<
+      string,
+      unknown
+    >[];
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code) throw fileError(path, error);
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new GraftError(
-      'bad-input',
-      `${path}: cannot read as Parquet (${reason}); supported codecs: uncompressed, snappy`,
-      { cause: error },
-    );
+    throw parquetError(path, error);
   }
   const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
   const records: RawRecord[] = rows.map((row, i) => ({
@@ -60,12 +134,11 @@ export async function readParquet(path: string): Promise<RawTable> {
 /** Class folders hold text files; anything else (README, .DS_Store) is not an example. */
 const TEXT_FILE = /\.txt$/i;
 
-export interface FolderTable extends RawTable {
-  /** For each record, the file it came from, relative to the folder (errors name it). */
-  files: string[];
-}
-
-export function readFolder(path: string, encoding: EncodingOption): FolderTable {
+/**
+ * Each file is a record, located by its path in the folder ("pos/0001.txt", `source`) for
+ * errors and the report; its `line` is its number in reading order, class by class.
+ */
+export function readFolder(path: string, encoding: EncodingOption): RawTable {
   let classes: string[];
   try {
     classes = readdirSync(path, { withFileTypes: true })
@@ -84,7 +157,6 @@ export function readFolder(path: string, encoding: EncodingOption): FolderTable 
   }
 
   const records: RawRecord[] = [];
-  const files: string[] = [];
   const notes = new Set<string>();
   for (const label of classes) {
     const dir = join(path, label);
@@ -96,8 +168,11 @@ export function readFolder(path: string, encoding: EncodingOption): FolderTable 
       if (!statSync(file).isFile()) continue;
       const decoded = decodeText(readFileSync(file), file, encoding);
       notes.add(decoded.encoding);
-      records.push({ line: records.length + 1, fields: [normaliseNewlines(decoded.text), label] });
-      files.push(relative(path, file));
+      records.push({
+        line: records.length + 1,
+        fields: [normaliseNewlines(decoded.text), label],
+        source: `${label}/${name}`,
+      });
     }
   }
   return {
@@ -107,6 +182,5 @@ export function readFolder(path: string, encoding: EncodingOption): FolderTable 
     records,
     malformed: [],
     notes: [`${classes.length} class folders`, `file encodings: ${[...notes].join(', ')}`],
-    files,
   };
 }

@@ -8,6 +8,7 @@
  * TSV is therefore read with quoting off unless every field that opens with a quote is a whole
  * RFC-quoted field, or unless only RFC quoting makes the rows line up.
  */
+import { DatasetImportRequest } from '../../../shared/contract';
 import { GraftError } from '../../../shared/errors';
 import { looksLikeHeader } from './header';
 import { LineSplitter, QuotedSplitter, tooManyMalformed } from './incremental';
@@ -74,8 +75,8 @@ export function splitQuoted(text: string, delimiter: string, partial = false): Q
     if (!isBlank(fields)) records.push({ line, fields });
     if (problem) problems.push({ line, message: problem });
   });
-  splitter.push(text);
-  if (!partial) splitter.end();
+  if (partial) splitter.push(text);
+  else splitter.end(text);
   return { records, problems };
 }
 
@@ -218,6 +219,17 @@ function linesUp(lines: readonly string[], delimiter: string): boolean {
   return whole[0]?.fields.length > 1 && mismatches(whole).length === 0;
 }
 
+/**
+ * The user's delimiter by the request schema's rule (one for the CLI, the app and direct
+ * callers, who reach this without the schema): "tab" and "\t" are a tab.
+ */
+function userDelimiter(delimiter: string | undefined): string | undefined {
+  if (delimiter === undefined) return undefined;
+  const checked = DatasetImportRequest.shape.delimiter.safeParse(delimiter);
+  if (checked.success) return checked.data;
+  throw new GraftError('invalid-argument', `delimiter: ${checked.error.issues[0].message}`);
+}
+
 function readDelimited(
   format: FormatName,
   defaultDelimiter: string,
@@ -225,8 +237,9 @@ function readDelimited(
 ): FormatReader['read'] {
   return (path: string, text: string, options: ReadOptions): RawTable => {
     const notes: string[] = [];
-    let delimiter = options.delimiter ?? defaultDelimiter;
-    if (!options.delimiter && format === 'csv') {
+    const chosen = userDelimiter(options.delimiter);
+    let delimiter = chosen ?? defaultDelimiter;
+    if (!chosen && format === 'csv') {
       const sample = text.split('\n', 200).filter((l) => l.trim() !== '');
       if (!linesUp(sample, ',')) delimiter = sniffDelimiter(sample) ?? ',';
     }

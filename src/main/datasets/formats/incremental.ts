@@ -71,9 +71,22 @@ function newlinesBetween(text: string, start: number, end: number): number {
 }
 
 /**
+ * How far a quoted field may run, still open, in a file read in chunks before its quote is
+ * taken as broken: the record is held in memory until it ends, and a stray quote early in a
+ * 200 MB file would hold the rest of it. A field spanning more lines or characters than this is
+ * no text a classifier is given; a long field on one line (a 10 MB line) is never cut, for it
+ * spans no line break. A file read whole (no larger than its head) has no such limit: papaparse
+ * finds its broken quotes at the end.
+ */
+export const OPEN_QUOTE_LIMIT = { lines: 10_000, chars: 1 << 20 };
+
+/**
  * RFC 4180 records with papaparse's own parser, the way its stream readers use it: each window
  * (the carried-over text plus the new chunk) is parsed with the last record held back, since
- * the window may end inside it; that record is parsed again once more text has come.
+ * the window may end inside it; that record is parsed again once more text has come. A held
+ * record that spans line breaks is inside a quoted field; past OPEN_QUOTE_LIMIT its first
+ * line is malformed and the others are read again, as the whole-file parse does at the end.
+ * Text given whole to `end` is parsed in one go, with no limit.
  */
 export class QuotedSplitter {
   private pending = '';
@@ -83,6 +96,8 @@ export class QuotedSplitter {
    * than a chunk is then parsed a few times, not once per chunk (quadratic in its length).
    */
   private wanted = 0;
+  /** Line breaks in `pending`: once parsed, those inside the open quoted field. */
+  private pendingLines = 0;
   private readonly Parser = (Papa as unknown as { Parser: ParserConstructor }).Parser;
 
   constructor(
@@ -96,10 +111,18 @@ export class QuotedSplitter {
 
   push(text: string): void {
     this.pending += text;
-    if (this.pending.length >= this.wanted) this.parse(false);
+    this.pendingLines += newlinesBetween(text, 0, text.length);
+    if (this.pending.length < this.wanted && !this.pastLimit()) return;
+    this.parse(false);
+    while (this.pastLimit()) {
+      this.breakOpenQuote();
+      this.parse(false);
+    }
   }
 
-  end(): void {
+  /** The end of the text, with its `rest` not yet pushed: a whole file is parsed in one go. */
+  end(rest = ''): void {
+    this.pending += rest;
     this.parse(true);
   }
 
@@ -144,8 +167,36 @@ export class QuotedSplitter {
     }
 
     this.pending = last ? '' : input.slice(start);
+    this.pendingLines = newlinesBetween(this.pending, 0, this.pending.length);
     this.line = line;
     this.wanted = 2 * this.pending.length;
+  }
+
+  /**
+   * Past OPEN_QUOTE_LIMIT. Checked at every push, not only at each parse, which comes ever
+   * later as the held record grows; a record on one line is never past it.
+   */
+  private pastLimit(): boolean {
+    const lines = this.pendingLines;
+    return (
+      lines > 0 && (lines > OPEN_QUOTE_LIMIT.lines || this.pending.length > OPEN_QUOTE_LIMIT.chars)
+    );
+  }
+
+  /** The held record's first line as malformed; parsing resumes on the line after it. */
+  private breakOpenQuote(): void {
+    const lineEnd = this.pending.indexOf('\n');
+    const inner = this.pendingLines;
+    const limit = `${OPEN_QUOTE_LIMIT.lines} lines or ${OPEN_QUOTE_LIMIT.chars >> 20} MiB`;
+    this.onRecord({
+      fields: this.pending.slice(0, lineEnd).split(this.delimiter),
+      line: this.line,
+      problem: swallowed(`quoted field still open past ${limit}`, this.line, inner),
+    });
+    this.pending = this.pending.slice(lineEnd + 1);
+    this.pendingLines -= 1;
+    this.line += 1;
+    this.wanted = 0;
   }
 }
 

@@ -3,12 +3,16 @@
  * they are first met; numbers and booleans become their text; a list (a multi-label value)
  * stays a JSON list in its field, which the label reader recognises. A JSONL line that is not
  * JSON is set aside as malformed with its line number, the way a CSV row of the wrong width is.
+ * Each record also keeps the kind of the values that were no strings or numbers, and the keys
+ * it lacked (`RawRecord.kinds`): a missing label or an object where text belongs is the row
+ * maker's to refuse (rows.ts), and it cannot tell them from the strings alone.
  */
 import { GraftError } from '../../../shared/errors';
 import { LineSplitter, tooManyMalformed } from './incremental';
 import {
   generatedColumnNames,
   type FormatReader,
+  type JsonKind,
   type MalformedRecord,
   type RawRecord,
   type RawTable,
@@ -45,15 +49,29 @@ class Columns {
   }
 }
 
+function kindOf(value: unknown): JsonKind | null {
+  if (typeof value === 'boolean') return 'boolean';
+  if (Array.isArray(value)) return 'list';
+  return value !== null && typeof value === 'object' ? 'object' : null;
+}
+
+type Fields = Pick<RawRecord, 'fields' | 'kinds'>;
+
 /** One JSON value as a record's fields, or a reason it cannot be one. */
-function toFields(value: unknown, columns: Columns): string[] | string {
-  if (Array.isArray(value)) return value.map(fieldText);
+function toFields(value: unknown, columns: Columns): Fields | string {
   if (value === null || typeof value !== 'object') {
     return `expected an object or a list of fields, got ${value === null ? 'null' : typeof value}`;
   }
-  const fields: string[] = [];
-  for (const [key, v] of Object.entries(value)) fields[columns.of(key)] = fieldText(v);
-  return fields;
+  const entries: [number, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value).map(([key, v]) => [columns.of(key), v]);
+  const record: Fields = { fields: [] };
+  for (const [i, v] of entries) {
+    record.fields[i] = fieldText(v);
+    const kind = kindOf(v);
+    if (kind) (record.kinds ??= {})[i] = kind;
+  }
+  return record;
 }
 
 function table(
@@ -65,7 +83,11 @@ function table(
   // Records missing a key get '' there, so every record has one field per column
   const width = columns.names.length || Math.max(0, ...records.map((r) => r.fields.length));
   for (const r of records) {
-    for (let i = 0; i < width; i++) r.fields[i] ??= '';
+    for (let i = 0; i < width; i++) {
+      if (r.fields[i] !== undefined) continue;
+      r.fields[i] = '';
+      (r.kinds ??= {})[i] = 'missing';
+    }
   }
   const keyed = columns.names.length > 0;
   return {
@@ -95,7 +117,7 @@ function jsonlLines(
   const splitter = new LineSplitter((text, line) => {
     const raw = text.trim();
     if (raw === '') return;
-    let fields: string[] | string;
+    let fields: Fields | string;
     try {
       fields = toFields(JSON.parse(raw), columns);
     } catch (error) {
@@ -103,7 +125,7 @@ function jsonlLines(
     }
     if (typeof fields !== 'string') {
       records++;
-      sink.record({ line, fields });
+      sink.record({ line, ...fields });
       return;
     }
     if (!lenient) throw new GraftError('bad-input', `${path} line ${line}: ${fields}`);
@@ -195,7 +217,7 @@ function readJsonArray(path: string, text: string): RawTable {
       throw new GraftError('bad-input', `${path} record ${i + 1}: ${fields}`);
     }
     // A JSON array has no useful line per record; the record's position stands in for it
-    records.push({ line: i + 1, fields });
+    records.push({ line: i + 1, ...fields });
   }
   const result = table('json', records, [], columns);
   result.notes.push('record numbers stand for lines');

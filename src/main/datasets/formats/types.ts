@@ -22,10 +22,17 @@ export type QuotingOption = 'auto' | 'rfc4180' | 'none';
 /** How to read labels like TREC's `DESC:manner`: the part before ':' or the whole token. */
 export type LabelLevel = 'coarse' | 'fine';
 
+/** A JSON value that is no string, number or null; its field holds '' or the JSON text. */
+export type JsonKind = 'missing' | 'boolean' | 'object' | 'list';
+
 export interface RawRecord {
   /** 1-based line where the record starts (a quoted field may span several lines). */
   line: number;
   fields: string[];
+  /** Where the record is when a line cannot say: a class folder's file, "pos/0001.txt". */
+  source?: string;
+  /** JSON records: field index -> kind, for the fields that held such a value. */
+  kinds?: Record<number, JsonKind>;
 }
 
 export interface MalformedRecord {
@@ -33,6 +40,8 @@ export interface MalformedRecord {
   reason: string;
   /** The record's raw text (or as much as was read), so a dropped row can be recovered. */
   raw: string;
+  /** As RawRecord's. */
+  source?: string;
 }
 
 export interface RawTable {

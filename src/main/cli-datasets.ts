@@ -1,0 +1,250 @@
+/**
+ * `graft datasets`: import (or only check) a labelled text file, list, show, delete, and the
+ * rows an import dropped. Every command is a dispatcher call, the same the Datasets page makes;
+ * the checks of a request (conflicting options included) live in the importer, so the CLI and
+ * the app refuse the same things with the same words, turned into flags here (cli-errors.ts).
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { DatasetReport, EventPayload } from '../shared/contract';
+import { GraftError } from '../shared/errors';
+import { addDroppedCommand } from './cli-dropped';
+import { createProgressPrinter, importProgressLine } from './cli-progress';
+import { datasetLine, describeDataset, describeReport, splitsLine } from './cli-report';
+import { call, int, num, print, type WithWorkbench } from './cli-util';
+import type { Workbench } from './workbench';
+
+function ratios(value: string): { train: number; validation: number; test: number } {
+  const parts = value.split(/[,:/]/).map(Number);
+  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) {
+    throw new InvalidArgumentError(
+      `--ratios takes train,validation,test shares like 0.8,0.1,0.1, got "${value}"`,
+    );
+  }
+  const [train, validation, test] = parts;
+  return { train, validation, test };
+}
+
+function list(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  ];
+}
+
+/** `--rename-label RAW=NAME`, split at the first "=" (so a name may hold one, a label not). */
+function renameLabel(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) {
+    throw new InvalidArgumentError(
+      `--rename-label takes RAW=NAME (like 0=negative), got "${value}"`,
+    );
+  }
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+/** Imports shorter than this print no progress: scripts importing small files stay quiet. */
+const IMPORT_PROGRESS_AFTER_MS = 1000;
+
+/** Import progress on stderr, as `graft train` shows its own; returns the unsubscribe. */
+function showImportProgress(wb: Workbench): () => void {
+  const progress = createProgressPrinter(process.stderr);
+  const started = Date.now();
+  const unsubscribe = wb.dispatcher.bus.subscribe((name, payload) => {
+    if (name !== 'dataset.import' || Date.now() - started < IMPORT_PROGRESS_AFTER_MS) return;
+    progress.update(importProgressLine(payload as EventPayload<'dataset.import'>));
+  });
+  return () => {
+    unsubscribe();
+    progress.finish();
+  };
+}
+
+function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void {
+  datasets
+    .command('import <file>')
+    .description(
+      'import a labelled text dataset: CSV/TSV, JSONL/JSON, Parquet, "label text" lines, ' +
+        'or a folder of class sub-folders',
+    )
+    .option('--test <file>', 'a separate test file (otherwise a seeded stratified split)')
+    .option('--validation <file>', 'a separate validation file')
+    .option('--text <column>', 'text column name')
+    .option('--label <column>', 'label column name')
+    .option('--name <name>', 'dataset name')
+    .option('--limit <n>', 'keep only the first N rows of the training file', int('--limit'))
+    .option(
+      '--test-ratio <r>',
+      'test share of a random split, between 0 and 1 (default: 0.2)',
+      num('--test-ratio'),
+    )
+    .option(
+      '--ratios <t,v,t>',
+      'train,validation,test shares of a random split, e.g. 0.8,0.1,0.1',
+      ratios,
+    )
+    .option('--seed <n>', 'seed of the random split (default: 13)', int('--seed'))
+    .addOption(
+      new Option('--format <name>', 'file format (default: detected)').choices([
+        'auto',
+        'csv',
+        'tsv',
+        'label-text',
+        'jsonl',
+        'json',
+        'parquet',
+        'folder',
+      ]),
+    )
+    .addOption(
+      new Option('--encoding <name>', 'text encoding (default: detected)').choices([
+        'auto',
+        'utf-8',
+        'utf-16le',
+        'utf-16be',
+        'windows-1252',
+        'gbk',
+      ]),
+    )
+    .option('--delimiter <char>', 'field delimiter (default: sniffed; "\\t" for tab)')
+    .option('--no-quoting', 'read quote characters as text (TSV like the SMS Spam Collection)')
+    .option('--label-transform <t>', 'none, coarse, fine, lower, before:SEP, after:SEP')
+    .option('--multi-label <sep>', "multi-label: the separator between a row's labels")
+    .option(
+      '--label-columns <list>',
+      'multi-label, one 0/1 column per label: column names, or first..last for a run of ' +
+        'columns (e.g. admiration..neutral); comma-separated, repeatable',
+      list,
+    )
+    .option('--label-names <file>', 'names for integer labels, one a line (label i = line i+1)')
+    .option(
+      '--rename-label <raw=name>',
+      'store label RAW (after the transform) as NAME; repeatable; renaming several labels to ' +
+        'one name merges them',
+      renameLabel,
+    )
+    .option('--split-column <column>', "a column giving each row's split (train, dev, test)")
+    .option(
+      '--drop <kinds>',
+      'drop flagged rows: empty-text, empty-label, malformed, duplicate, ' +
+        'conflicting-duplicate, test-overlap (comma-separated, repeatable)',
+      list,
+    )
+    .option(
+      '--max-length <n>',
+      "model token limit, for the report's long-text share (default: 512)",
+      int('--max-length'),
+    )
+    .option('--report', 'print the validation report and store nothing')
+    .option('--json', 'print JSON: the dataset with its report (or the report alone with --report)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Texts are stored NFC-normalised with their ends trimmed: a whitespace-only text is',
+        'an empty text (--drop empty-text).',
+        'A split comes from one of: the files (--test, --validation); --split-column; or a',
+        'random split (--test-ratio or --ratios, and --seed). Options of two at once are refused.',
+      ].join('\n'),
+    )
+    .action(async (file: string, o) => {
+      await withWorkbench(async (wb) => {
+        const request = {
+          path: file,
+          testPath: o.test,
+          validationPath: o.validation,
+          textColumn: o.text,
+          labelColumn: o.label,
+          name: o.name,
+          limit: o.limit,
+          testRatio: o.testRatio,
+          ratios: o.ratios,
+          seed: o.seed,
+          format: o.format,
+          encoding: o.encoding,
+          delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
+          quoting: o.quoting === false ? 'none' : undefined,
+          labelTransform: o.labelTransform,
+          multiLabel: o.multiLabel,
+          labelColumns: o.labelColumns,
+          labelNamesPath: o.labelNames,
+          labelRename: o.renameLabel,
+          splitColumn: o.splitColumn,
+          drop: o.drop,
+          maxLength: o.maxLength,
+        };
+        const stopProgress = showImportProgress(wb);
+        if (o.report) {
+          const report = await call(wb, 'datasets.preview', request).finally(stopProgress);
+          print(report, o.json, () => describeReport(report, o.maxLength));
+          return;
+        }
+        const dataset = await call(wb, 'datasets.import', request).finally(stopProgress);
+        const report = await call(wb, 'datasets.report', { id: dataset.id });
+        print({ ...dataset, report }, o.json, () => {
+          const labels = dataset.labels.join(', ');
+          return (
+            `${dataset.id}  ${dataset.name}  (${splitsLine(dataset.splits)}; labels: ${labels})\n` +
+            describeReport(report, o.maxLength)
+          );
+        });
+      });
+    });
+}
+
+/** The stored report, or null for a dataset imported before reports were kept. */
+async function storedReport(wb: Workbench, id: string): Promise<DatasetReport | null> {
+  try {
+    return await call(wb, 'datasets.report', { id });
+  } catch (error) {
+    if (error instanceof GraftError && error.code === 'not-found') return null;
+    throw error;
+  }
+}
+
+export function addDatasetsCommands(program: Command, withWorkbench: WithWorkbench): Command {
+  const datasets = program.command('datasets').description('import, list and show datasets');
+  addImportCommand(datasets, withWorkbench);
+
+  datasets
+    .command('list')
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      await withWorkbench(async (wb) => {
+        const list = await call(wb, 'datasets.list', {});
+        print(list, o.json, () => list.map(datasetLine).join('\n') || 'no datasets');
+      });
+    });
+
+  datasets
+    .command('show <id>')
+    .description(
+      'a stored dataset: its content hash, format, encoding, splits, labels with counts and ' +
+        'the validation report of its import',
+    )
+    .option('--json', 'print JSON: the dataset with its report (null if it has none)')
+    .action(async (id: string, o) => {
+      await withWorkbench(async (wb) => {
+        const dataset = await call(wb, 'datasets.get', { id });
+        const report = await storedReport(wb, dataset.id);
+        print({ ...dataset, report }, o.json, () => describeDataset(dataset, report));
+      });
+    });
+
+  addDroppedCommand(datasets, withWorkbench);
+
+  datasets
+    .command('delete <id>')
+    .description('forget a dataset and its rows (runs keep their results)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o) => {
+      await withWorkbench(async (wb) => {
+        const dataset = await call(wb, 'datasets.get', { id });
+        const result = await call(wb, 'datasets.delete', { id });
+        print(result, o.json, () => `deleted ${dataset.id}  ${dataset.name}`);
+      });
+    });
+  return datasets;
+}

@@ -1,0 +1,42 @@
+/**
+ * What every `graft` command module shares: option parsers whose errors name the flag, the
+ * one way a result is printed (one JSON document with --json, else a human line), and calls
+ * into the dispatcher the UI uses.
+ */
+import { InvalidArgumentError } from 'commander';
+import type { CallName, CallResponse } from '../shared/contract';
+import type { Workbench } from './workbench';
+
+/** Runs `work` against a workbench opened on the data directory, closing it after. */
+export type WithWorkbench = <T>(work: (wb: Workbench) => Promise<T>) => Promise<T>;
+
+export function int(name: string): (value: string) => number {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed)) {
+      throw new InvalidArgumentError(`${name} must be an integer, got "${value}"`);
+    }
+    return parsed;
+  };
+}
+
+export function num(name: string): (value: string) => number {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed))
+      throw new InvalidArgumentError(`${name} must be a number, got "${value}"`);
+    return parsed;
+  };
+}
+
+export function print(value: unknown, json: boolean | undefined, human: () => string): void {
+  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : human() + '\n');
+}
+
+export async function call<C extends CallName>(
+  wb: Workbench,
+  name: C,
+  request: unknown,
+): Promise<CallResponse<C>> {
+  return wb.dispatcher.call(name, request as never);
+}
