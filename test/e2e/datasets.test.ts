@@ -321,7 +321,7 @@ describe.skipIf(noChromium !== null)('the Datasets page import flow', () => {
     expect(await totals.textContent()).toContain('200,000 rows read');
   });
 
-  it('shows the report with its drop choices when an import without a check is refused', async () => {
+  it('shows the report and its drop choices when an unchecked import is refused', async () => {
     const page = browser!.page;
     const rows = ['text,label', ...Array.from({ length: 30 }, (_, i) => `text ${i},${i % 2}`)];
     rows.splice(7, 0, '   ,1');

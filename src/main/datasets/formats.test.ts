@@ -172,7 +172,7 @@ describe('splits', () => {
 });
 
 describe('the validation report', () => {
-  it('flags duplicates, conflicts, overlap and tiny classes; drops only what it is told', async () => {
+  it('flags duplicates, conflicts, overlap, tiny classes; drops only what it is told', async () => {
     const train = files.write(
       'train.csv',
       lines('text,label', 'a,pos', 'a,pos', 'b,pos', 'b,neg', 'c,neg', 'd,neg', 'e,pos', 'x,odd'),

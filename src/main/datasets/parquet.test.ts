@@ -77,7 +77,7 @@ const COMPRESSORS = {
 };
 type Codec = keyof typeof COMPRESSORS;
 
-const TEXTS = Array.from({ length: 30 }, (_, i) => `review ${i}: ${'good '.repeat(i % 7)}é 酒店`);
+const TEXTS = Array.from({ length: 30 }, (_, i) => `review ${i}: ${'good '.repeat(i % 7)}é 酒`);
 
 function parquet(codec: Codec): Uint8Array {
   const buffer = parquetWriteBuffer({

@@ -73,7 +73,7 @@ describe.skipIf(!present)('more real datasets in ../shared', () => {
     expect(b.contentHash).toBe(a.contentHash);
   });
 
-  it('imports SUBJ: Windows-1252, 10,000 rows, 5,000 per class, shuffled into the split', async () => {
+  it('imports SUBJ: Windows-1252, 10,000 rows, 5,000 per class, shuffled into splits', async () => {
     const ds = await importDataset(store, { path: at('subj', 'subj.all'), seed: 2 });
     expect(ds).toMatchObject({ format: 'label-text', encoding: 'windows-1252' });
     expect(ds.labelCounts).toEqual([

@@ -17,19 +17,17 @@ import {
   countCjk,
   datasetFileSize,
   decodeText,
-  decodeWindows1252,
   detectEncoding,
   fileError,
   isMostlyChinese,
-  MixedDecoder,
   normaliseNewlines,
   requireNoNul,
   requireText,
-  Utf8Lines,
   withoutBom,
   type EncodingOption,
   type TextEncoding,
 } from './decode';
+import { decodeWindows1252, MixedDecoder, Utf8Lines } from './mixed-utf8';
 import { isParquet } from './formats/binary';
 
 const log = logger('datasets');
