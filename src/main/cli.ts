@@ -179,11 +179,23 @@ function describeRun(run: Run): string {
     lines.push(`${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   }
   if (test) {
-    lines.push(`test accuracy ${pct(test.accuracy)}  macro-F1 ${test.macroF1.toFixed(4)}`);
+    const accuracy = test.multiLabel ? 'subset accuracy' : 'accuracy';
+    const micro = test.microF1 === undefined ? '' : `  micro-F1 ${test.microF1.toFixed(4)}`;
+    lines.push(
+      `test ${accuracy} ${pct(test.accuracy)}  macro-F1 ${test.macroF1.toFixed(4)}${micro}`,
+    );
+    // Multi-label: each label's decision threshold, tuned on validation (labels order)
+    const thresholds = new Map(
+      test.multiLabel
+        ? test.labels.map((l, i) => [l, test.thresholds?.[i] ?? test.threshold ?? 0.5])
+        : [],
+    );
     for (const c of test.perClass) {
+      const threshold = thresholds.get(c.label);
       lines.push(
         `  ${c.label.padEnd(16)} P ${c.precision.toFixed(3)}  R ${c.recall.toFixed(3)}  ` +
-          `F1 ${c.f1.toFixed(3)}  n=${c.support}`,
+          `F1 ${c.f1.toFixed(3)}  n=${c.support}` +
+          (threshold === undefined ? '' : `  threshold ${threshold.toFixed(2)}`),
       );
     }
   }

@@ -206,4 +206,46 @@ describe('graft CLI', () => {
     expect(badStrategy.status).not.toBe(0);
     expect(badStrategy.stderr).toMatch(/magic[\s\S]*feature-extraction/);
   });
+  it("shows a multi-label run's subset accuracy and each label's threshold", () => {
+    const lines = ['text\tlabels'];
+    const rows: [string, string][] = [
+      ['a very good film', 'pos,fun'],
+      ['a very bad film', 'neg'],
+      ['great fun', 'fun'],
+      ['it is boring', 'neg,dull'],
+    ];
+    for (let i = 0; i < 80; i++) lines.push(`${rows[i % 4][0]} ${i}\t${rows[i % 4][1]}`);
+    writeFileSync(join(dir, 'multi.tsv'), lines.join('\n') + '\n');
+    const dataset = json<{ id: string }>([
+      'datasets',
+      'import',
+      join(dir, 'multi.tsv'),
+      '--multi-label',
+      ',',
+      '--ratios',
+      '0.6,0.2,0.2',
+      '--json',
+    ]);
+    const model = json<{ id: string }>(['models', 'import', join(dir, 'tiny'), '--json']);
+    const run = json<{ id: string; status: string }>([
+      'train',
+      '--dataset',
+      dataset.id,
+      '--model',
+      model.id,
+      '--strategy',
+      'feature-extraction',
+      '--epochs',
+      '2',
+      '--json',
+    ]);
+    expect(run.status).toBe('completed');
+
+    const shown = graft('runs', 'show', run.id);
+    expect(shown.status, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/test subset accuracy [\d.]+%  macro-F1 [\d.]+  micro-F1 [\d.]+/);
+    for (const label of ['dull', 'fun', 'neg', 'pos']) {
+      expect(shown.stdout).toMatch(new RegExp(`^  ${label} +P .* threshold \\d\\.\\d\\d$`, 'm'));
+    }
+  });
 });
