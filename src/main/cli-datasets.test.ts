@@ -46,6 +46,34 @@ describe('graft datasets import', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/wide\.csv has no label column "sadness"; available columns/);
   });
+
+  it('reads the first row as data or as column names with --no-header / --header', () => {
+    const file = join(dir, 'headless.csv');
+    writeFileSync(file, 'text,label\ngreat movie,pos\nawful film,neg\nnice,pos\nbad,neg\n');
+
+    const columns = ['--text', 'column1', '--label', 'column2'];
+    const asData = graft(
+      'datasets',
+      'import',
+      file,
+      '--no-header',
+      ...columns,
+      '--report',
+      '--json',
+    );
+    expect(asData.status, asData.stderr).toBe(0);
+    const report = JSON.parse(asData.stdout) as { rowsRead: number; textColumn: string };
+    expect(report).toMatchObject({ rowsRead: 5, textColumn: 'column1' });
+
+    const asNames = graft('datasets', 'import', file, '--header', '--report', '--json');
+    expect(JSON.parse(asNames.stdout)).toMatchObject({ rowsRead: 4, textColumn: 'text' });
+
+    const jsonl = join(dir, 'rows.jsonl');
+    writeFileSync(jsonl, '{"text":"a","label":"x"}\n');
+    const refused = graft('datasets', 'import', jsonl, '--format', 'jsonl', '--no-header');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/--format with --header/);
+  });
 });
 
 /** n rows of two balanced labels; every `longEvery`-th text is 20 words long. */

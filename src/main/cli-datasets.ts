@@ -110,6 +110,8 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
     )
     .option('--delimiter <char>', 'field delimiter (default: sniffed; "\\t" for tab)')
     .option('--no-quoting', 'read quote characters as text (TSV like the SMS Spam Collection)')
+    .option('--header', 'the first row names the columns (default: detected)')
+    .option('--no-header', 'the first row is data; columns are column1, column2, ...')
     .option('--label-transform <t>', 'none, coarse, fine, lower, before:SEP, after:SEP')
     .option('--multi-label <sep>', "multi-label: the separator between a row's labels")
     .option(
@@ -166,6 +168,7 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
           encoding: o.encoding,
           delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
           quoting: o.quoting === false ? 'none' : undefined,
+          header: o.header,
           labelTransform: o.labelTransform,
           multiLabel: o.multiLabel,
           labelColumns: o.labelColumns,
