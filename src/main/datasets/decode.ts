@@ -16,7 +16,7 @@
  * and SUBJ have no such line and stay Windows-1252 throughout. A line that mixes both
  * encodings is read as Windows-1252 whole: the unit is the line.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { openSync, readFileSync, statSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
 import { logger } from '../util/log';
 import { decodeWindows1252, MixedDecoder, utf8Lines } from './mixed-utf8';
@@ -72,6 +72,15 @@ export function readBytes(path: string): Buffer {
   datasetFileSize(path);
   try {
     return readFileSync(path);
+  } catch (error) {
+    throw fileError(path, error);
+  }
+}
+
+/** A descriptor of the file opened for reading, with a failure reported by the path. */
+export function openForReading(path: string): number {
+  try {
+    return openSync(path, 'r');
   } catch (error) {
     throw fileError(path, error);
   }

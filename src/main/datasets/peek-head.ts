@@ -4,13 +4,14 @@
  * of a Parquet file, and the first files of each class folder, each read by the importer's own
  * format readers.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, readdirSync, readSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import type { z } from 'zod';
 import type { DatasetSampleRequest } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 import {
+  openForReading,
   datasetFileSize,
   decodeText,
   fileError,
@@ -21,6 +22,7 @@ import {
 } from './decode';
 import {
   isParquet,
+  noClassFolders,
   parquetError,
   PARQUET_COMPRESSORS,
   requireWholeParquet,
@@ -41,12 +43,7 @@ const SAMPLE_ROWS = 5000;
 
 function readStart(path: string, bytes: number): Buffer {
   const buffer = Buffer.alloc(bytes);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw fileError(path, error);
-  }
+  const fd = openForReading(path);
   try {
     const n = readSync(fd, buffer, 0, bytes, 0);
     return buffer.subarray(0, n);
@@ -211,13 +208,7 @@ function readFolderHead(path: string, req: PeekRequest): Head {
   } catch (error) {
     throw fileError(path, error);
   }
-  if (classes.length === 0) {
-    throw new GraftError(
-      'bad-input',
-      `${path} is a folder without class sub-folders; expected a dataset file, or a folder ` +
-        'with one sub-folder of .txt files per class (e.g. pos/1.txt, neg/2.txt)',
-    );
-  }
+  if (classes.length === 0) throw noClassFolders(path);
 
   // The first file of each class, then the second of each, ...: every class shows early
   const records: RawTable['records'] = [];

@@ -10,15 +10,15 @@
  * `fallbackEncoding` picks by one pass over the file (UTF-8 with its few other lines read as
  * Windows-1252, GBK, or Windows-1252), the same choice decode.ts makes for a file in memory.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
 import { logger } from '../util/log';
 import {
+  openForReading,
   countCjk,
   datasetFileSize,
   decodeText,
   detectEncoding,
-  fileError,
   isMostlyChinese,
   normaliseNewlines,
   requireNoNul,
@@ -90,12 +90,7 @@ function chunkDecoder(encoding: TextEncoding, fatal: boolean, mixed = false): Ch
 
 /** The file's bytes from the start, chunk by chunk; the buffer is reused between chunks. */
 function* byteChunks(path: string, chunkBytes: number): Generator<Uint8Array> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw fileError(path, error);
-  }
+  const fd = openForReading(path);
   try {
     const buffer = Buffer.allocUnsafe(chunkBytes);
     let position = 0;

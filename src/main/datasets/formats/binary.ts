@@ -7,12 +7,13 @@
  * also pure JS) adds the other codecs Parquet writers use. LZO, which no current writer
  * produces, stays unsupported.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetReadObjects, type Compressors } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { GraftError } from '../../../shared/errors';
 import {
+  openForReading,
   datasetFileSize,
   decodeText,
   fileError,
@@ -52,12 +53,7 @@ export function requireWholeParquet(path: string): void {
   if (size === 0) throw new GraftError('bad-input', `${path} is empty`);
   const head = Buffer.alloc(4);
   const tail = Buffer.alloc(4);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw fileError(path, error);
-  }
+  const fd = openForReading(path);
   try {
     readSync(fd, head, 0, 4, 0);
     if (size >= 12) readSync(fd, tail, 0, 4, size - 4);
@@ -148,13 +144,7 @@ export function readFolder(path: string, encoding: EncodingOption): RawTable {
   } catch (error) {
     throw fileError(path, error);
   }
-  if (classes.length === 0) {
-    throw new GraftError(
-      'bad-input',
-      `${path} is a folder without class sub-folders; expected a dataset file, or a folder ` +
-        'with one sub-folder of .txt files per class (e.g. pos/1.txt, neg/2.txt)',
-    );
-  }
+  if (classes.length === 0) throw noClassFolders(path);
 
   const records: RawRecord[] = [];
   const notes = new Set<string>();
@@ -183,4 +173,13 @@ export function readFolder(path: string, encoding: EncodingOption): RawTable {
     malformed: [],
     notes: [`${classes.length} class folders`, `file encodings: ${[...notes].join(', ')}`],
   };
+}
+
+/** The error for a folder that holds no class sub-folders (the folder format's layout). */
+export function noClassFolders(path: string): GraftError {
+  return new GraftError(
+    'bad-input',
+    `${path} is a folder without class sub-folders; expected a dataset file, or a folder ` +
+      'with one sub-folder of .txt files per class (e.g. pos/1.txt, neg/2.txt)',
+  );
 }
