@@ -3,7 +3,7 @@
  * and its report, refused option mixes, list, show, dropped; and the import's progress line as
  * stderr shows it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -168,8 +168,8 @@ describe('graft datasets list and show', () => {
     expect(show.stdout).toMatch(/^hash {7}sha256 [0-9a-f]{64} /m);
     expect(show.stdout).toMatch(/^format {5}csv, utf-8$/m);
     expect(show.stdout).toMatch(/^splits {5}train 1,000 · validation 125 · test 125$/m);
-    expect(show.stdout).toMatch(/^labels {5}2: 0 625 · 1 625$/m);
-    expect(show.stdout).toMatch(/^ {2}all {8}\S+big\.csv: csv, utf-8, 1,250 rows/m);
+    expect(show.stdout).toMatch(/^labels {5}2 \(all splits\): 0 625 · 1 625$/m);
+    expect(show.stdout).toMatch(/^ {2}all {8}\S+big\.csv: csv, utf-8, 1,250 records read/m);
     expect(show.stdout).toMatch(/^ {2}long texts: 10 texts \(0\.80%\) are likely longer than 8/m);
 
     const json = JSON.parse(graft('datasets', 'show', id, '--json').stdout) as {
@@ -198,14 +198,29 @@ describe('graft datasets dropped', () => {
 
     const imported = graft('datasets', 'import', file, '--drop', 'duplicate', '--json');
     expect(imported.status, imported.stderr).toBe(0);
+    type Listed = { reason: string; file: string; line: number; text?: string };
     const dataset = JSON.parse(imported.stdout) as {
       id: string;
       dropped: number;
-      report: { dropped: unknown[]; droppedTotal: number };
+      report: { dropped: Listed[]; droppedTotal: number };
     };
     expect(dataset.dropped).toBe(150);
     expect(dataset.report.droppedTotal).toBe(150);
-    expect(dataset.report.dropped).toHaveLength(100);
+    // --json lists every dropped row (issue #5), texts after the first 100 left out
+    expect(dataset.report.dropped).toHaveLength(150);
+    expect(dataset.report.dropped[149]).toEqual({
+      reason: 'duplicate',
+      file,
+      line: 201,
+      label: '1',
+    });
+    expect(dataset.report.dropped.filter((d) => d.text !== undefined)).toHaveLength(100);
+    const preview = graft('datasets', 'import', file, '--drop', 'duplicate', '--report', '--json');
+    expect(preview.status, preview.stderr).toBe(0);
+    const report = JSON.parse(preview.stdout) as { dropped: Listed[] };
+    expect(report.dropped).toEqual(dataset.report.dropped);
+    const shown = graft('datasets', 'show', dataset.id, '--json');
+    expect((JSON.parse(shown.stdout) as typeof dataset).report.dropped).toHaveLength(100);
 
     const jsonl = graft('datasets', 'dropped', dataset.id, '--json');
     expect(jsonl.status, jsonl.stderr).toBe(0);
@@ -228,6 +243,128 @@ describe('graft datasets dropped', () => {
     expect(help.stdout).toMatch(/--reason <reason>/);
     expect(help.stdout).toMatch(/--json\s+print JSON Lines/);
   });
+});
+
+describe('graft datasets: reports and errors in the words of the CLI', () => {
+  it('says why no row is usable when label names meet word labels', () => {
+    const rows = ['text,label'];
+    for (let i = 0; i < 8; i++) rows.push(`row ${i},${i % 2 ? 'pos' : 'neg'}`);
+    const file = join(dir, 'words.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const names = join(dir, 'names.txt');
+    writeFileSync(names, 'negative\npositive\n');
+
+    const result = graft('datasets', 'import', file, '--label-names', names, '--report');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'no usable rows: all 8 rows are malformed; line 2: label "neg" is not an id of the 2 ' +
+        'label names; label names map integer labels, these labels are words (leave out ' +
+        '--label-names)',
+    );
+  });
+
+  it('counts no empty label as a class, and exits 1 when --report finds errors', () => {
+    const rows = ['text,label'];
+    for (let i = 0; i < 40; i++) rows.push(`row ${i},${i % 8 === 0 ? '' : i % 2 ? 'pos' : 'neg'}`);
+    const file = join(dir, 'blank.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+
+    const result = graft('datasets', 'import', file, '--report');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^labels \(all splits\): neg 15 · pos 20$/m);
+    expect(result.stdout).not.toMatch(/tiny-class|imbalance/);
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(
+      'graft: the import would be refused (empty-label 5); import with --drop empty-label to ' +
+        'drop those rows (each is kept: graft datasets dropped ID), or fix the file',
+    );
+    expect(graft('datasets', 'import', file, '--report', '--drop', 'empty-label').status).toBe(0);
+    expect(graft('datasets', 'import', '--help').stdout).toMatch(/exits 1 when it has errors/);
+  });
+
+  it('refuses out-of-range shares as flag errors, without the call name', () => {
+    const file = join(dir, 'blank.csv');
+    const ratio = graft('datasets', 'import', file, '--test-ratio', '1.5');
+    expect(ratio.status).toBe(1);
+    expect(ratio.stderr).toContain('--test-ratio must be between 0 and 1, got 1.5');
+    const ratios = graft('datasets', 'import', file, '--ratios', '0.5,0.5,0.5');
+    expect(ratios.stderr).toContain('--ratios shares must sum to 1, got 0.5,0.5,0.5 (sum 1.5)');
+    expect(ratios.stderr).not.toMatch(/datasets\.(import|preview)/);
+  });
+
+  it('shows label counts per split', () => {
+    const train = join(dir, 'split-train.csv');
+    const test = join(dir, 'split-test.csv');
+    const rows = (n: number, pos: number): string =>
+      [
+        'text,label',
+        ...Array.from({ length: n }, (_, i) => `t${n} ${i},${i < pos ? 'pos' : 'neg'}`),
+      ].join('\n') + '\n';
+    writeFileSync(train, rows(30, 10));
+    writeFileSync(test, rows(12, 9));
+    const imported = graft('datasets', 'import', train, '--test', test, '--json');
+    expect(imported.status, imported.stderr).toBe(0);
+    const { id } = JSON.parse(imported.stdout) as { id: string };
+
+    const shown = graft('datasets', 'show', id);
+    expect(shown.stdout).toMatch(/^labels +2 \(all splits\): neg 23 · pos 19$/m);
+    expect(shown.stdout).toMatch(/^ +train: neg 20 · pos 10$/m);
+    expect(shown.stdout).toMatch(/^ +test: neg 3 · pos 9$/m);
+  });
+
+  it('lists a malformed row with its reason on a line of its own, columns aligned', () => {
+    const file = join(dir, 'quote.csv');
+    const rows = ['text,label', '"never closed,1'];
+    for (let i = 0; i < 20; i++) rows.push(`row ${i},${i % 2 ? 'a-long-label' : 'b'}`);
+    writeFileSync(file, rows.join('\n') + '\n');
+    const imported = graft('datasets', 'import', file, '--drop', 'malformed', '--json');
+    expect(imported.status, imported.stderr).toBe(0);
+    const { id } = JSON.parse(imported.stdout) as { id: string };
+
+    const lines = graft('datasets', 'dropped', id).stdout.split('\n');
+    const textAt = lines[0].indexOf('text');
+    expect(lines[0].indexOf('label')).toBe(lines[1].indexOf(' - ') + 1);
+    expect(lines[1].indexOf('"\\"never closed')).toBe(textAt);
+    expect(lines[2].indexOf('why: ')).toBe(textAt);
+    expect(lines[2]).toMatch(/why: malformed quoted field/);
+  });
+
+  it('logs no INFO lines by default, and debug with --verbose', () => {
+    const env = { ...process.env };
+    delete env.GRAFT_LOG_LEVEL;
+    const run = (...args: string[]): string =>
+      spawnSync(process.execPath, [BIN, '--data-dir', join(dir, 'data'), ...args], {
+        encoding: 'utf8',
+        env,
+      }).stderr;
+    expect(run('datasets', 'list')).toBe('');
+    expect(run('--verbose', 'datasets', 'list')).toMatch(/ INFO \[workbench\] workbench ready/);
+  });
+
+  it('says so and exits 130 when Ctrl-C stops an import', async () => {
+    const file = join(dir, 'long.csv');
+    const rows = ['text,label'];
+    for (let i = 0; i < 400_000; i++) rows.push(`a somewhat longer text number ${i},${i % 2}`);
+    writeFileSync(file, rows.join('\n') + '\n');
+
+    const child = spawn(
+      process.execPath,
+      [BIN, '--data-dir', join(dir, 'data'), ...['datasets', 'import', file, '--name', 'stopped']],
+      {
+        env: { ...process.env, GRAFT_LOG_LEVEL: 'warn' },
+      },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    // Progress shows after a second of importing: the import is then surely under way
+    child.stderr.on('data', (chunk: string) => {
+      if (!stderr) child.kill('SIGINT');
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    expect(code).toBe(130);
+    expect(stderr.trim().split('\n').at(-1)).toBe('graft: import stopped; nothing stored');
+    expect(graft('datasets', 'list').stdout).not.toContain('stopped');
+  }, 60_000);
 });
 
 describe('import progress on stderr', () => {

@@ -10,7 +10,7 @@ import { GraftError } from '../shared/errors';
 import { addDroppedCommand } from './cli-dropped';
 import { createProgressPrinter, importProgressLine } from './cli-progress';
 import { datasetLine, describeDataset, describeReport, splitsLine } from './cli-report';
-import { call, int, num, print, type WithWorkbench } from './cli-util';
+import { call, int, positiveInt, print, share, type WithWorkbench } from './cli-util';
 import type { Workbench } from './workbench';
 
 function ratios(value: string): { train: number; validation: number; test: number } {
@@ -21,6 +21,19 @@ function ratios(value: string): { train: number; validation: number; test: numbe
     );
   }
   const [train, validation, test] = parts;
+  // The schema's checks too, here, so that they read as flag errors (a schema error names the
+  // request field); the sum within the schema's tolerance
+  const sum = train + validation + test;
+  if (Math.abs(sum - 1) >= 1e-6) {
+    throw new InvalidArgumentError(
+      `--ratios shares must sum to 1, got ${value} (sum ${Number(sum.toFixed(6))})`,
+    );
+  }
+  if (train === 0 || test === 0) {
+    throw new InvalidArgumentError(
+      `--ratios needs train and test shares above 0 (validation may be 0), got ${value}`,
+    );
+  }
   return { train, validation, test };
 }
 
@@ -62,6 +75,67 @@ function showImportProgress(wb: Workbench): () => void {
   };
 }
 
+/**
+ * Ctrl-C while an import runs: the scratch file goes (scratch.ts, on exit) and the dataset
+ * stays hidden until its last batch, so nothing is stored; say so rather than vanish.
+ * Returns the unhook.
+ */
+function onInterrupt(stopProgress: () => void): () => void {
+  const interrupt = (): void => {
+    stopProgress();
+    process.stderr.write('graft: import stopped; nothing stored\n');
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupt);
+  return () => process.removeListener('SIGINT', interrupt);
+}
+
+/**
+ * `--report` finds errors the import would refuse: exit 1, so scripts can tell, and say how
+ * to import anyway as the last stderr line.
+ */
+function refusalNote(report: DatasetReport): void {
+  const errors = report.issues.filter((i) => i.severity === 'error');
+  if (errors.length === 0) return;
+  const kinds = [...new Set(errors.map((i) => i.kind))];
+  const found = errors.map((i) => `${i.kind} ${count(i.count)}`).join(', ');
+  process.stderr.write(
+    `graft: the import would be refused (${found}); import with --drop ${kinds.join(',')} ` +
+      'to drop those rows (each is kept: graft datasets dropped ID), or fix the file\n',
+  );
+  process.exitCode = 1;
+}
+
+/** Rows per page when listing a stored import's dropped rows for --json. */
+const DROPPED_PAGE_ROWS = 50_000;
+
+/**
+ * The stored report with every dropped row (issue #5), read back from the store; the report
+ * itself keeps the first MAX_DROPPED_EXAMPLES with their texts, and so does this list, texts
+ * past them left out to bound its size (`graft datasets dropped ID --json` has them all).
+ */
+async function withAllDropped(
+  wb: Workbench,
+  id: string,
+  report: DatasetReport,
+): Promise<DatasetReport> {
+  const total = report.droppedTotal ?? report.dropped.length;
+  if (total <= report.dropped.length) return report;
+  const dropped: DatasetReport['dropped'] = [];
+  for (let offset = 0; offset < total; offset += DROPPED_PAGE_ROWS) {
+    const page = await call(wb, 'datasets.dropped', { id, offset, limit: DROPPED_PAGE_ROWS });
+    for (const row of page.rows) {
+      dropped.push(dropped.length < report.dropped.length ? row : { ...row, text: undefined });
+    }
+    if (page.rows.length === 0) break;
+  }
+  return { ...report, dropped };
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en');
+}
+
 function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void {
   datasets
     .command('import <file>')
@@ -74,11 +148,15 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
     .option('--text <column>', 'text column name')
     .option('--label <column>', 'label column name')
     .option('--name <name>', 'dataset name')
-    .option('--limit <n>', 'keep only the first N rows of the training file', int('--limit'))
+    .option(
+      '--limit <n>',
+      'keep only the first N rows of the training file',
+      positiveInt('--limit'),
+    )
     .option(
       '--test-ratio <r>',
       'test share of a random split, between 0 and 1 (default: 0.2)',
-      num('--test-ratio'),
+      share('--test-ratio'),
     )
     .option(
       '--ratios <t,v,t>',
@@ -137,10 +215,18 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
     .option(
       '--max-length <n>',
       "model token limit, for the report's long-text share (default: 512)",
-      int('--max-length'),
+      positiveInt('--max-length'),
     )
-    .option('--report', 'print the validation report and store nothing')
-    .option('--json', 'print JSON: the dataset with its report (or the report alone with --report)')
+    .option(
+      '--report',
+      'print the validation report and store nothing; exits 1 when it has errors the import ' +
+        'would refuse',
+    )
+    .option(
+      '--json',
+      'print JSON: the dataset with its report (or the report alone with --report), the ' +
+        "report's dropped listing every dropped row (texts after the first 100 left out)",
+    )
     .addHelpText(
       'after',
       [
@@ -149,6 +235,9 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
         'an empty text (--drop empty-text).',
         'A split comes from one of: the files (--test, --validation); --split-column; or a',
         'random split (--test-ratio or --ratios, and --seed). Options of two at once are refused.',
+        'With --report, ERROR lines (malformed rows, empty texts or labels) make the exit status',
+        '1: the import would be refused until those rows are dropped (--drop malformed,...).',
+        'Ctrl-C stops an import and stores nothing (exit status 130).',
       ].join('\n'),
     )
     .action(async (file: string, o) => {
@@ -179,13 +268,22 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
           maxLength: o.maxLength,
         };
         const stopProgress = showImportProgress(wb);
+        const stopInterrupt = onInterrupt(stopProgress);
+        const done = (): void => {
+          stopInterrupt();
+          stopProgress();
+        };
         if (o.report) {
-          const report = await call(wb, 'datasets.preview', request).finally(stopProgress);
+          // --json lists every dropped row (issue #5); the page's preview keeps its 100
+          const preview = { ...request, allDropped: o.json === true };
+          const report = await call(wb, 'datasets.preview', preview).finally(done);
           print(report, o.json, () => describeReport(report, o.maxLength));
+          refusalNote(report);
           return;
         }
-        const dataset = await call(wb, 'datasets.import', request).finally(stopProgress);
-        const report = await call(wb, 'datasets.report', { id: dataset.id });
+        const dataset = await call(wb, 'datasets.import', request).finally(done);
+        const stored = await call(wb, 'datasets.report', { id: dataset.id });
+        const report = o.json ? await withAllDropped(wb, dataset.id, stored) : stored;
         print({ ...dataset, report }, o.json, () => {
           const labels = dataset.labels.join(', ');
           return (
@@ -232,7 +330,9 @@ export function addDatasetsCommands(program: Command, withWorkbench: WithWorkben
       await withWorkbench(async (wb) => {
         const dataset = await call(wb, 'datasets.get', { id });
         const report = await storedReport(wb, dataset.id);
-        print({ ...dataset, report }, o.json, () => describeDataset(dataset, report));
+        // No call gives per-split counts (the page does not show them): the store's GROUP BY
+        const bySplit = wb.store.datasets.labelCountsBySplit(dataset.id);
+        print({ ...dataset, report }, o.json, () => describeDataset(dataset, report, bySplit));
       });
     });
 

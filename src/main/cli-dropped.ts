@@ -13,6 +13,10 @@ const PAGE_ROWS = 5000;
 /** Characters of a text shown in the table; --json prints them whole. */
 const SHOWN_CHARS = 80;
 
+/** Widest file:line and label columns; a longer cell is cut with an ellipsis. */
+const MAX_WHERE = 60;
+const MAX_LABEL = 24;
+
 /** Writes to stdout, waiting while a slow reader (a pipe) has not taken the last page. */
 function write(text: string): Promise<void> {
   return new Promise((done) => {
@@ -21,10 +25,55 @@ function write(text: string): Promise<void> {
   });
 }
 
-function tableLine(d: DroppedRow): string {
+function cut(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}\u2026` : text;
+}
+
+/**
+ * A malformed row has no label: the store keeps its reason there, in brackets (validate.ts,
+ * malformedRows). The table shows "-" as its label and the reason on a line of its own.
+ */
+function malformedReason(d: DroppedRow): string | null {
+  const bracketed = d.reason === 'malformed' && d.label.startsWith('(') && d.label.endsWith(')');
+  return bracketed ? d.label.slice(1, -1) : null;
+}
+
+interface Widths {
+  where: number;
+  label: number;
+}
+
+/** Column widths from the first page, so that a table of long paths still lines up. */
+function widthsOf(rows: readonly DroppedRow[]): Widths {
+  const widths = { where: 'file:line'.length, label: 'label'.length };
+  for (const d of rows) {
+    widths.where = Math.max(widths.where, `${d.file}:${d.line}`.length);
+    if (!malformedReason(d)) widths.label = Math.max(widths.label, d.label.length);
+  }
+  return { where: Math.min(widths.where, MAX_WHERE), label: Math.min(widths.label, MAX_LABEL) };
+}
+
+const REASON_WIDTH = 22;
+
+function row(w: Widths, reason: string, where: string, label: string, text: string): string {
+  return (
+    `${reason.padEnd(REASON_WIDTH)} ${cut(where, w.where).padEnd(w.where)} ` +
+    `${cut(label, w.label).padEnd(w.label)} ${text}`
+  );
+}
+
+function tableLines(w: Widths, d: DroppedRow): string[] {
   const flat = JSON.stringify(d.text);
-  const text = flat.length > SHOWN_CHARS ? `${flat.slice(0, SHOWN_CHARS - 1)}\u2026` : flat;
-  return `${d.reason.padEnd(22)} ${`${d.file}:${d.line}`.padEnd(30)} ${d.label.padEnd(12)} ${text}`;
+  const why = malformedReason(d);
+  const line = row(
+    w,
+    d.reason,
+    `${d.file}:${d.line}`,
+    why === null ? d.label : '-',
+    cut(flat, SHOWN_CHARS),
+  );
+  if (why === null) return [line];
+  return [line, `${' '.repeat(REASON_WIDTH + w.where + w.label + 3)}why: ${why}`];
 }
 
 export function addDroppedCommand(
@@ -47,10 +96,7 @@ export function addDroppedCommand(
       await withWorkbench(async (wb) => {
         let offset = 0;
         let total = 0;
-        if (!o.json)
-          process.stdout.write(
-            `${'reason'.padEnd(22)} ${'file:line'.padEnd(30)} ${'label'.padEnd(12)} text\n`,
-          );
+        let widths: Widths | null = null;
         do {
           const page = await wb.dispatcher.call('datasets.dropped', {
             id,
@@ -59,7 +105,15 @@ export function addDroppedCommand(
             ...(o.reason ? { reason: o.reason } : {}),
           });
           total = page.total;
-          const lines = page.rows.map((d) => (o.json ? JSON.stringify(d) : tableLine(d)));
+          let lines: string[];
+          if (o.json) lines = page.rows.map((d) => JSON.stringify(d));
+          else {
+            const first = widths === null;
+            widths ??= widthsOf(page.rows);
+            const w = widths;
+            lines = page.rows.flatMap((d) => tableLines(w, d));
+            if (first) lines.unshift(row(w, 'reason', 'file:line', 'label', 'text'));
+          }
           if (lines.length > 0) await write(lines.join('\n') + '\n');
           offset += page.rows.length;
           if (page.rows.length === 0) break;

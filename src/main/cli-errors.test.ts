@@ -14,6 +14,12 @@ describe('inCliWords', () => {
     );
   });
 
+  it('drops the call name a refused request is prefixed with', () => {
+    expect(inCliWords('datasets.preview: ratios: ratios must sum to 1')).toBe(
+      '--ratios: ratios must sum to 1',
+    );
+  });
+
   it('keeps only the CLI form of a drop hint', () => {
     const message =
       'a.csv: 1 empty text; to import without them, drop them ' +

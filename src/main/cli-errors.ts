@@ -4,6 +4,7 @@
  * the fields that flags set; anything else is left as it is. A message may quote a field in
  * backticks wherever a plain word would be ambiguous (`seed`, `ratios`).
  */
+import { isCallName } from './dispatch';
 
 /** camelCase request fields: distinctive enough to rename wherever they appear. */
 const FIELD_FLAGS: Record<string, string> = {
@@ -38,8 +39,17 @@ const LISTED_FLAGS: Record<string, string> = {
 /** A hint giving the request's form and the CLI's, `(drop: [...], CLI: --drop x)`. */
 const HINT = /\((?:drop|labelColumns|multiLabel): (?:\[[^\]]*\]|"[^"]*"), CLI: ([^)]*)\)/g;
 
+/**
+ * The dispatcher's prefix on a request the schema refused (`datasets.preview: testRatio: ...`):
+ * the user ran a command, not a call. Only a real call name goes: `a.csv: ...` stays.
+ */
+function withoutCallName(message: string): string {
+  const at = message.indexOf(': ');
+  return at > 0 && isCallName(message.slice(0, at)) ? message.slice(at + 2) : message;
+}
+
 export function inCliWords(message: string): string {
-  let text = message.replace(HINT, '($1)');
+  let text = withoutCallName(message).replace(HINT, '($1)');
   text = text.replace(/`(\w+)`/g, (quoted, field: string) => {
     if (Object.hasOwn(FIELD_FLAGS, field)) return FIELD_FLAGS[field];
     return Object.hasOwn(LISTED_FLAGS, field) ? LISTED_FLAGS[field] : quoted;

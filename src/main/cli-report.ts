@@ -36,8 +36,8 @@ function columns(text: string, label: string, multiLabel: boolean): string {
 function fileLines(report: DatasetReport): string[] {
   return report.files.map(
     (f) =>
-      `${f.role.padEnd(10)} ${f.path}: ${f.format}, ${f.encoding}, ${count(f.rows)} rows` +
-      (f.notes.length > 0 ? ` (${f.notes.join(', ')})` : ''),
+      `${f.role.padEnd(10)} ${f.path}: ${f.format}, ${f.encoding}, ${count(f.rows)} records read` +
+      (f.notes.length > 0 ? ` (${f.notes.join('; ')})` : ''),
   );
 }
 
@@ -73,7 +73,7 @@ export function describeReport(report: DatasetReport, maxLength?: number): strin
   const lines = fileLines(report);
   lines.push(`columns: ${columns(report.textColumn, report.labelColumn, report.multiLabel)}`);
   lines.push(`splits: ${splitsLine(report.splits)}`);
-  lines.push(`labels: ${labelsLine(report.labelCounts)}`);
+  lines.push(`labels (all splits): ${labelsLine(report.labelCounts)}`);
   lines.push(...findingLines(report, maxLength ?? DEFAULT_MAX_LENGTH));
   lines.push(report.stored ? 'stored' : 'not stored (report only)');
   return lines.join('\n');
@@ -84,8 +84,18 @@ export function datasetLine(d: Dataset): string {
   return `${d.id}  ${d.name}  ${splitsLine(d.splits)}`;
 }
 
-/** `graft datasets show`: the record, then the report it was stored with. */
-export function describeDataset(d: Dataset, report: DatasetReport | null): string {
+/** Rows per label in each split, as the store counts them (store/datasets-repo.ts). */
+export type SplitLabelCounts = Partial<Record<SplitName, { label: string; count: number }[]>>;
+
+/**
+ * `graft datasets show`: the record, its labels per split, then the report it was stored
+ * with. A random split is stratified, but a split column or file gives each split its own mix.
+ */
+export function describeDataset(
+  d: Dataset,
+  report: DatasetReport | null,
+  bySplit: SplitLabelCounts = {},
+): string {
   const field = (name: string, value: string): string => `${name.padEnd(10)} ${value}`;
   const lines = [
     `${d.id}  ${d.name}`,
@@ -95,8 +105,12 @@ export function describeDataset(d: Dataset, report: DatasetReport | null): strin
     field('format', `${d.format}, ${d.encoding ?? 'encoding not recorded'}`),
     field('columns', columns(d.textColumn, d.labelColumn, d.multiLabel === true)),
     field('splits', splitsLine(d.splits)),
-    field(`labels`, `${d.labels.length}: ${labelsLine(d.labelCounts)}`),
+    field(`labels`, `${d.labels.length} (all splits): ${labelsLine(d.labelCounts)}`),
   ];
+  for (const split of SPLIT_ORDER) {
+    const counts = bySplit[split];
+    if (counts) lines.push(field('', `${split}: ${labelsLine(counts)}`));
+  }
   if (d.dropped) lines.push(field('dropped', `${count(d.dropped)} rows`));
   if (!report) {
     lines.push('report:    none (imported before Graft kept reports)');

@@ -20,6 +20,28 @@ export function int(name: string): (value: string) => number {
   };
 }
 
+/** A share strictly between 0 and 1, as the importer takes it (`testRatio`). */
+export function share(name: string): (value: string) => number {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0 || parsed >= 1) {
+      throw new InvalidArgumentError(`${name} must be between 0 and 1, got ${value}`);
+    }
+    return parsed;
+  };
+}
+
+/** A count of at least 1 (`--limit`, `--max-length`), refused here rather than by the schema. */
+export function positiveInt(name: string): (value: string) => number {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1) {
+      throw new InvalidArgumentError(`${name} must be a whole number of at least 1, got ${value}`);
+    }
+    return parsed;
+  };
+}
+
 export function num(name: string): (value: string) => number {
   return (value: string): number => {
     const parsed = Number(value);

@@ -14,7 +14,7 @@ import { addTrainOptions, trainRequestFrom } from './cli-train';
 import { call, int, print } from './cli-util';
 import { defaultDataDir } from './data-dir';
 import { predictWithBundle } from './export/predict';
-import { logger, setLogLevel } from './util/log';
+import { logger, setDefaultLogLevel, setLogLevel } from './util/log';
 import { createWorkbench, type Workbench } from './workbench';
 
 const log = logger('cli');
@@ -27,7 +27,7 @@ const program = new Command('graft')
   .description('Graft: transfer pre-trained language models into text classifiers')
   .option('--data-dir <dir>', 'data directory (default: GRAFT_HOME or the desktop app folder)')
   .option('--verbose', 'log debug detail to stderr')
-  .option('--quiet', 'log only warnings and errors')
+  .option('--quiet', 'log only errors (default: warnings and errors, or GRAFT_LOG_LEVEL)')
   .showHelpAfterError('(graft --help, or graft <command> --help, lists the options)');
 
 function dataDir(): string {
@@ -37,8 +37,10 @@ function dataDir(): string {
 
 async function withWorkbench<T>(work: (wb: Workbench) => Promise<T>): Promise<T> {
   const flags = program.opts<{ verbose?: boolean; quiet?: boolean }>();
+  // Progress lines are not logs: they show at any level
   if (flags.verbose) setLogLevel('debug');
-  else if (flags.quiet) setLogLevel('warn');
+  else if (flags.quiet) setLogLevel('error');
+  else setDefaultLogLevel('warn');
 
   const wb = await createWorkbench({ dataDir: dataDir() });
   try {

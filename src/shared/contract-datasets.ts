@@ -36,7 +36,11 @@ export const DatasetImportRequest = z.object({
    * Random split only (no testPath, no splitColumn); default 0.2. No schema default: an
    * import refuses a share or seed that nothing would use (import-splits.ts).
    */
-  testRatio: z.number().gt(0).lt(1).optional(),
+  testRatio: z
+    .number()
+    .gt(0, 'must be between 0 and 1')
+    .lt(1, 'must be between 0 and 1')
+    .optional(),
   /** Seed of the random split; default 13. */
   seed: z.number().int().optional(),
   /** 'auto' when absent: from the extension or magic bytes, else sniffed. */
@@ -87,6 +91,12 @@ export const DatasetImportRequest = z.object({
   drop: z.array(DropReason).optional(),
   /** Token limit of the intended model, for the report's share of over-long texts. */
   maxLength: z.number().int().positive().optional(),
+  /**
+   * datasets.preview only: the report's `dropped` lists every dropped row, not the first 100
+   * (texts past the 100th left out, to bound its size); `graft ... --report --json` asks for
+   * it. The page leaves it out: a million dropped rows would cross the bridge for nothing.
+   */
+  allDropped: z.boolean().optional(),
 });
 export type DatasetImportRequest = z.input<typeof DatasetImportRequest>;
 
@@ -146,8 +156,9 @@ export const DatasetReport = z.object({
   /**
    * The first dropped rows, as examples. A stored dataset keeps every dropped row apart from
    * the report (`datasets.dropped`): a million of them would make the report hundreds of MB.
+   * A preview asked for `allDropped` lists them all, `text` only in the first 100.
    */
-  dropped: z.array(DroppedRow),
+  dropped: z.array(DroppedRow.partial({ text: true })),
   /** Every dropped row, counted; absent in reports (older ones) whose `dropped` lists them all. */
   droppedTotal: z.number().int().optional(),
   stored: z.boolean(),

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store';
-import { importDataset } from './import';
+import { importDataset, previewDataset } from './import';
 import { lines, testFiles, type TestFiles } from './test-files';
 import { MAX_DROPPED_EXAMPLES } from './validate';
 
@@ -32,6 +32,25 @@ function duplicates(copies: number): string {
 }
 
 describe('dropped rows', () => {
+  it('lists every dropped row in a preview asked for allDropped, no text after 100', async () => {
+    const path = files.write('dups.csv', duplicates(5));
+    const request = { path, drop: ['duplicate' as const, 'malformed' as const] };
+    const capped = await previewDataset(request, { tempDir: files.dir });
+    expect(capped.dropped).toHaveLength(MAX_DROPPED_EXAMPLES);
+
+    const all = await previewDataset({ ...request, allDropped: true }, { tempDir: files.dir });
+    expect(all.droppedTotal).toBe(241);
+    expect(all.dropped).toHaveLength(241);
+    expect(all.dropped.slice(0, MAX_DROPPED_EXAMPLES)).toEqual(capped.dropped);
+    expect(all.dropped[MAX_DROPPED_EXAMPLES]).toEqual({
+      reason: 'duplicate',
+      file: path,
+      line: expect.any(Number),
+      label: expect.any(String),
+    });
+    expect(all.dropped.slice(MAX_DROPPED_EXAMPLES).every((d) => d.text === undefined)).toBe(true);
+  });
+
   it('keeps every dropped row in the store and the first in the report', async () => {
     const path = files.write('dups.csv', duplicates(5));
     const ds = await importDataset(

@@ -28,6 +28,26 @@ function expectNothingStored(): void {
   expect(store.datasets.list()).toEqual([]);
 }
 
+describe('previewDataset with no usable rows or empty labels', () => {
+  it('says why no row is usable instead of "a single class in 0 rows"', async () => {
+    const path = files.write('words.csv', csv(12).replace(/,(\d+)$/gm, ',w$1'));
+    const names = files.write('names.txt', 'negative\npositive\n');
+    const preview = previewDataset({ path, labelNamesPath: names }, { tempDir: files.dir });
+    await expect(preview).rejects.toThrow(
+      `${path}: no usable rows: all 12 rows are malformed; line 2: label "w1" is not an id of ` +
+        'the 2 label names; label names map integer labels, these labels are words',
+    );
+  });
+
+  it('counts no empty label as a class', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `row ${i},${i % 8 === 0 ? '' : i % 2}`);
+    const path = files.write('blank.csv', lines('text,label', ...rows));
+    const report = await previewDataset({ path, seed: 1 }, { tempDir: files.dir });
+    expect(report.labelCounts.map((c) => c.label)).toEqual(['0', '1']);
+    expect(report.issues.map((i) => i.kind)).toEqual(['empty-label']);
+  });
+});
+
 describe('importDataset', () => {
   it('splits, labels, counts and stores a CSV', async () => {
     const path = files.write('reviews.csv', csv(30));

@@ -17,6 +17,7 @@ import {
   type Dataset,
   type DatasetImportProgress,
   type DatasetReport,
+  type ReportIssue,
   type SplitName,
 } from '../../shared/contract';
 import { GraftError, invariant } from '../../shared/errors';
@@ -97,13 +98,54 @@ function quotedList(values: readonly string[], max: number): string {
   return shown.join(', ');
 }
 
+/** Labels that are classes: an empty label is a row's problem (empty-label), not a class. */
+function classes(labels: readonly string[]): string[] {
+  return labels.filter((l) => l !== '');
+}
+
 function requireTwoClasses(train: FileSummary, labels: readonly string[], rows: number): void {
   if (labels.length >= 2) return;
+  const column = `label column ${JSON.stringify(train.labelColumn)}`;
   throw new GraftError(
     'bad-input',
-    `${train.path}: label column ${JSON.stringify(train.labelColumn)} has a single class, ` +
-      `${JSON.stringify(labels[0] ?? '')}, in all ${rows} rows; a classifier needs two`,
+    labels.length === 0
+      ? `${train.path}: ${column} is empty in all ${rows} rows; a classifier needs two classes`
+      : `${train.path}: ${column} has a single class, ${JSON.stringify(labels[0])}, in all ` +
+          `${rows} rows; a classifier needs two`,
   );
+}
+
+/** What made the rows unusable, by issue kind, as "N are ..." phrases. */
+const UNUSABLE: Partial<Record<ReportIssue['kind'], string>> = {
+  malformed: 'are malformed',
+  'empty-text': 'have an empty text',
+  'empty-label': 'have an empty label',
+  duplicate: 'were dropped as duplicates',
+  'conflicting-duplicate': 'were dropped as conflicting duplicates',
+};
+
+/**
+ * No training row is left (all malformed, or dropped): says why from the rows themselves, not
+ * as "a single class in 0 rows", with the first malformed row's reason and, where label names
+ * were given for word labels, the cause.
+ */
+function requireUsableRows(req: ImportRequest, st: Staging, v: Validation, usable: number): void {
+  if (usable > 0) return;
+  const read = st.count + st.malformed.length;
+  const counted = v.issues.filter((i) => UNUSABLE[i.kind] && i.count > 0);
+  const parts = counted.map((i) => `${i.count} ${UNUSABLE[i.kind]}`);
+  let why =
+    counted.length === 1 && counted[0].count === read
+      ? `all ${read} rows ${UNUSABLE[counted[0].kind]}`
+      : `of ${read} rows, ${parts.join(', ') || 'none is a training row'}`;
+
+  const first = [...st.malformed].sort((a, b) => a.file - b.file || a.line - b.line)[0];
+  if (first) why += `; line ${first.line}: ${first.reason}`;
+  const word = /^label "(.*)" is not an id of /.exec(first?.reason ?? '');
+  if (req.labelNamesPath && word && !/^\d+$/.test(word[1])) {
+    why += '; label names map integer labels, these labels are words (leave out labelNamesPath)';
+  }
+  throw new GraftError('bad-input', `${req.path}: no usable rows: ${why}`);
 }
 
 function requireKnownLabels(
@@ -117,7 +159,8 @@ function requireKnownLabels(
   const unseen = new Map<string, number[]>();
   for (const seq of rows) {
     for (const label of st.labels(seq)) {
-      if (known.has(label)) continue;
+      // An empty label is reported as empty-label, not as a label the training file lacks
+      if (known.has(label) || label === '') continue;
       const lines = unseen.get(label) ?? [];
       lines.push(st.line.get(seq));
       unseen.set(label, lines);
@@ -205,6 +248,7 @@ async function prepare(
       preview
         ? undefined
         : (row, from) => st.keepDropped(row.reason, row.file, row.line, row.label, from),
+      preview && req.allDropped === true,
     );
     for (const f of files) {
       const fallback = f.notes.find((n) => n.startsWith('not UTF-8'));
@@ -219,7 +263,8 @@ async function prepare(
     const rows = aliveRows(alive);
     const listHint = checkLabelLists(v, countLabels(st, [rows]), multi);
     const trainRows = rows.filter((seq) => st.split.get(seq) <= 1);
-    requireTwoClasses(train, labelsOf(st, trainRows), trainRows.length);
+    requireUsableRows(req, st, v, trainRows.length);
+    requireTwoClasses(train, classes(labelsOf(st, trainRows)), trainRows.length);
 
     await progress.phase('splitting');
     let splits: SplitRowsBySeq;
@@ -238,7 +283,8 @@ async function prepare(
     splits = checkOverlap(v, st, splits);
     await progress.pause();
 
-    const labels = labelsOf(st, splits.train ?? []);
+    // A preview keeps empty-label rows (an import refuses them): they are no class
+    const labels = classes(labelsOf(st, splits.train ?? []));
     requireTwoClasses(train, labels, splits.train?.length ?? 0);
     const known = new Set(labels);
     for (const split of ['test', 'validation'] as const) {
@@ -247,7 +293,9 @@ async function prepare(
       requireKnownLabels(st, file?.path ?? req.path, split, held, known, listHint);
     }
 
-    checkBalance(v, countLabels(st, [splits.train ?? []], labels));
+    const trainCounts = countLabels(st, [splits.train ?? []], labels);
+    trainCounts.delete('');
+    checkBalance(v, trainCounts);
     checkLength(v, st, rows, maxTokens);
 
     const parts = SPLIT_ORDER.map((s) => splits[s] ?? []);

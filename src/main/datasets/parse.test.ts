@@ -133,7 +133,7 @@ describe('label text lines', () => {
   it('names the lines of labels without text', () => {
     const path = files.write('TREC.x', trec + trec + 'NUM:date\nLOC:city\n');
     expect(() => parseDatasetFile(path)).toThrow(
-      /TREC\.x: empty text \(column "text"\) at line 13, 14/,
+      /TREC\.x: line 13: a label with no text \(and 1 more\)/,
     );
   });
 });

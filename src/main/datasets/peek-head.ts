@@ -4,7 +4,7 @@
  * of a Parquet file, and the first files of each class folder, each read by the importer's own
  * format readers.
  */
-import { closeSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, readSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import type { z } from 'zod';
@@ -21,11 +21,13 @@ import {
   type SourceText,
 } from './decode';
 import {
+  classFolders,
   isParquet,
   noClassFolders,
   parquetError,
   PARQUET_COMPRESSORS,
   requireWholeParquet,
+  skippedNote,
 } from './formats/binary';
 import { chooseReader, readerByName } from './formats/registry';
 import type { RawTable } from './formats/types';
@@ -191,23 +193,8 @@ async function readParquetHead(path: string, size: number): Promise<Head> {
 
 /** A folder of class sub-folders: every class with its file count, and a few files of each. */
 function readFolderHead(path: string, req: PeekRequest): Head {
-  let classes: string[];
-  let files: string[][];
-  try {
-    classes = readdirSync(path, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-      .map((e) => e.name)
-      .sort();
-    files = classes.map((c) =>
-      readdirSync(join(path, c), { withFileTypes: true })
-        // Links are followed when read, as the import does; folders named *.txt are no texts
-        .filter((e) => !e.isDirectory() && /\.txt$/i.test(e.name))
-        .map((e) => e.name)
-        .sort(),
-    );
-  } catch (error) {
-    throw fileError(path, error);
-  }
+  // Links are followed when read, as the import does; folders named *.txt are no texts
+  const { classes, files, skipped } = classFolders(path);
   if (classes.length === 0) throw noClassFolders(path);
 
   // The first file of each class, then the second of each, ...: every class shows early
@@ -244,7 +231,7 @@ function readFolderHead(path: string, req: PeekRequest): Head {
       notes: [],
     },
     encoding: [...encodings].join(', ') || 'utf-8',
-    notes: [`${classes.length} class folders, ${total} files`],
+    notes: [`${classes.length} class folders, ${total} files`, skippedNote(skipped) ?? []].flat(),
     size: 0,
     whole: true,
     headBytes: 0,

@@ -50,6 +50,13 @@ describe('scratch files', () => {
     );
   });
 
+  it('removes the journal an import stopped mid-transaction left beside its file', () => {
+    const dead = join(dir, `import-${deadPid()}-0123456789abcdef.db-journal`);
+    writeFileSync(dead, '');
+    expect(removeStaleScratch(dir)).toEqual([dead]);
+    expect(existsSync(dead)).toBe(false);
+  });
+
   it('deletes its file when the import ends', () => {
     const st = new Staging(dir, false, 512);
     expect(existsSync(st.dbFile)).toBe(true);

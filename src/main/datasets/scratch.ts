@@ -15,8 +15,11 @@ import { processAlive } from '../util/pid';
 
 const log = logger('datasets');
 
-/** `import-PID-HEX.db`; before pids were named, `import-HEX.db`. */
-const SCRATCH_NAME = /^import-(?:(\d+)-)?[0-9a-f]{16}\.db$/;
+/** `import-PID-HEX.db` and its journal; before pids were named, `import-HEX.db`. */
+const SCRATCH_NAME = /^import-(?:(\d+)-)?[0-9a-f]{16}\.db(?:-journal|-wal|-shm)?$/;
+
+/** SQLite's files beside a database: an import stopped mid-transaction leaves its journal. */
+const SIDE_FILES = ['', '-journal', '-wal', '-shm'];
 
 /** A scratch file untouched for this long was left by a crashed import, whatever its pid. */
 const STALE_MS = 24 * 3600 * 1000;
@@ -43,7 +46,7 @@ export function removeStaleScratch(folder: string): string[] {
     const match = SCRATCH_NAME.exec(name);
     if (!match) continue;
     const path = join(folder, name);
-    if (open.has(path)) continue;
+    if (open.has(path.replace(/-(?:journal|wal|shm)$/, ''))) continue;
     try {
       const orphan = match[1] !== undefined && !processAlive(Number(match[1]));
       if (orphan || Date.now() - statSync(path).mtimeMs > STALE_MS) {
@@ -59,7 +62,7 @@ export function removeStaleScratch(folder: string): string[] {
 }
 
 function removeOpen(): void {
-  for (const path of open) rmSync(path, { force: true });
+  for (const path of open) for (const side of SIDE_FILES) rmSync(path + side, { force: true });
   open.clear();
 }
 

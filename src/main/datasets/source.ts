@@ -14,13 +14,12 @@ import { closeSync, readSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
 import { logger } from '../util/log';
 import {
-  openForReading,
-  countCjk,
+  CjkRuns,
   datasetFileSize,
   decodeText,
   detectEncoding,
-  isMostlyChinese,
   normaliseNewlines,
+  openForReading,
   requireNoNul,
   requireText,
   withoutBom,
@@ -112,8 +111,9 @@ function readStart(path: string, bytes: number): Buffer {
 
 /**
  * One pass over a file that is not UTF-8: which of its lines are not (see decode.ts's
- * Utf8Lines), and whether the file is valid GBK that reads as mostly Chinese. `firstOnly`
- * stops at the first line that is not UTF-8, when only its number is wanted.
+ * Utf8Lines), and whether the file is valid GBK that reads as Chinese (decode.ts's CjkRuns,
+ * the rule a file in memory is judged by). `firstOnly` stops at the first line that is not
+ * UTF-8, when only its number is wanted.
  */
 function scanNotUtf8(
   path: string,
@@ -122,7 +122,7 @@ function scanNotUtf8(
 ): { lines: Utf8Lines; chinese: boolean } {
   const lines = new Utf8Lines();
   const gbk = new TextDecoder('gbk', { fatal: true });
-  const cjk = { counted: 0, cjk: 0 };
+  const runs = new CjkRuns();
   let gbkValid = !firstOnly;
 
   for (const bytes of byteChunks(path, tuning.chunkBytes)) {
@@ -130,7 +130,7 @@ function scanNotUtf8(
     if (firstOnly && lines.bad > 0) return { lines, chinese: false };
     if (!gbkValid) continue;
     try {
-      countCjk(gbk.decode(bytes, { stream: true }), cjk);
+      runs.push(gbk.decode(bytes, { stream: true }));
     } catch {
       gbkValid = false;
     }
@@ -138,17 +138,17 @@ function scanNotUtf8(
   lines.end();
   if (gbkValid) {
     try {
-      countCjk(gbk.decode(new Uint8Array(0)), cjk);
+      runs.push(gbk.decode(new Uint8Array(0)));
     } catch {
       gbkValid = false;
     }
   }
-  return { lines, chinese: gbkValid && isMostlyChinese(cjk) };
+  return { lines, chinese: gbkValid && runs.chinese() };
 }
 
 /**
  * UTF-8 with a few lines read as Windows-1252 for a file that is UTF-8 but for those lines;
- * else GBK for one that is valid GBK and mostly Chinese; else Windows-1252; as decode.ts.
+ * else GBK for one that is valid GBK and reads as Chinese; else Windows-1252; as decode.ts.
  */
 export function fallbackEncoding(path: string, tuning: StreamTuning): EncodingChoice {
   const { lines, chinese } = scanNotUtf8(path, tuning);

@@ -31,6 +31,9 @@ export interface RowSet {
   seq?(k: number): number;
 }
 
+/** A dropped row as a report lists it: past the examples, without its text. */
+export type ReportDroppedRow = DatasetReport['dropped'][number];
+
 /** Receives every dropped row; an import keeps them in its scratch file for the store. */
 export type DroppedSink = (row: Omit<DroppedRow, 'text'>, from: DroppedSource) => void;
 
@@ -82,14 +85,16 @@ export function malformedRows(st: Staging): RowSet {
 
 export class Validation {
   readonly issues: ReportIssue[] = [];
-  /** The first dropped rows (MAX_DROPPED_EXAMPLES), as the report lists them. */
-  readonly dropped: DroppedRow[] = [];
+  /** The first dropped rows (MAX_DROPPED_EXAMPLES), or all of them with `listAll`. */
+  readonly dropped: ReportDroppedRow[] = [];
   droppedTotal = 0;
   private readonly byReason: Record<string, number> = {};
 
   constructor(
     private readonly drop: ReadonlySet<DropReason>,
     private readonly sink?: DroppedSink,
+    /** List every dropped row, texts past the examples left out (a preview's `allDropped`). */
+    private readonly listAll = false,
   ) {}
 
   /** Records an issue; true when the user drops this kind, so the rows must go. */
@@ -115,6 +120,7 @@ export class Validation {
       const row = { reason, file: rows.file(k), line: rows.line(k), label: rows.label(k) };
       if (this.dropped.length < MAX_DROPPED_EXAMPLES)
         this.dropped.push({ ...row, text: rows.text(k) });
+      else if (this.listAll) this.dropped.push(row);
       this.sink?.(row, rows.seq ? { seq: rows.seq(k) } : { text: rows.text(k) });
     }
     this.droppedTotal += rows.size;

@@ -74,6 +74,11 @@ export interface DatasetRepository {
   get(id: string): Dataset;
   delete(id: string): void;
   rows(id: string, split: SplitName): SplitRows;
+  /**
+   * Rows per label in each split, in the dataset's label order (a multi-label row counts once
+   * per label); counted by SQL over the stored rows, without reading the texts.
+   */
+  labelCountsBySplit(id: string): Partial<Record<SplitName, LabelCount[]>>;
   /** The import report kept with the dataset; null for datasets imported before reports. */
   report(id: string): DatasetReport | null;
   /** Rows dropped at import, a page at a time (from the report for datasets that predate it). */
@@ -99,6 +104,8 @@ interface DatasetRow {
 const META_KEYS = ['multiLabel', 'encoding', 'dropped'] as const;
 
 const SPLIT_ORDER: readonly SplitName[] = ['train', 'validation', 'test'];
+
+type LabelCount = Dataset['labelCounts'][number];
 
 function toRecord(row: DatasetRow): Dataset {
   return fromDb(
@@ -227,6 +234,10 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
   );
   const selectOne = db.prepare(`SELECT * FROM datasets WHERE id = ? AND ${VISIBLE}`);
   const deleteOne = db.prepare(`DELETE FROM datasets WHERE id = ? AND ${VISIBLE}`);
+  const countBySplit = db.prepare(
+    'SELECT split, label, label_set, COUNT(*) AS n FROM dataset_rows WHERE dataset_id = ? ' +
+      'GROUP BY split, label, label_set',
+  );
   const selectRows = db.prepare(
     'SELECT text, label, label_set FROM dataset_rows WHERE dataset_id = ? AND split = ? ' +
       'ORDER BY idx',
@@ -351,6 +362,23 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
       return sets.length > 0 ? { texts, labels, labelSets: sets } : { texts, labels };
     },
 
+    labelCountsBySplit(id: string): Partial<Record<SplitName, LabelCount[]>> {
+      const { labels } = get(id);
+      const counts: Partial<Record<SplitName, number[]>> = {};
+      type Counted = { split: SplitName; label: number; label_set: string | null; n: number };
+      for (const row of countBySplit.all(id) as Counted[]) {
+        const perLabel = (counts[row.split] ??= labels.map(() => 0));
+        const set = row.label_set === null ? [row.label] : (JSON.parse(row.label_set) as number[]);
+        for (const l of set) perLabel[l] += row.n;
+      }
+      const result: Partial<Record<SplitName, LabelCount[]>> = {};
+      for (const split of SPLIT_ORDER) {
+        const perLabel = counts[split];
+        if (perLabel) result[split] = labels.map((label, i) => ({ label, count: perLabel[i] }));
+      }
+      return result;
+    },
+
     report(id: string): DatasetReport | null {
       get(id);
       const row = selectReport.get(id) as { report: string } | undefined;
@@ -383,6 +411,9 @@ function droppedFromReport(
   limit: number,
   reason?: DropReason,
 ): DroppedRowsPage {
-  const all = (report?.dropped ?? []).filter((d) => !reason || d.reason === reason);
+  // Stored reports list every row with its text (only a preview's may leave texts out)
+  const all = (report?.dropped ?? [])
+    .filter((d) => !reason || d.reason === reason)
+    .map((d) => ({ ...d, text: d.text ?? '' }));
   return { total: all.length, offset, rows: all.slice(offset, offset + limit) };
 }

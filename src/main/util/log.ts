@@ -41,6 +41,14 @@ export function setLogLevel(level: LogLevel): void {
   state.level = level;
 }
 
+/**
+ * A program's own default level (the CLI's is `warn`: a script wants its output, not the
+ * workbench's INFO lines); GRAFT_LOG_LEVEL, when set to a level, still wins.
+ */
+export function setDefaultLogLevel(level: LogLevel): void {
+  if (parseLevel(process.env.GRAFT_LOG_LEVEL) === null) state.level = level;
+}
+
 export function getLogLevel(): LogLevel {
   return state.level;
 }

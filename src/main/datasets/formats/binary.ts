@@ -20,7 +20,10 @@ import {
   normaliseNewlines,
   type EncodingOption,
 } from '../decode';
+import { logger } from '../../util/log';
 import type { RawRecord, RawTable } from './types';
+
+const log = logger('datasets');
 
 const PARQUET_MAGIC = 'PAR1';
 
@@ -130,32 +133,81 @@ export async function readParquet(path: string): Promise<RawTable> {
 /** Class folders hold text files; anything else (README, .DS_Store) is not an example. */
 const TEXT_FILE = /\.txt$/i;
 
+/** Skipped entries a note names before it says "and N more". */
+const MAX_SKIPPED_NAMED = 5;
+
+export interface ClassFolders {
+  /** Class names, sorted. */
+  classes: string[];
+  /** Per class, its .txt file names, sorted. */
+  files: string[][];
+  /** What is no example, "a/3.bin (not .txt)", so that nothing is left out unsaid. */
+  skipped: string[];
+}
+
+/**
+ * The classes of a class-folder dataset and their .txt files. Entries that are no example are
+ * listed in `skipped` with why: a user who put a file beside the class folders, or a level too
+ * deep, expects it to count. Hidden entries (.DS_Store, .git) are the system's, not the user's,
+ * and are passed over unsaid.
+ */
+export function classFolders(path: string): ClassFolders {
+  const found: ClassFolders = { classes: [], files: [], skipped: [] };
+  const outside: string[] = [];
+  try {
+    const entries = readdirSync(path, { withFileTypes: true }).sort(byName);
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      if (e.isDirectory()) found.classes.push(e.name);
+      else outside.push(`${e.name} (not in a class folder)`);
+    }
+    for (const label of found.classes) {
+      const names: string[] = [];
+      for (const e of readdirSync(join(path, label), { withFileTypes: true }).sort(byName)) {
+        const where = `${label}/${e.name}`;
+        if (e.isDirectory()) found.skipped.push(`${where} (a folder inside a class folder)`);
+        else if (TEXT_FILE.test(e.name)) names.push(e.name);
+        else if (!e.name.startsWith('.')) found.skipped.push(`${where} (not .txt)`);
+      }
+      found.files.push(names);
+    }
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  found.skipped.push(...outside);
+  return found;
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** The report's note on skipped entries: how many, and the first few with why. */
+export function skippedNote(skipped: readonly string[]): string | null {
+  if (skipped.length === 0) return null;
+  const named = skipped.slice(0, MAX_SKIPPED_NAMED).join(', ');
+  const more = skipped.length - MAX_SKIPPED_NAMED;
+  const entries = skipped.length === 1 ? 'entry' : 'entries';
+  return `skipped ${skipped.length} ${entries}: ${named}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
 /**
  * Each file is a record, located by its path in the folder ("pos/0001.txt", `source`) for
  * errors and the report; its `line` is its number in reading order, class by class.
  */
 export function readFolder(path: string, encoding: EncodingOption): RawTable {
-  let classes: string[];
-  try {
-    classes = readdirSync(path, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-      .map((e) => e.name)
-      .sort();
-  } catch (error) {
-    throw fileError(path, error);
-  }
+  const { classes, files, skipped } = classFolders(path);
   if (classes.length === 0) throw noClassFolders(path);
 
   const records: RawRecord[] = [];
   const notes = new Set<string>();
-  for (const label of classes) {
-    const dir = join(path, label);
-    const names = readdirSync(dir)
-      .filter((n) => TEXT_FILE.test(n))
-      .sort();
-    for (const name of names) {
-      const file = join(dir, name);
-      if (!statSync(file).isFile()) continue;
+  classes.forEach((label, c) => {
+    for (const name of files[c]) {
+      const file = join(path, label, name);
+      if (!statSync(file).isFile()) {
+        skipped.push(`${label}/${name} (not a regular file)`);
+        continue;
+      }
       const decoded = decodeText(readFileSync(file), file, encoding);
       notes.add(decoded.encoding);
       records.push({
@@ -164,6 +216,16 @@ export function readFolder(path: string, encoding: EncodingOption): RawTable {
         source: `${label}/${name}`,
       });
     }
+  });
+  // The encodings stay the second note: parse-stream.ts reads them from there
+  const tableNotes = [
+    `${classes.length} class folders`,
+    `file encodings: ${[...notes].join(', ')}`,
+  ];
+  const note = skippedNote(skipped);
+  if (note) {
+    log.warn(`${path}: ${note}`);
+    tableNotes.push(note);
   }
   return {
     format: 'folder',
@@ -171,7 +233,7 @@ export function readFolder(path: string, encoding: EncodingOption): RawTable {
     hasHeader: true,
     records,
     malformed: [],
-    notes: [`${classes.length} class folders`, `file encodings: ${[...notes].join(', ')}`],
+    notes: tableNotes,
   };
 }
 

@@ -4,8 +4,7 @@
  * CR and LF of a line break (the decoder has already joined those, see source.ts), so the
  * unfinished end of each chunk is carried over to the next.
  */
-import Papa from 'papaparse';
-import { GraftError } from '../../../shared/errors';
+import { LineBreaks, QuotedScan } from './quoted-scan';
 
 /** Lines of streamed text; the line after the last `\n` is delivered by `end`. */
 export class LineSplitter {
@@ -44,24 +43,6 @@ export interface QuotedRecord {
   problem?: string;
 }
 
-interface StepResult {
-  data: string[][];
-  errors: { message: string }[];
-  meta: { cursor: number };
-}
-
-interface PapaParser {
-  parse(input: string, baseIndex: number, ignoreLastRow: boolean): unknown;
-  abort(): void;
-}
-
-type ParserConstructor = new (config: {
-  delimiter: string;
-  newline: string;
-  quoteChar: string;
-  step: (result: StepResult) => void;
-}) => PapaParser;
-
 function newlinesBetween(text: string, start: number, end: number): number {
   let lines = 0;
   for (let at = text.indexOf('\n', start); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) {
@@ -81,11 +62,12 @@ function newlinesBetween(text: string, start: number, end: number): number {
 export const OPEN_QUOTE_LIMIT = { lines: 10_000, chars: 1 << 20 };
 
 /**
- * RFC 4180 records with papaparse's own parser, the way its stream readers use it: each window
- * (the carried-over text plus the new chunk) is parsed with the last record held back, since
- * the window may end inside it; that record is parsed again once more text has come. A held
- * record that spans line breaks is inside a quoted field; past OPEN_QUOTE_LIMIT its first
- * line is malformed and the others are read again, as the whole-file parse does at the end.
+ * RFC 4180 records by papaparse's rules (quoted-scan.ts), the way its stream readers use it:
+ * each window (the carried-over text plus the new chunk) is parsed with the last record held
+ * back, since the window may end inside it; that record is parsed again once more text has
+ * come. A held record that spans line breaks is inside a quoted field; past OPEN_QUOTE_LIMIT
+ * its first line is malformed and the others are read again, as the whole-file parse does at
+ * the end.
  * Text given whole to `end` is parsed in one go, with no limit.
  */
 export class QuotedSplitter {
@@ -98,26 +80,18 @@ export class QuotedSplitter {
   private wanted = 0;
   /** Line breaks in `pending`: once parsed, those inside the open quoted field. */
   private pendingLines = 0;
-  private readonly Parser = (Papa as unknown as { Parser: ParserConstructor }).Parser;
 
   constructor(
     private readonly delimiter: string,
     private readonly onRecord: (record: QuotedRecord) => void,
-  ) {
-    if (typeof this.Parser !== 'function') {
-      throw new GraftError('internal', 'papaparse no longer exports its Parser');
-    }
-  }
+  ) {}
 
   push(text: string): void {
     this.pending += text;
     this.pendingLines += newlinesBetween(text, 0, text.length);
-    if (this.pending.length < this.wanted && !this.pastLimit()) return;
+    const past = pastLimit(this.pendingLines, this.pending.length);
+    if (this.pending.length < this.wanted && !past) return;
     this.parse(false);
-    while (this.pastLimit()) {
-      this.breakOpenQuote();
-      this.parse(false);
-    }
   }
 
   /** The end of the text, with its `rest` not yet pushed: a whole file is parsed in one go. */
@@ -126,83 +100,82 @@ export class QuotedSplitter {
     this.parse(true);
   }
 
+  /**
+   * The records of `pending`; unless `last`, the one that reaches its end is held back, or past
+   * OPEN_QUOTE_LIMIT its first line is malformed and the others are read again. A broken quote
+   * that swallowed lines likewise: only its own line is malformed, the parse resumes on the
+   * next line so the rows it swallowed are not lost. The text is scanned once for all of them.
+   */
   private parse(last: boolean): void {
-    let input = this.pending;
+    const input = this.pending;
+    const scan = new QuotedScan(input, this.delimiter);
+    const breaks = new LineBreaks(input);
     let line = this.line;
     let start = 0;
-    for (;;) {
-      start = 0;
-      let resumeAt = -1;
-      const parser = new this.Parser({
-        delimiter: this.delimiter,
-        newline: '\n',
-        quoteChar: '"',
-        step: (result) => {
-          if (resumeAt >= 0) return;
-          const end = result.meta.cursor;
-          const problem = result.errors[0]?.message;
-          const inner = problem ? innerLines(input, start, end) : 0;
-          if (problem && inner > 0) {
-            // A broken quote swallowed the lines after it: only its own line is malformed,
-            // the parse resumes on the next line so the rows it swallowed are not lost
-            const lineEnd = input.indexOf('\n', start);
-            this.onRecord({
-              fields: input.slice(start, lineEnd).split(this.delimiter),
-              line,
-              problem: swallowed(problem, line, inner),
-            });
-            resumeAt = lineEnd + 1;
-            line += 1;
-            parser.abort();
-            return;
-          }
-          this.onRecord({ fields: result.data[0], line, ...(problem ? { problem } : {}) });
-          line += newlinesBetween(input, start, end);
-          start = end;
-        },
-      });
-      parser.parse(input, 0, !last);
-      if (resumeAt < 0) break;
-      input = input.slice(resumeAt);
+    // At the start and after a resumption papaparse is given fresh text: none, no records
+    let resumed = true;
+
+    // Text that ends in a line break ends in an empty record, as in papaparse
+    while (start < input.length || (last && !resumed)) {
+      const record = scan.record(start, last);
+      if (!record) {
+        const inner = breaks.between(start, input.length);
+        if (!pastLimit(inner, input.length - start)) break;
+        const limit = `${OPEN_QUOTE_LIMIT.lines} lines or ${OPEN_QUOTE_LIMIT.chars >> 20} MiB`;
+        start = this.brokenLine(input, start, line, `quoted field still open past ${limit}`, inner);
+        line += 1;
+        resumed = true;
+        continue;
+      }
+
+      const { end, problem } = record;
+      // Line breaks inside the record, not the one that ends it
+      const inside = input.charCodeAt(end - 1) === 10 ? end - 1 : end;
+      const inner = problem ? breaks.between(start, inside) : 0;
+      if (problem && inner > 0) {
+        start = this.brokenLine(input, start, line, problem, inner);
+        line += 1;
+        resumed = true;
+        continue;
+      }
+      this.onRecord({ fields: record.fields(), line, ...(problem ? { problem } : {}) });
+      line += breaks.between(start, end);
+      start = end;
+      resumed = false;
+      if (record.final) break;
     }
 
     this.pending = last ? '' : input.slice(start);
-    this.pendingLines = newlinesBetween(this.pending, 0, this.pending.length);
+    this.pendingLines = breaks.between(start, input.length);
     this.line = line;
     this.wanted = 2 * this.pending.length;
   }
 
-  /**
-   * Past OPEN_QUOTE_LIMIT. Checked at every push, not only at each parse, which comes ever
-   * later as the held record grows; a record on one line is never past it.
-   */
-  private pastLimit(): boolean {
-    const lines = this.pendingLines;
-    return (
-      lines > 0 && (lines > OPEN_QUOTE_LIMIT.lines || this.pending.length > OPEN_QUOTE_LIMIT.chars)
-    );
-  }
-
-  /** The held record's first line as malformed; parsing resumes on the line after it. */
-  private breakOpenQuote(): void {
-    const lineEnd = this.pending.indexOf('\n');
-    const inner = this.pendingLines;
-    const limit = `${OPEN_QUOTE_LIMIT.lines} lines or ${OPEN_QUOTE_LIMIT.chars >> 20} MiB`;
+  /** The first line of the record at `start` as malformed; returns where the next line starts. */
+  private brokenLine(
+    input: string,
+    start: number,
+    line: number,
+    problem: string,
+    inner: number,
+  ): number {
+    const lineEnd = input.indexOf('\n', start);
     this.onRecord({
-      fields: this.pending.slice(0, lineEnd).split(this.delimiter),
-      line: this.line,
-      problem: swallowed(`quoted field still open past ${limit}`, this.line, inner),
+      fields: input.slice(start, lineEnd).split(this.delimiter),
+      line,
+      problem: swallowed(problem, line, inner),
     });
-    this.pending = this.pending.slice(lineEnd + 1);
-    this.pendingLines -= 1;
-    this.line += 1;
-    this.wanted = 0;
+    return lineEnd + 1;
   }
 }
 
-/** Line breaks inside the record at [start, end), not counting the one that ends it. */
-function innerLines(text: string, start: number, end: number): number {
-  return newlinesBetween(text, start, text.charCodeAt(end - 1) === 10 ? end - 1 : end);
+/**
+ * Past OPEN_QUOTE_LIMIT: a held record spanning `lines` line breaks over `chars` characters.
+ * Checked at every push, not only at each parse, which comes ever later as the held record
+ * grows; a record on one line is never past it.
+ */
+function pastLimit(lines: number, chars: number): boolean {
+  return lines > 0 && (lines > OPEN_QUOTE_LIMIT.lines || chars > OPEN_QUOTE_LIMIT.chars);
 }
 
 function swallowed(problem: string, line: number, inner: number): string {

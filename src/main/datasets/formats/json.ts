@@ -1,14 +1,16 @@
 /**
  * JSON Lines (one object a line) and JSON arrays of objects. Keys become columns, in the order
  * they are first met; numbers and booleans become their text; a list (a multi-label value)
- * stays a JSON list in its field, which the label reader recognises. A JSONL line that is not
- * JSON is set aside as malformed with its line number, the way a CSV row of the wrong width is.
+ * stays a JSON list in its field, which the label reader recognises. A file is JSON Lines when
+ * most lines of its head are JSON records (so a CSV is never taken for one); from then on a line
+ * that is no record (not JSON, a bare value, or a list among objects) is set aside as malformed
+ * with its line number, the way a CSV row of the wrong width is, for the user to drop.
  * Each record also keeps the kind of the values that were no strings or numbers, and the keys
  * it lacked (`RawRecord.kinds`): a missing label or an object where text belongs is the row
  * maker's to refuse (rows.ts), and it cannot tell them from the strings alone.
  */
 import { GraftError } from '../../../shared/errors';
-import { LineSplitter, tooManyMalformed } from './incremental';
+import { LineSplitter } from './incremental';
 import {
   generatedColumnNames,
   type FormatReader,
@@ -100,10 +102,26 @@ function table(
   };
 }
 
+/** Non-blank lines at the start of a file that decide whether it is JSON Lines at all. */
+const HEAD_LINES = 200;
+
 /**
- * JSON Lines, line by line: each object becomes a record, each line that is not one is set
- * aside (or thrown, in strict mode); too many of those fail at the end. Keys meet in the same
- * order whether the file comes whole or in chunks, so column numbers agree between the two.
+ * Whether `records` of the head's `lines` make the file JSON Lines: most of them. A CSV or
+ * prose file has (almost) no line that is a JSON object; a JSONL file with a few bad lines
+ * keeps them as malformed records, which the user can drop.
+ */
+function mostlyRecords(records: number, lines: number): boolean {
+  return records * 2 > lines;
+}
+
+type Shape = 'object' | 'list';
+
+/**
+ * JSON Lines, line by line: each record becomes a record, each line that is not one is set
+ * aside (or thrown, in strict mode). The first record's shape (object or list) is the file's: a
+ * list's fields are by position, an object's by key, and mixing them would mix up columns. When
+ * too few of the head's lines are records, the file is no JSON Lines and that is thrown. Keys
+ * meet in the same order whether the file comes whole or in chunks, so column numbers agree.
  */
 function jsonlLines(
   path: string,
@@ -111,40 +129,59 @@ function jsonlLines(
   columns: Columns,
   sink: RecordSink,
 ): RecordStream {
+  let lines = 0;
   let records = 0;
   let first: MalformedRecord | null = null;
-  let bad = 0;
+  let shape: { kind: Shape; line: number } | null = null;
+
+  // Checked once, on the head's lines: past them the file is JSON Lines whatever it holds
+  const checkHead = (): void => {
+    if (!first || mostlyRecords(records, lines)) return;
+    throw new GraftError(
+      'bad-input',
+      `${path} line ${first.line}: ${first.reason} (${lines - records} of the first ${lines} ` +
+        'lines are not JSON records, so this is not JSON Lines)',
+    );
+  };
+
+  const reasonFor = (value: unknown, line: number): Fields | string => {
+    if (value !== null && typeof value === 'object') {
+      const kind: Shape = Array.isArray(value) ? 'list' : 'object';
+      shape ??= { kind, line };
+      const { kind: first, line: at } = shape;
+      if (kind !== first) {
+        return `a JSON ${kind} where the records are JSON ${first}s (as on line ${at})`;
+      }
+    }
+    return toFields(value, columns);
+  };
+
   const splitter = new LineSplitter((text, line) => {
     const raw = text.trim();
     if (raw === '') return;
+    lines++;
     let fields: Fields | string;
     try {
-      fields = toFields(JSON.parse(raw), columns);
+      fields = reasonFor(JSON.parse(raw), line);
     } catch (error) {
       fields = `not JSON (${error instanceof Error ? error.message : String(error)})`;
     }
     if (typeof fields !== 'string') {
       records++;
       sink.record({ line, ...fields });
-      return;
+    } else {
+      if (!lenient) throw new GraftError('bad-input', `${path} line ${line}: ${fields}`);
+      const record = { line, reason: fields, raw };
+      first ??= record;
+      sink.malformed(record);
     }
-    if (!lenient) throw new GraftError('bad-input', `${path} line ${line}: ${fields}`);
-    bad++;
-    const record = { line, reason: fields, raw };
-    first ??= record;
-    sink.malformed(record);
+    if (lines === HEAD_LINES) checkHead();
   });
   return {
     push: (text) => splitter.push(text),
     end: () => {
       splitter.end();
-      if (first && tooManyMalformed(bad, records + bad)) {
-        throw new GraftError(
-          'bad-input',
-          `${path} line ${first.line}: ${first.reason} (${bad} of ` +
-            `${records + bad} lines are not JSON records)`,
-        );
-      }
+      if (lines < HEAD_LINES) checkHead();
     },
   };
 }
@@ -224,10 +261,21 @@ function readJsonArray(path: string, text: string): RawTable {
   return result;
 }
 
+/** A line that is a JSON object or list, as JSON Lines records are. */
+function isRecordLine(line: string): boolean {
+  if (!/^\s*[{[].*[}\]]\s*$/.test(line)) return false;
+  try {
+    return typeof JSON.parse(line) === 'object';
+  } catch {
+    return false;
+  }
+}
+
 export const jsonlReader: FormatReader = {
   name: 'jsonl',
   extensions: ['.jsonl', '.ndjson'],
-  sniff: (lines) => lines.length > 0 && lines.every((l) => /^\s*[{[].*[}\]]\s*$/.test(l)),
+  sniff: (lines) =>
+    lines.length > 0 && mostlyRecords(lines.filter(isRecordLine).length, lines.length),
   read: readJsonl,
 };
 

@@ -8,7 +8,7 @@ import { extname } from 'node:path';
 import { GraftError } from '../../../shared/errors';
 import { csvReader, tsvReader } from './delimited';
 import { jsonlReader, jsonReader } from './json';
-import { labelTextReader } from './label-text';
+import { labelTextReader, labelTextTrouble } from './label-text';
 import { FORMAT_NAMES, type FormatName, type FormatReader } from './types';
 
 export const readers: readonly FormatReader[] = [
@@ -40,16 +40,22 @@ export function chooseReader(path: string, text: string): FormatReader {
   if (byExtension) return byExtension;
 
   const lines: string[] = [];
-  for (const line of text.split('\n', SNIFF_LINES * 4)) {
-    if (line.trim() !== '') lines.push(line);
-    if (lines.length === SNIFF_LINES) break;
-  }
+  const numbers: number[] = [];
+  text.split('\n', SNIFF_LINES * 4).some((line, i) => {
+    if (line.trim() === '') return false;
+    lines.push(line);
+    numbers.push(i + 1);
+    return lines.length === SNIFF_LINES;
+  });
 
   const sniffed = readers.find((r) => r.sniff(lines));
   if (sniffed) return sniffed;
+  // A file that is nearly "label text" is told where it is not, so the lines can be fixed
+  const trouble = labelTextTrouble(lines, (i) => numbers[i]);
   throw new GraftError(
     'bad-input',
-    `cannot tell the format of ${path}: accepted are CSV (.csv, comma-separated with a header ` +
+    `cannot tell the format of ${path}${trouble ? ` (${trouble})` : ''}: accepted are CSV ` +
+      '(.csv, comma-separated with a header ' +
       'row, or ;/| separated), TSV (.tsv, tab-separated), JSON Lines (.jsonl), JSON arrays ' +
       '(.json), Parquet (.parquet), a folder of class sub-folders, and "label text" lines ' +
       '(like TREC\'s "DESC:manner How did ...")',
