@@ -70,6 +70,18 @@ describe('JSON Lines with lines that are no JSON object', () => {
     }
   });
 
+  it('takes the shape most records have, so a first line of the other shape is one bad line', () => {
+    const objects = body.split('\n').filter((l) => l.endsWith('}'));
+    const path = files.write('first-list.jsonl', lines('[1,2,3]', ...objects));
+    for (const hooks of [undefined, streamed(16, 60)]) {
+      const parsed = parseDatasetFile(path, { lenient: true }, hooks);
+      expect(parsed.rows.map((r) => r.text)).toEqual(['a', 'b', 'd', 'e', 'f']);
+      expect(reasons(parsed.malformed)).toEqual([
+        [1, 'a JSON list where the records are JSON objects (as on line 2)'],
+      ]);
+    }
+  });
+
   it('lists them in the preview beside the rows', async () => {
     const result = await peek(files.write('bad.jsonl', body));
     expect(result.format).toBe('jsonl');

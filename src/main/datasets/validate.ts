@@ -57,6 +57,9 @@ const IMBALANCE_RATIO = 10;
 
 const DEFAULT_MAX_TOKENS = 512;
 
+/** A count as the report prints it: 100,000. */
+const count = (n: number): string => n.toLocaleString('en-US');
+
 export function stagedRows(st: Staging, seqs: readonly number[]): RowSet {
   return {
     size: seqs.length,
@@ -168,7 +171,7 @@ function drop(alive: Uint8Array, seqs: readonly number[]): void {
 export function checkUnusable(v: Validation, st: Staging, alive: Uint8Array): void {
   const bad = malformedRows(st);
   const why = bad.size > 0 ? ` (first, line ${bad.line(0)}: ${bad.label(0).slice(1, -1)})` : '';
-  v.flag('malformed', 'error', bad, `${bad.size} malformed rows: ${where(bad)}${why}`);
+  v.flag('malformed', 'error', bad, `${count(bad.size)} malformed rows: ${where(bad)}${why}`);
 
   const emptyText: number[] = [];
   const emptyLabel: number[] = [];
@@ -177,11 +180,18 @@ export function checkUnusable(v: Validation, st: Staging, alive: Uint8Array): vo
     else if (st.label(seq) === '') emptyLabel.push(seq);
   }
   const texts = stagedRows(st, emptyText);
-  if (v.flag('empty-text', 'error', texts, `${texts.size} rows with empty text: ${where(texts)}`)) {
+  if (
+    v.flag(
+      'empty-text',
+      'error',
+      texts,
+      `${count(texts.size)} rows with empty text: ${where(texts)}`,
+    )
+  ) {
     drop(alive, emptyText);
   }
   const labels = stagedRows(st, emptyLabel);
-  const message = `${labels.size} rows with empty label: ${where(labels)}`;
+  const message = `${count(labels.size)} rows with empty label: ${where(labels)}`;
   if (v.flag('empty-label', 'error', labels, message)) drop(alive, emptyLabel);
 }
 
@@ -256,10 +266,11 @@ export function checkDuplicates(v: Validation, st: Staging, alive: Uint8Array): 
 
   const c = stagedRows(st, conflicts);
   const message =
-    `${conflictTexts.size} texts occur with different labels (${c.size} rows): ` + where(c);
+    `${count(conflictTexts.size)} texts occur with different labels (${count(c.size)} rows): ` +
+    where(c);
   if (v.flag('conflicting-duplicate', 'warning', c, message)) drop(alive, conflicts);
   const r = stagedRows(st, repeats);
-  const repeated = `${r.size} rows repeat an earlier row's text and label: ${where(r)}`;
+  const repeated = `${count(r.size)} rows repeat an earlier row's text and label: ${where(r)}`;
   if (v.flag('duplicate', 'warning', r, repeated)) drop(alive, repeats);
 }
 
@@ -298,7 +309,8 @@ export function checkOverlap(v: Validation, st: Staging, splits: SplitRowsBySeq)
 
   const rows = stagedRows(st, leaked);
   const message =
-    `${rows.size} training rows have a text that is also in test or validation: ` + where(rows);
+    `${count(rows.size)} training rows have a text that is also in test or validation: ` +
+    where(rows);
   if (!v.flag('test-overlap', 'warning', rows, message)) return splits;
   const gone = new Set(leaked);
   return { ...splits, train: (splits.train ?? []).filter((seq) => !gone.has(seq)) };

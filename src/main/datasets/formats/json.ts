@@ -118,8 +118,9 @@ type Shape = 'object' | 'list';
 
 /**
  * JSON Lines, line by line: each record becomes a record, each line that is not one is set
- * aside (or thrown, in strict mode). The first record's shape (object or list) is the file's: a
- * list's fields are by position, an object's by key, and mixing them would mix up columns. When
+ * aside (or thrown, in strict mode). The shape (object or list) most of the head's records have
+ * is the file's: a list's fields are by position, an object's by key, and mixing them would mix
+ * up columns; a first line of the other shape is then one malformed line, not the rule. When
  * too few of the head's lines are records, the file is no JSON Lines and that is thrown. Keys
  * meet in the same order whether the file comes whole or in chunks, so column numbers agree.
  */
@@ -156,9 +157,16 @@ function jsonlLines(
     return toFields(value, columns);
   };
 
-  const splitter = new LineSplitter((text, line) => {
-    const raw = text.trim();
-    if (raw === '') return;
+  // The head's lines wait until their shapes are counted (HEAD_LINES of them at most)
+  let head: { raw: string; line: number }[] | null = [];
+  const flushHead = (): void => {
+    const waiting = head ?? [];
+    head = null;
+    shape ??= mostCommonShape(waiting);
+    for (const { raw, line } of waiting) take(raw, line);
+  };
+
+  const take = (raw: string, line: number): void => {
     lines++;
     let fields: Fields | string;
     try {
@@ -176,14 +184,47 @@ function jsonlLines(
       sink.malformed(record);
     }
     if (lines === HEAD_LINES) checkHead();
+  };
+
+  const splitter = new LineSplitter((text, line) => {
+    const raw = text.trim();
+    if (raw === '') return;
+    if (!head) return take(raw, line);
+    head.push({ raw, line });
+    if (head.length === HEAD_LINES) flushHead();
   });
   return {
     push: (text) => splitter.push(text),
     end: () => {
       splitter.end();
+      if (head) flushHead();
       if (lines < HEAD_LINES) checkHead();
     },
   };
+}
+
+/** The shape most of these lines' JSON values have, with its first line; null for none. */
+function mostCommonShape(
+  lines: { raw: string; line: number }[],
+): { kind: Shape; line: number } | null {
+  const seen: Record<Shape, { count: number; line: number }> = {
+    object: { count: 0, line: 0 },
+    list: { count: 0, line: 0 },
+  };
+  for (const { raw, line } of lines) {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    const entry = seen[Array.isArray(value) ? 'list' : 'object'];
+    if (entry.count++ === 0) entry.line = line;
+  }
+  if (seen.object.count + seen.list.count === 0) return null;
+  const kind: Shape = seen.list.count > seen.object.count ? 'list' : 'object';
+  return { kind, line: seen[kind].line };
 }
 
 /** A large JSON Lines file, streamed; its column numbers match those of its head's table. */
