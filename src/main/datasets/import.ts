@@ -259,11 +259,12 @@ async function prepare(
     await progress.pause();
     checkDuplicates(v, st, alive);
     await progress.pause();
-    if (!preview && v.blocking().length > 0) refuse(v, req.path);
     const rows = aliveRows(alive);
-    const listHint = checkLabelLists(v, countLabels(st, [rows]), multi);
     const trainRows = rows.filter((seq) => st.split.get(seq) <= 1);
+    // With no usable row, dropping the flagged ones cannot help: say why first
     requireUsableRows(req, st, v, trainRows.length);
+    if (!preview && v.blocking().length > 0) refuse(v, req.path);
+    const listHint = checkLabelLists(v, countLabels(st, [rows]), multi);
     requireTwoClasses(train, classes(labelsOf(st, trainRows)), trainRows.length);
 
     await progress.phase('splitting');
