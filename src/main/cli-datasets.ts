@@ -7,6 +7,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { DatasetReport, EventPayload } from '../shared/contract';
 import { GraftError } from '../shared/errors';
+import { TEXT_ENCODINGS } from './datasets/decode';
+import { FORMAT_NAMES } from './datasets/formats/types';
 import { addDroppedCommand } from './cli-dropped';
 import { createProgressPrinter, importProgressLine } from './cli-progress';
 import { datasetLine, describeDataset, describeReport, splitsLine } from './cli-report';
@@ -167,23 +169,13 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
     .addOption(
       new Option('--format <name>', 'file format (default: detected)').choices([
         'auto',
-        'csv',
-        'tsv',
-        'label-text',
-        'jsonl',
-        'json',
-        'parquet',
-        'folder',
+        ...FORMAT_NAMES,
       ]),
     )
     .addOption(
       new Option('--encoding <name>', 'text encoding (default: detected)').choices([
         'auto',
-        'utf-8',
-        'utf-16le',
-        'utf-16be',
-        'windows-1252',
-        'gbk',
+        ...TEXT_ENCODINGS,
       ]),
     )
     .option('--delimiter <char>', 'field delimiter (default: sniffed; "\\t" for tab)')

@@ -3,24 +3,12 @@
  * keeps every one, with its text, in its own table (`datasets.dropped`).
  */
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../store';
+import { describe, expect, it } from 'vitest';
 import { importDataset, previewDataset } from './import';
-import { lines, testFiles, type TestFiles } from './test-files';
+import { lines, storeForEachTest } from './test-files';
 import { MAX_DROPPED_EXAMPLES } from './validate';
 
-let files: TestFiles;
-let store: Store;
-
-beforeEach(() => {
-  files = testFiles();
-  store = openStore(files.write('graft.db', ''));
-});
-
-afterEach(() => {
-  store.close();
-  files.remove();
-});
+const { files, store } = storeForEachTest();
 
 /** 60 distinct texts, each written `copies` times, and one broken quote on line 2. */
 function duplicates(copies: number): string {

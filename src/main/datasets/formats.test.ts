@@ -2,24 +2,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../store';
+import { describe, expect, it } from 'vitest';
 import { importDataset, previewDataset } from './import';
 import { loadDatasetFile, parseDatasetFile } from './parse';
-import { lines, testFiles, type TestFiles } from './test-files';
+import { lines, storeForEachTest } from './test-files';
 
-let files: TestFiles;
-let store: Store;
-
-beforeEach(() => {
-  files = testFiles();
-  store = openStore(files.write('graft.db', ''));
-});
-
-afterEach(() => {
-  store.close();
-  files.remove();
-});
+const { files, store } = storeForEachTest();
 
 const texts = (n: number): string[] => Array.from({ length: n }, (_, i) => `text number ${i}`);
 const label = (i: number): string => (i % 2 === 0 ? 'pos' : 'neg');

@@ -3,26 +3,13 @@
  * characters next to each other, while a Windows-1252 accent before an ASCII letter reads in GBK
  * as one isolated CJK character. Judged the same whole (decode.ts) and in chunks (source.ts).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CjkRuns } from './decode';
 import { parseDatasetFile, type ParsedFile } from './parse';
-import type { StreamTuning } from './source';
 import { gbkEncode } from './test-encodings';
-import { testFiles, type TestFiles } from './test-files';
+import { filesForEachTest, streamed } from './test-files';
 
-let files: TestFiles;
-
-beforeEach(() => {
-  files = testFiles();
-});
-
-afterEach(() => {
-  files.remove();
-});
-
-const streamed = (chunkBytes: number, sampleBytes: number): { tuning: StreamTuning } => ({
-  tuning: { chunkBytes, sampleBytes },
-});
+const files = filesForEachTest();
 
 const rowsOf = (p: ParsedFile): [string, string, number][] =>
   p.rows.map((r) => [r.text, r.label, r.line]);

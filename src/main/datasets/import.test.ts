@@ -1,21 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DatasetImportProgress, DatasetImportRequest } from '../../shared/contract';
-import { openStore, type Store } from '../store';
 import { contentHash, defaultDatasetName, importDataset, previewDataset } from './import';
-import { lines, testFiles, type TestFiles } from './test-files';
+import { lines, storeForEachTest } from './test-files';
 
-let files: TestFiles;
-let store: Store;
-
-beforeEach(() => {
-  files = testFiles();
-  store = openStore(files.write('graft.db', ''));
-});
-
-afterEach(() => {
-  store.close();
-  files.remove();
-});
+const { files, store } = storeForEachTest();
 
 /** n rows alternating labels 1, 0, 10 (to check numeric label order), texts unique. */
 function csv(n: number): string {

@@ -3,21 +3,13 @@
  * list label without multi-label, a text column of objects. Each is a malformed row naming the
  * field and what it held, or, for a whole column of them, a refusal naming the column.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../shared/errors';
 import { previewDataset } from './import';
 import { parseDatasetFile } from './parse';
-import { lines, testFiles, type TestFiles } from './test-files';
+import { lines, filesForEachTest } from './test-files';
 
-let files: TestFiles;
-
-beforeEach(() => {
-  files = testFiles();
-});
-
-afterEach(() => {
-  files.remove();
-});
+const files = filesForEachTest();
 
 /** 20 good records, with the given ones (by index) replaced. */
 function records(odd: Record<number, unknown>): unknown[] {

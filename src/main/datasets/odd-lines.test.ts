@@ -6,26 +6,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DatasetSampleRequest, type DatasetPeek } from '../../shared/contract';
 import { loadDatasetFile, parseDatasetFile } from './parse';
 import { peekDataset } from './peek';
-import type { StreamTuning } from './source';
-import { lines, testFiles, type TestFiles } from './test-files';
+import { lines, filesForEachTest, streamed } from './test-files';
 
-let files: TestFiles;
-
-beforeEach(() => {
-  files = testFiles();
-});
-
-afterEach(() => {
-  files.remove();
-});
-
-const streamed = (chunkBytes: number, sampleBytes: number): { tuning: StreamTuning } => ({
-  tuning: { chunkBytes, sampleBytes },
-});
+const files = filesForEachTest();
 
 const peek = (path: string): Promise<DatasetPeek> =>
   peekDataset(DatasetSampleRequest.parse({ path }));

@@ -9,20 +9,12 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDatasetFile } from './parse';
 import { peekDataset } from './peek';
-import { testFiles, type TestFiles } from './test-files';
+import { filesForEachTest } from './test-files';
 
-let files: TestFiles;
-
-beforeEach(() => {
-  files = testFiles();
-});
-
-afterEach(() => {
-  files.remove();
-});
+const files = filesForEachTest();
 
 /** A ZSTD frame of raw blocks: magic, a single-segment header with a 4-byte content size. */
 function zstdRaw(input: Uint8Array): Uint8Array {

@@ -1,18 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseDatasetFile } from './parse';
-import { lines, testFiles, type TestFiles } from './test-files';
+import { lines, filesForEachTest } from './test-files';
 
-let files: TestFiles;
-
-beforeEach(() => {
-  files = testFiles();
-});
-
-afterEach(() => {
-  files.remove();
-});
+const files = filesForEachTest();
 
 const pick = (path: string): [string, string, number][] =>
   parseDatasetFile(path).rows.map((r) => [r.text, r.label, r.line]);

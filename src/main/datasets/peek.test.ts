@@ -2,20 +2,14 @@
 import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DatasetSampleRequest, type DatasetPeek } from '../../shared/contract';
 import { previewDataset } from './import';
 import { HEAD_BYTES, peekDataset } from './peek';
 import { gbkEncode } from './test-encodings';
-import { lines, testFiles, type TestFiles } from './test-files';
+import { lines, filesForEachTest } from './test-files';
 
-let files: TestFiles;
-
-beforeEach(() => {
-  files = testFiles();
-});
-
-afterEach(() => files.remove());
+const files = filesForEachTest();
 
 function peek(request: Record<string, unknown>): Promise<DatasetPeek> {
   return peekDataset(DatasetSampleRequest.parse(request));

@@ -2,23 +2,11 @@
  * Label renames in an import (`labelRename`): the stored labels, counts and report carry the
  * new names, labels renamed to one name are one class, and a refused rename stores nothing.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../store';
+import { describe, expect, it } from 'vitest';
 import { importDataset, previewDataset } from './import';
-import { lines, testFiles, type TestFiles } from './test-files';
+import { lines, storeForEachTest } from './test-files';
 
-let files: TestFiles;
-let store: Store;
-
-beforeEach(() => {
-  files = testFiles();
-  store = openStore(files.write('graft.db', ''));
-});
-
-afterEach(() => {
-  store.close();
-  files.remove();
-});
+const { files, store } = storeForEachTest();
 
 /** 30 rows, labels 0, 1, 2 in turn, texts unique. */
 function csv(): string {

@@ -15,17 +15,9 @@ import { importDataset, previewDataset } from './import';
 import { parseDatasetFile, type ParsedFile } from './parse';
 import type { StreamTuning } from './source';
 import { gbkEncode } from './test-encodings';
-import { testFiles, type TestFiles } from './test-files';
+import { filesForEachTest } from './test-files';
 
-let files: TestFiles;
-
-beforeEach(() => {
-  files = testFiles();
-});
-
-afterEach(() => {
-  files.remove();
-});
+const files = filesForEachTest();
 
 const streamed = (chunkBytes: number, sampleBytes = 160): { tuning: StreamTuning } => ({
   tuning: { chunkBytes, sampleBytes },
