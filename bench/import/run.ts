@@ -9,7 +9,12 @@
  * with the same command on the same 2-core machine; its figures are below, since that code
  * is gone. The bench prints both side by side and their ratio.
  *
- *   npx tsx bench/import/run.ts [--rows 1000000] [--keep]
+ * With `--malformed-every N`, every Nth line has a field too many, so the import keeps that
+ * many malformed records for the report and drops them. The reference figures are for the
+ * plain file; compare such a run with a plain one, or with an older commit's run of the same
+ * command.
+ *
+ *   npx tsx bench/import/run.ts [--rows 1000000] [--malformed-every N] [--keep]
  */
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +36,7 @@ function arg(name: string, fallback: number): number {
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 }
 
-async function generate(path: string, rows: number): Promise<void> {
+async function generate(path: string, rows: number, malformedEvery: number): Promise<void> {
   const out = createWriteStream(path);
   let state = 42;
   const next = (): number => {
@@ -43,7 +48,8 @@ async function generate(path: string, rows: number): Promise<void> {
     // ~200 bytes a row: 30 words; every word with a comma or quote forces RFC quoting
     const words = Array.from({ length: 30 }, () => WORDS[next() % WORDS.length]);
     const text = `row ${i} ${words.join(' ')}`.replace(/"/g, '""');
-    if (!out.write(`${i},"${text}",${next() % 5}\n`))
+    const extra = malformedEvery > 0 && i % malformedEvery === malformedEvery - 1 ? ',x' : '';
+    if (!out.write(`${i},"${text}",${next() % 5}${extra}\n`))
       await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve) => out.end(resolve));
@@ -77,11 +83,12 @@ function side(label: string, ours: string, reference: string, ratio: number): st
 async function main(): Promise<void> {
   setLogLevel('warn');
   const rows = arg('--rows', 1_000_000);
+  const malformedEvery = arg('--malformed-every', 0);
   const dir = mkdtempSync(join(tmpdir(), 'graft-bench-import-'));
   const file = join(dir, 'big.csv');
   try {
     let started = performance.now();
-    await generate(file, rows);
+    await generate(file, rows, malformedEvery);
     const mb = statSync(file).size / 1e6;
     console.log(
       `generated ${rows} rows, ${mb.toFixed(0)} MB ` +
@@ -112,7 +119,12 @@ async function main(): Promise<void> {
     started = performance.now();
     const ds = await importDataset(
       store,
-      { path: file, textColumn: 'text', labelColumn: 'label' },
+      {
+        path: file,
+        textColumn: 'text',
+        labelColumn: 'label',
+        drop: malformedEvery > 0 ? ['malformed'] : [],
+      },
       { tempDir: dir, onProgress },
     );
     const seconds = (performance.now() - started) / 1000;
@@ -123,7 +135,10 @@ async function main(): Promise<void> {
     const maxRss = Math.max(peak, process.resourceUsage().maxRSS * 1024);
     const peakMiB = maxRss / 2 ** 20;
     const rowsPerSecond = rows / seconds;
-    console.log(`imported ${JSON.stringify(ds.splits)} in ${seconds.toFixed(1)} s`);
+    const dropped = ds.dropped ?? 0;
+    console.log(
+      `imported ${JSON.stringify(ds.splits)} (${dropped} dropped) in ${seconds.toFixed(1)} s`,
+    );
     console.log(
       'phases: ' +
         phases

@@ -5,7 +5,7 @@
  * the app refuse the same things with the same words, turned into flags here (cli-errors.ts).
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { DatasetReport, EventPayload } from '../shared/contract';
+import { datasetTitle, type DatasetReport, type EventPayload } from '../shared/contract';
 import { GraftError } from '../shared/errors';
 import { TEXT_ENCODINGS } from './datasets/decode';
 import { FORMAT_NAMES } from './datasets/formats/types';
@@ -279,7 +279,8 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
         print({ ...dataset, report }, o.json, () => {
           const labels = dataset.labels.join(', ');
           return (
-            `${dataset.id}  ${dataset.name}  (${splitsLine(dataset.splits)}; labels: ${labels})\n` +
+            `${dataset.id}  ${datasetTitle(dataset)}  ` +
+            `(${splitsLine(dataset.splits)}; labels: ${labels})\n` +
             describeReport(report, o.maxLength)
           );
         });
@@ -338,7 +339,7 @@ export function addDatasetsCommands(program: Command, withWorkbench: WithWorkben
       await withWorkbench(async (wb) => {
         const dataset = await call(wb, 'datasets.get', { id });
         const result = await call(wb, 'datasets.delete', { id });
-        print(result, o.json, () => `deleted ${dataset.id}  ${dataset.name}`);
+        print(result, o.json, () => `deleted ${dataset.id}  ${datasetTitle(dataset)}`);
       });
     });
   return datasets;

@@ -3,7 +3,7 @@
  * with thousands separators, splits in train, validation, test order, and every message in the
  * CLI's words (the report's own hints name request fields, see cli-errors.ts).
  */
-import type { Dataset, DatasetReport, SplitName } from '../shared/contract';
+import { datasetTitle, type Dataset, type DatasetReport, type SplitName } from '../shared/contract';
 import { inCliWords } from './cli-errors';
 
 const SPLIT_ORDER: readonly SplitName[] = ['train', 'validation', 'test'];
@@ -81,7 +81,7 @@ export function describeReport(report: DatasetReport, maxLength?: number): strin
 
 /** `graft datasets list`: one line a dataset. */
 export function datasetLine(d: Dataset): string {
-  return `${d.id}  ${d.name}  ${splitsLine(d.splits)}`;
+  return `${d.id}  ${datasetTitle(d)}  ${splitsLine(d.splits)}`;
 }
 
 /** Rows per label in each split, as the store counts them (store/datasets-repo.ts). */
@@ -98,7 +98,8 @@ export function describeDataset(
 ): string {
   const field = (name: string, value: string): string => `${name.padEnd(10)} ${value}`;
   const lines = [
-    `${d.id}  ${d.name}`,
+    `${d.id}  ${datasetTitle(d)}`,
+    field('version', `${d.version ?? 1} of "${d.name}"`),
     field('created', d.createdAt),
     field('source', d.sourcePath),
     field('hash', `sha256 ${d.contentHash} (of the rows as stored, split by split)`),

@@ -275,6 +275,11 @@ export const Dataset = z.object({
   labelCounts: z.array(LabelCount),
   contentHash: z.string(),
   createdAt: Timestamp,
+  /**
+   * Set by the store: 1 for the first import under a name, one more for each later one, so
+   * a run names the very rows it trained on. Absent only before the record is stored.
+   */
+  version: z.number().int().positive().optional(),
   /** Rows carry a list of labels (SplitRows.labelSets); absent means single-label. */
   multiLabel: z.boolean().optional(),
   encoding: z.string().optional(),
@@ -282,3 +287,9 @@ export const Dataset = z.object({
   dropped: z.number().int().optional(),
 });
 export type Dataset = z.infer<typeof Dataset>;
+
+/** A dataset as the user reads its name: "sst2" for the first import, "sst2 v2" after. */
+export function datasetTitle(dataset: Pick<Dataset, 'name' | 'version'>): string {
+  const version = dataset.version ?? 1;
+  return version > 1 ? `${dataset.name} v${version}` : dataset.name;
+}

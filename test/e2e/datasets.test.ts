@@ -278,6 +278,20 @@ describe.skipIf(noChromium !== null)('the Datasets page import flow', () => {
     await expect
       .poll(() => coarse.locator('.label-name').allTextContents())
       .toEqual(Object.keys(TREC_CLASSES));
+
+    // The same file under the same name again is its version 2, with the same content hash
+    await page.fill('[data-testid=dataset-path]', trec);
+    await page.selectOption('[data-testid=dataset-label-transform]', 'coarse');
+    await page.fill('[data-testid=dataset-name]', 'trec-coarse');
+    await page.click('[data-testid=dataset-import-submit]');
+    await expect
+      .poll(() => text(page, 'dataset-import-done'))
+      .toContain('Imported trec-coarse v2:');
+    const versions = coarse.locator('[data-testid=dataset-version]');
+    await expect.poll(() => versions.count()).toBe(2);
+    const [newer, older] = await versions.allTextContents();
+    expect(newer).toMatch(/^v2 · [0-9a-f]{8}$/);
+    expect(older).toBe(newer.replace('v2', 'v1'));
   });
 
   it('refuses an empty path beside the field, and reads well in an 800-pixel window', async () => {

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { importDataset, previewDataset } from './import';
-import { lines, storeForEachTest } from './test-files';
+import { lines, storeForEachTest, streamed } from './test-files';
 import { MAX_DROPPED_EXAMPLES } from './validate';
 
 const { files, store } = storeForEachTest();
@@ -76,6 +76,35 @@ describe('dropped rows', () => {
     const db = new Database(store.file, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) FROM dataset_dropped').pluck().get()).toBe(0);
     db.close();
+  });
+
+  it('keeps malformed rows once, in line order, through an encoding restart', async () => {
+    // A field too many on lines 3 and 40; a Windows-1252 byte on line 41 makes the reader start
+    // the file again once it has staged the first malformed row
+    const rows = Array.from({ length: 40 }, (_, i) => `text ${i},${i % 2}`);
+    rows[1] = 'one,1,extra';
+    rows[38] = 'two,0,extra';
+    const train = files.write(
+      'train.csv',
+      Buffer.concat([
+        Buffer.from(lines('text,label', ...rows)),
+        Buffer.from('caf\xe9,1\n', 'latin1'),
+      ]),
+    );
+    const test = files.write('test.csv', lines('text,label', 'fine,1', 'bad,1,x', 'ok,0'));
+    const request = { path: train, testPath: test, drop: ['malformed' as const] };
+
+    const ds = await importDataset(store, request, { tempDir: files.dir, ...streamed(16, 60) });
+    const dropped = store.datasets.dropped(ds.id, { offset: 0, limit: 10 }).rows;
+    // A malformed record's text is its fields, separated by U+241F
+    expect(dropped.map((d) => [d.file, d.line, d.text])).toEqual([
+      [train, 3, 'one\u241F1\u241Fextra'],
+      [train, 40, 'two\u241F0\u241Fextra'],
+      [test, 3, 'bad\u241F1\u241Fx'],
+    ]);
+    expect(dropped.every((d) => d.reason === 'malformed')).toBe(true);
+    expect(ds.splits.test).toBe(2);
+    expect(store.datasets.report(ds.id)!.files[0].encoding).toBe('windows-1252');
   });
 
   it('reads the dropped rows of an older dataset from its report', () => {

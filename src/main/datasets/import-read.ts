@@ -53,10 +53,10 @@ export async function stageFiles(
   const read = async (path: string, opts: ParseOptions, role?: SplitName) => {
     const summary = await streamDatasetFile(path, opts, st.sink(path, role), {
       tuning,
-      onBytes: (bytes) => progress.reading(path, bytes, st.count + st.malformed.length),
+      onBytes: (bytes) => progress.reading(path, bytes, st.count + st.malformed.count),
       pause: () => progress.pause(),
     });
-    progress.fileDone(path, st.count + st.malformed.length);
+    progress.fileDone(path, st.count + st.malformed.count);
     return summary;
   };
 

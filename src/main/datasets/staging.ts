@@ -16,9 +16,11 @@ import Database from 'better-sqlite3';
 import type { SplitName } from '../../shared/contract';
 import { detach } from './detach';
 import type { MalformedRecord } from './formats/types';
+import { MALFORMED_TABLE, StagedMalformed } from './staged-malformed';
 import type { ParsedRow } from './rows';
 import { removeStaleScratch, scratchPath, trackScratch, untrackScratch } from './scratch';
-import { estimateTokens } from './validate';
+import { Column } from './typed-column';
+import { estimateTokens } from './token-estimate';
 
 /** Split codes in the typed arrays: 0 is "none yet", then SPLITS[code - 1]. */
 export const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
@@ -36,47 +38,14 @@ export const PLACED_VIEW = 'placed_rows';
 /** The table of dropped rows (ord, reason, file, line, text, label) the store copies from. */
 export const DROPPED_TABLE = 'dropped';
 
-/** Where a dropped row's text is: a staged row's, or (malformed records) given. */
-export type DroppedSource = { seq: number } | { text: string };
+/** Where a dropped row's text is: a staged row's, or a malformed record's raw text. */
+export type DroppedSource = { seq: number } | { malformed: number };
 
 /** split, idx, seq, label, label_set (JSON or null) */
 type PlacedRow = [SplitName, number, number, number, string | null];
 
 export const FLAG_EMPTY_TEXT = 1;
 export const FLAG_LONG_TEXT = 2;
-
-/** A typed array that grows by doubling, like a JS array but a few bytes a row. */
-class Column<T extends Uint8Array | Uint32Array | Int32Array | Float64Array> {
-  length = 0;
-
-  constructor(private data: T) {}
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-
-  get(i: number): number {
-    return this.data[i];
-  }
-
-  set(i: number, value: number): void {
-    this.data[i] = value;
-  }
-
-  truncate(length: number): void {
-    this.length = length;
-  }
-
-  /** The filled part, for loops and sorts that index it directly. */
-  view(): T {
-    return this.data.subarray(0, this.length) as T;
-  }
-}
 
 /**
  * cyrb53 (public domain): a fast 53-bit string hash, exact as a JS number. Equal hashes are
@@ -132,14 +101,9 @@ export class LabelSets {
   }
 }
 
-export interface StagedMalformed extends MalformedRecord {
-  file: number;
-}
-
 export class Staging {
   readonly paths: string[] = [];
   readonly sets = new LabelSets();
-  readonly malformed: StagedMalformed[] = [];
   readonly file = new Column(new Uint8Array(1024));
   readonly line = new Column(new Uint32Array(1024));
   readonly set = new Column(new Int32Array(1024));
@@ -158,7 +122,9 @@ export class Staging {
   private readonly selectText: Database.Statement;
   private readonly deleteFrom: Database.Statement;
   private readonly insertDroppedSeq: Database.Statement;
-  private readonly insertDroppedText: Database.Statement;
+  private readonly insertDroppedMalformed: Database.Statement;
+  /** Malformed records: where, why, and their raw text in this scratch file. */
+  readonly malformed: StagedMalformed;
   /** Rows in the dropped table. */
   droppedCount = 0;
 
@@ -191,7 +157,10 @@ export class Staging {
     this.insertDroppedSeq = db.prepare(
       `INSERT INTO ${columns} SELECT ?, ?, ?, ?, text FROM rows WHERE seq = ?`,
     );
-    this.insertDroppedText = db.prepare(`INSERT INTO ${columns} VALUES (?, ?, ?, ?, ?)`);
+    this.malformed = new StagedMalformed(db, this.paths);
+    this.insertDroppedMalformed = db.prepare(
+      `INSERT INTO ${columns} SELECT ?, ?, ?, ?, raw FROM ${MALFORMED_TABLE} WHERE ord = ?`,
+    );
     db.exec('BEGIN');
     this.db = db;
   }
@@ -216,10 +185,11 @@ export class Staging {
   } {
     const file = this.paths.push(path) - 1;
     const start = this.count;
+    const startMalformed = this.malformed.count;
     const role = splitCode(split);
     return {
       row: (row) => this.add(file, row, role),
-      malformed: (m) => this.malformed.push({ ...m, raw: detach(m.raw), file }),
+      malformed: (m) => this.malformed.add(file, m),
       restart: () => {
         this.flush();
         this.deleteFrom.run(start);
@@ -227,9 +197,7 @@ export class Staging {
           c.truncate(start);
         }
         for (const seq of this.sources.keys()) if (seq >= start) this.sources.delete(seq);
-        const kept = this.malformed.filter((m) => m.file !== file);
-        this.malformed.length = 0;
-        this.malformed.push(...kept);
+        this.malformed.truncate(startMalformed);
       },
     };
   }
@@ -277,7 +245,7 @@ export class Staging {
     if (this.pending.length > 0) this.flush();
     if (!db.inTransaction) db.exec('BEGIN');
     if ('seq' in from) this.insertDroppedSeq.run(reason, file, line, label, from.seq);
-    else this.insertDroppedText.run(reason, file, line, label, from.text);
+    else this.insertDroppedMalformed.run(reason, file, line, label, from.malformed);
     this.droppedCount++;
   }
 

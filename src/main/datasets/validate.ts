@@ -9,7 +9,6 @@
  * Rows are staged (staging.ts): checks work on row numbers and the per-row typed arrays, and
  * read a text back only where they must compare or list it.
  */
-import { join } from 'node:path';
 import type {
   DatasetReport,
   DropReason,
@@ -27,8 +26,8 @@ export interface RowSet {
   line(k: number): number;
   text(k: number): string;
   label(k: number): string;
-  /** The staged row behind position k; absent for malformed records, which are not staged. */
-  seq?(k: number): number;
+  /** Where the text behind position k is kept, for the store's copy of dropped rows. */
+  kept(k: number): DroppedSource;
 }
 
 /** A dropped row as a report lists it: past the examples, without its text. */
@@ -55,8 +54,6 @@ export const MIN_CLASS_SIZE = 10;
 /** Largest to smallest class ratio from which imbalance is worth a warning. */
 const IMBALANCE_RATIO = 10;
 
-const DEFAULT_MAX_TOKENS = 512;
-
 /** A count as the report prints it: 100,000. */
 const count = (n: number): string => n.toLocaleString('en-US');
 
@@ -67,22 +64,21 @@ export function stagedRows(st: Staging, seqs: readonly number[]): RowSet {
     line: (k) => st.where(seqs[k]).line,
     text: (k) => st.text(seqs[k]),
     label: (k) => st.labelText(seqs[k]),
-    seq: (k) => seqs[k],
+    kept: (k) => ({ seq: seqs[k] }),
   };
 }
 
 /** Malformed records as rows: their raw text as text, the reason (in brackets) as label. */
 export function malformedRows(st: Staging): RowSet {
-  const all = [...st.malformed].sort((a, b) => a.file - b.file || a.line - b.line);
+  const bad = st.malformed;
+  const order = bad.inOrder();
   return {
-    size: all.length,
-    file: (k) => {
-      const { file, source } = all[k];
-      return source === undefined ? st.paths[file] : join(st.paths[file], source);
-    },
-    line: (k) => (all[k].source === undefined ? all[k].line : 1),
-    text: (k) => all[k].raw,
-    label: (k) => `(${all[k].reason})`,
+    size: order.length,
+    file: (k) => bad.where(order[k]).file,
+    line: (k) => bad.where(order[k]).line,
+    text: (k) => bad.raw(order[k]),
+    label: (k) => `(${bad.reasonOf(order[k])})`,
+    kept: (k) => ({ malformed: order[k] }),
   };
 }
 
@@ -124,7 +120,7 @@ export class Validation {
       if (this.dropped.length < MAX_DROPPED_EXAMPLES)
         this.dropped.push({ ...row, text: rows.text(k) });
       else if (this.listAll) this.dropped.push(row);
-      this.sink?.(row, rows.seq ? { seq: rows.seq(k) } : { text: rows.text(k) });
+      this.sink?.(row, rows.kept(k));
     }
     this.droppedTotal += rows.size;
     this.byReason[reason] = (this.byReason[reason] ?? 0) + rows.size;
@@ -334,46 +330,6 @@ export function checkBalance(v: Validation, counts: ReadonlyMap<string, number>)
       `classes with fewer than ${MIN_CLASS_SIZE} training rows: ${list}`,
     );
   }
-}
-
-/** What `\s` matches: the code units that separate words in `estimateTokens`. */
-function isSpace(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
-/**
- * Texts likely longer than the model's limit. Without a tokenizer at import time this is an
- * estimate: 1.3 tokens per whitespace word, one per CJK character (WordPiece's usual ratios).
- * Counted in one pass, without splitting: it runs on every row of a million-row file.
- */
-export function estimateTokens(text: string): number {
-  let cjk = 0;
-  let words = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x3000 && c <= 0x9fff) cjk++;
-    const space = isSpace(c);
-    if (!space && !inWord) words++;
-    inWord = !space;
-  }
-  return Math.round(words * 1.3) + cjk;
-}
-
-export function defaultMaxTokens(maxTokens?: number): number {
-  return maxTokens ?? DEFAULT_MAX_TOKENS;
 }
 
 /** The share of texts over the limit (flagged at staging time, see staging.ts). */

@@ -6,7 +6,13 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import type { Dataset, Model, Run, StrategyName } from '../../shared/contract';
+import {
+  datasetTitle,
+  type Dataset,
+  type Model,
+  type Run,
+  type StrategyName,
+} from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 import type { DataLayout } from '../data-dir';
 import { createGraph } from '../engine/graph-impl';
@@ -162,7 +168,8 @@ export async function exportRun(request: ExportRequest): Promise<{ dir: string; 
       runId,
       strategy: run.strategy,
       model: model.name,
-      dataset: dataset.name,
+      dataset: datasetTitle(dataset),
+      datasetHash: dataset.contentHash,
       exportedAt: new Date().toISOString(),
       graftVersion: graftVersion(),
     },

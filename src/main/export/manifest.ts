@@ -20,7 +20,9 @@ export interface BundleManifest {
     runId: string;
     strategy: string;
     model: string;
+    /** The dataset's name and version ("sst2 v2"), and its content hash. */
     dataset: string;
+    datasetHash?: string;
     exportedAt: string;
     graftVersion: string;
   };

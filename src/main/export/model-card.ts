@@ -1,5 +1,11 @@
 /** The bundle's README: what the model is, what it was trained on and how well it did. */
-import type { Dataset, Model, Run, TrainConfig } from '../../shared/contract';
+import {
+  datasetTitle,
+  type Dataset,
+  type Model,
+  type Run,
+  type TrainConfig,
+} from '../../shared/contract';
 import type { BundleManifest } from './manifest';
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
@@ -104,7 +110,7 @@ export function modelCard(input: {
     .join(', ');
 
   const lines = [
-    `# ${dataset.name} classifier (${model.name}, ${run.strategy})`,
+    `# ${datasetTitle(dataset)} classifier (${model.name}, ${run.strategy})`,
     '',
     `Exported by Graft ${source.graftVersion} from run \`${run.id}\` on ${source.exportedAt}.`,
     '',
@@ -117,7 +123,7 @@ export function modelCard(input: {
     '',
     '## Data',
     '',
-    `- Dataset: ${dataset.name} (${splits}).`,
+    `- Dataset: ${datasetTitle(dataset)} (${splits}; content hash \`${dataset.contentHash}\`).`,
     `- Labels, in output order: ${manifest.labels.map((l) => `\`${l}\``).join(', ')}.`,
     '',
   ];

@@ -44,7 +44,13 @@ describe('model library import', () => {
       expect(model.sizeOnDisk).toBeLessThan(weights + 1_000_000);
       expect(copied).toContain('config.json');
       expect(existsSync(join(model.path, '1_Pooling', 'config.json'))).toBe(true);
-      for (const left of ['pytorch_model.bin', 'tf_model.h5', 'rust_model.ot', 'flax_model.msgpack', 'onnx']) {
+      for (const left of [
+        'pytorch_model.bin',
+        'tf_model.h5',
+        'rust_model.ot',
+        'flax_model.msgpack',
+        'onnx',
+      ]) {
         expect(copied).not.toContain(left);
       }
       const encoder = await loadEncoder(model.path);

@@ -52,7 +52,7 @@ export interface DroppedQuery {
 }
 
 /** What a caller supplies; the store assigns the id and creation time and counts the splits. */
-export type NewDataset = Omit<Dataset, 'id' | 'createdAt' | 'splits'> & {
+export type NewDataset = Omit<Dataset, 'id' | 'createdAt' | 'splits' | 'version'> & {
   id?: string;
   createdAt?: string;
 };
@@ -97,6 +97,7 @@ interface DatasetRow {
   label_counts: string;
   content_hash: string;
   created_at: string;
+  version: number;
   meta: string;
 }
 
@@ -122,16 +123,23 @@ function toRecord(row: DatasetRow): Dataset {
       labelCounts: parseJson(row.label_counts, `dataset ${row.id} label counts`),
       contentHash: row.content_hash,
       createdAt: row.created_at,
+      version: row.version,
       ...(parseJson(row.meta ?? '{}', `dataset ${row.id} meta`) as object),
     },
     `dataset ${row.id}`,
   );
 }
 
+/**
+ * The version is one past the highest under the name, hidden imports included: two imports
+ * of one name at once each get their own (SQLite runs one write at a time).
+ */
 const INSERT_DATASET = `INSERT INTO datasets (id, name, source_path, format,
-    text_column, label_column, labels, splits, label_counts, content_hash, created_at, meta)
+    text_column, label_column, labels, splits, label_counts, content_hash, created_at, meta,
+    version)
     VALUES (@id, @name, @sourcePath, @format, @textColumn, @labelColumn, @labels, @splits,
-    @labelCounts, @contentHash, @createdAt, @meta)`;
+    @labelCounts, @contentHash, @createdAt, @meta,
+    (SELECT COALESCE(MAX(version), 0) + 1 FROM datasets WHERE name = @name))`;
 const INSERT_REPORT = 'INSERT INTO dataset_reports (dataset_id, report) VALUES (?, ?)';
 /** Datasets an import is still copying in (dataset_imports) are in no read. */
 const VISIBLE = 'NOT EXISTS (SELECT 1 FROM dataset_imports i WHERE i.dataset_id = datasets.id)';

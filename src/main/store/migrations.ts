@@ -142,6 +142,20 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'dataset versions',
+    sql: `
+      -- Imports under one name are its versions 1, 2, ...; existing ones numbered by age.
+      ALTER TABLE datasets ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      UPDATE datasets SET version = (
+        SELECT COUNT(*) FROM datasets older
+        WHERE older.name = datasets.name
+          AND (older.created_at < datasets.created_at
+            OR (older.created_at = datasets.created_at AND older.rowid <= datasets.rowid))
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks; returns the versions it applied. */

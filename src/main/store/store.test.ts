@@ -97,6 +97,28 @@ describe('datasets', () => {
     expect(store.datasets.list().map((d) => d.id)).toEqual([b.id, a.id]);
   });
 
+  it('numbers the imports under one name as its versions', () => {
+    const versions = ['toy', 'toy', 'other', 'toy'].map(
+      (name) => store.datasets.insert(sampleDataset({ name }), {}).version,
+    );
+    expect(versions).toEqual([1, 2, 1, 3]);
+  });
+
+  it('numbers the datasets of an older store by age when it migrates', () => {
+    const at = (month: number): string => `2026-0${month}-01T00:00:00.000Z`;
+    const ids = [3, 1, 2].map(
+      (month) => store.datasets.insert(sampleDataset({ createdAt: at(month) }), {}).id,
+    );
+    store.close();
+    const db = new Database(tmp.file('graft.db'));
+    db.exec('ALTER TABLE datasets DROP COLUMN version');
+    db.exec('DELETE FROM schema_migrations WHERE version = 6');
+    db.close();
+
+    store = openStore(tmp.file('graft.db'));
+    expect(ids.map((id) => store.datasets.get(id).version)).toEqual([3, 1, 2]);
+  });
+
   it('throws not-found naming the id', () => {
     expect(() => store.datasets.get('ds_nope')).toThrow(/dataset "ds_nope" does not exist/);
     expect(() => store.datasets.delete('ds_nope')).toThrow(/"ds_nope"/);

@@ -7,7 +7,12 @@
  * the report with its drop choices appears.
  */
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
-import type { Dataset, DatasetImportProgress, DatasetReport } from '../../shared/contract';
+import {
+  datasetTitle,
+  type Dataset,
+  type DatasetImportProgress,
+  type DatasetReport,
+} from '../../shared/contract';
 import { ApiError } from '../api';
 import { ErrorBox } from '../components/common';
 import { asApiError, useApi } from '../hooks';
@@ -156,7 +161,7 @@ function Done(props: { dataset: Dataset }): ReactElement {
     .join(', ');
   return (
     <div className="notice" role="status" data-testid="dataset-import-done">
-      Imported <strong>{dataset.name}</strong>: {splits}; {dataset.labels.length} classes
+      Imported <strong>{datasetTitle(dataset)}</strong>: {splits}; {dataset.labels.length} classes
       {dataset.dropped ? `; ${dataset.dropped.toLocaleString()} rows dropped` : ''}.
       <details className="done-report">
         <summary>Its validation report</summary>

@@ -3,7 +3,7 @@
  * focus when it opens, so the page scrolls to it and keyboard users land on it.
  */
 import { useEffect, useRef, type ReactElement } from 'react';
-import type { Dataset } from '../../shared/contract';
+import { datasetTitle, type Dataset } from '../../shared/contract';
 import { StoredReport } from './StoredReport';
 
 export function ReportCard(props: { dataset: Dataset; onClose(): void }): ReactElement {
@@ -13,7 +13,7 @@ export function ReportCard(props: { dataset: Dataset; onClose(): void }): ReactE
     <div className="card" id="dataset-report-card" data-testid="dataset-report-card">
       <div className="page-head">
         <h2 ref={title} tabIndex={-1} className="report-title">
-          Validation report of {props.dataset.name}
+          Validation report of {datasetTitle(props.dataset)}
         </h2>
         <button type="button" onClick={props.onClose} data-testid="dataset-report-close">
           Close

@@ -5,7 +5,7 @@
  * the labels still have room and every Delete button is in view.
  */
 import { useState, type ReactElement } from 'react';
-import type { Dataset } from '../../shared/contract';
+import { datasetTitle, type Dataset } from '../../shared/contract';
 import { DeleteButton, Empty, ErrorBox } from '../components/common';
 import { ImportFlow } from '../datasets/ImportFlow';
 import { ReportCard } from '../datasets/ReportCard';
@@ -65,9 +65,16 @@ export function DatasetsPage(): ReactElement {
               {list.data.map((dataset) => (
                 <tr key={dataset.id} data-testid="dataset-row" data-id={dataset.id}>
                   <td className="dataset-name">
-                    <strong>{dataset.name}</strong>
+                    <strong>{datasetTitle(dataset)}</strong>
                     <div className="muted small" title={dataset.sourcePath}>
                       {dataset.format}
+                    </div>
+                    <div
+                      className="muted small"
+                      title={`Content hash ${dataset.contentHash}`}
+                      data-testid="dataset-version"
+                    >
+                      v{dataset.version ?? 1} · <code>{dataset.contentHash.slice(0, 8)}</code>
                     </div>
                     <div className="muted small" title="Imported">
                       {dateTime(dataset.createdAt)}
@@ -83,7 +90,7 @@ export function DatasetsPage(): ReactElement {
                       aria-expanded={reportOf?.id === dataset.id}
                       aria-controls="dataset-report-card"
                       onClick={() => setReportOf(reportOf?.id === dataset.id ? null : dataset)}
-                      aria-label={`Validation report of ${dataset.name}`}
+                      aria-label={`Validation report of ${datasetTitle(dataset)}`}
                       data-testid="dataset-report-toggle"
                     >
                       Report
@@ -106,7 +113,7 @@ export function DatasetsPage(): ReactElement {
                   </td>
                   <td className="actions-cell">
                     <DeleteButton
-                      name={dataset.name}
+                      name={datasetTitle(dataset)}
                       onDelete={() => remove(dataset)}
                       testId="dataset-delete"
                     />

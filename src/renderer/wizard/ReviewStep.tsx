@@ -3,7 +3,7 @@
  * time and memory as a range with the assumptions behind it.
  */
 import type { ReactElement } from 'react';
-import { TrainRequest, type Dataset, type Model } from '../../shared/contract';
+import { datasetTitle, TrainRequest, type Dataset, type Model } from '../../shared/contract';
 import { estimateRun, type Estimate, type Range } from '../../shared/estimate';
 import { bytes, seconds } from '../format';
 import { changedFields, FIELDS, PANELS, toRequest, type WizardForm } from './form';
@@ -108,7 +108,7 @@ export function ReviewStep(props: {
         <dl className="config">
           <div>
             <dt>Dataset</dt>
-            <dd data-testid="review-dataset">{dataset?.name ?? '—'}</dd>
+            <dd data-testid="review-dataset">{dataset ? datasetTitle(dataset) : '—'}</dd>
           </div>
           <div>
             <dt>Model</dt>

@@ -3,7 +3,7 @@
  * inputs, so the arrow keys move between cards and Enter submits the step.
  */
 import type { ReactElement, ReactNode } from 'react';
-import type { Dataset, Model, StrategyName } from '../../shared/contract';
+import { datasetTitle, type Dataset, type Model, type StrategyName } from '../../shared/contract';
 import { Empty } from '../components/common';
 import { count } from '../format';
 import { href } from '../router';
@@ -84,7 +84,7 @@ export function DatasetStep(props: {
       testId="run-dataset"
       choices={props.datasets.map((d) => ({
         value: d.id,
-        title: d.name,
+        title: datasetTitle(d),
         detail:
           `${totalRows(d).toLocaleString()} rows (` +
           Object.entries(d.splits)

@@ -1,0 +1,120 @@
+/**
+ * The checks that refuse an import outright, each saying why in the user's terms: no usable
+ * row, a single class, labels the training file lacks, rows the user must decide about.
+ */
+import type { ReportIssue } from '../../shared/contract';
+import { GraftError } from '../../shared/errors';
+import type { ImportRequest } from './import-read';
+import { lineList } from './parse';
+import type { FileSummary } from './parse-stream';
+import type { Staging } from './staging';
+import type { Validation } from './validate';
+
+function quotedList(values: readonly string[], max: number): string {
+  const shown = values.slice(0, max).map((v) => JSON.stringify(v));
+  if (values.length > max) shown.push(`... (${values.length} in all)`);
+  return shown.join(', ');
+}
+
+/** Labels that are classes: an empty label is a row's problem (empty-label), not a class. */
+export function classes(labels: readonly string[]): string[] {
+  return labels.filter((l) => l !== '');
+}
+
+export function requireTwoClasses(
+  train: FileSummary,
+  labels: readonly string[],
+  rows: number,
+): void {
+  if (labels.length >= 2) return;
+  const column = `label column ${JSON.stringify(train.labelColumn)}`;
+  throw new GraftError(
+    'bad-input',
+    labels.length === 0
+      ? `${train.path}: ${column} is empty in all ${rows} rows; a classifier needs two classes`
+      : `${train.path}: ${column} has a single class, ${JSON.stringify(labels[0])}, in all ` +
+          `${rows} rows; a classifier needs two`,
+  );
+}
+
+/** What made the rows unusable, by issue kind, as "N are ..." phrases. */
+const UNUSABLE: Partial<Record<ReportIssue['kind'], string>> = {
+  malformed: 'are malformed',
+  'empty-text': 'have an empty text',
+  'empty-label': 'have an empty label',
+  duplicate: 'were dropped as duplicates',
+  'conflicting-duplicate': 'were dropped as conflicting duplicates',
+};
+
+/**
+ * No training row is left (all malformed, or dropped): says why from the rows themselves, not
+ * as "a single class in 0 rows", with the first malformed row's reason and, where label names
+ * were given for word labels, the cause.
+ */
+export function requireUsableRows(
+  req: ImportRequest,
+  st: Staging,
+  v: Validation,
+  usable: number,
+): void {
+  if (usable > 0) return;
+  const read = st.count + st.malformed.count;
+  const counted = v.issues.filter((i) => UNUSABLE[i.kind] && i.count > 0);
+  const parts = counted.map((i) => `${i.count} ${UNUSABLE[i.kind]}`);
+  let why =
+    counted.length === 1 && counted[0].count === read
+      ? `all ${read} rows ${UNUSABLE[counted[0].kind]}`
+      : `of ${read} rows, ${parts.join(', ') || 'none is a training row'}`;
+
+  const first = st.malformed.inOrder()[0];
+  const reason = first === undefined ? '' : st.malformed.reasonOf(first);
+  if (first !== undefined) why += `; line ${st.malformed.lineRead(first)}: ${reason}`;
+  const word = /^label "(.*)" is not an id of /.exec(reason);
+  if (req.labelNamesPath && word && !/^\d+$/.test(word[1])) {
+    why += '; label names map integer labels, these labels are words (leave out labelNamesPath)';
+  }
+  throw new GraftError('bad-input', `${req.path}: no usable rows: ${why}`);
+}
+
+export function requireKnownLabels(
+  st: Staging,
+  file: string,
+  role: string,
+  rows: readonly number[],
+  known: Set<string>,
+  hint: string | undefined,
+): void {
+  const unseen = new Map<string, number[]>();
+  for (const seq of rows) {
+    for (const label of st.labels(seq)) {
+      // An empty label is reported as empty-label, not as a label the training file lacks
+      if (known.has(label) || label === '') continue;
+      const lines = unseen.get(label) ?? [];
+      lines.push(st.line.get(seq));
+      unseen.set(label, lines);
+    }
+  }
+  if (unseen.size === 0) return;
+
+  const listed = [...unseen]
+    .slice(0, 5)
+    .map(([label, lines]) => `${JSON.stringify(label)} (line ${lineList(lines)})`)
+    .join(', ');
+  throw new GraftError(
+    'bad-input',
+    `${file}: the ${role} file has labels the training file lacks: ${listed}; ` +
+      `training labels: ${quotedList([...known], 20)}` +
+      (hint ? `; they look like lists of labels: ${hint}` : ''),
+  );
+}
+
+export function refuse(v: Validation, path: string): never {
+  const blocking = v.blocking();
+  const kinds = [...new Set(blocking.map((i) => i.kind))];
+  throw new GraftError(
+    'bad-input',
+    `${path}: ${blocking.map((i) => i.message).join('; ')}; to import without them, drop ` +
+      `them (drop: ${JSON.stringify(kinds)}, CLI: ${kinds.map((k) => `--drop ${k}`).join(' ')}); ` +
+      'every dropped row is counted in the report and kept (graft datasets dropped ID)',
+  );
+}
