@@ -13,6 +13,15 @@ import { Column } from './typed-column';
 /** The scratch table of raw texts, by record number (ord). */
 export const MALFORMED_TABLE = 'malformed';
 
+/** A row's place: its file and line, or for a class folder's entry (`source`), that file. */
+export function placeOf(
+  path: string,
+  line: number,
+  source: string | undefined,
+): { file: string; line: number } {
+  return source === undefined ? { file: path, line } : { file: join(path, source), line: 1 };
+}
+
 export class StagedMalformed {
   private readonly file = new Column(new Uint32Array(256));
   private readonly line = new Column(new Uint32Array(256));
@@ -67,10 +76,7 @@ export class StagedMalformed {
 
   /** Where a record is: its file and line, or for a class folder's entry, that file, line 1. */
   where(ord: number): { file: string; line: number } {
-    const path = this.paths[this.file.get(ord)];
-    const source = this.sources.get(ord);
-    if (source === undefined) return { file: path, line: this.line.get(ord) };
-    return { file: join(path, source), line: 1 };
+    return placeOf(this.paths[this.file.get(ord)], this.line.get(ord), this.sources.get(ord));
   }
 
   /** The line the reader gave, even for a class folder's entry (messages name it). */

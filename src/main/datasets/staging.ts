@@ -11,12 +11,11 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SplitName } from '../../shared/contract';
 import { detach } from './detach';
 import type { MalformedRecord } from './formats/types';
-import { MALFORMED_TABLE, StagedMalformed } from './staged-malformed';
+import { MALFORMED_TABLE, placeOf, StagedMalformed } from './staged-malformed';
 import type { ParsedRow } from './rows';
 import { removeStaleScratch, scratchPath, trackScratch, untrackScratch } from './scratch';
 import { Column } from './typed-column';
@@ -251,10 +250,7 @@ export class Staging {
 
   /** Where a row is: its file and line, or for a class folder's row, its own file, line 1. */
   where(seq: number): { file: string; line: number } {
-    const path = this.paths[this.file.get(seq)];
-    const source = this.sources.get(seq);
-    if (source === undefined) return { file: path, line: this.line.get(seq) };
-    return { file: join(path, source), line: 1 };
+    return placeOf(this.paths[this.file.get(seq)], this.line.get(seq), this.sources.get(seq));
   }
 
   text(seq: number): string {
