@@ -323,8 +323,7 @@ export function addDatasetsCommands(program: Command, withWorkbench: WithWorkben
       await withWorkbench(async (wb) => {
         const dataset = await call(wb, 'datasets.get', { id });
         const report = await storedReport(wb, dataset.id);
-        // No call gives per-split counts (the page does not show them): the store's GROUP BY
-        const bySplit = wb.store.datasets.labelCountsBySplit(dataset.id);
+        const bySplit = await call(wb, 'datasets.labelCounts', { id: dataset.id });
         print({ ...dataset, report }, o.json, () => describeDataset(dataset, report, bySplit));
       });
     });

@@ -3,7 +3,13 @@
  * with thousands separators, splits in train, validation, test order, and every message in the
  * CLI's words (the report's own hints name request fields, see cli-errors.ts).
  */
-import { datasetTitle, type Dataset, type DatasetReport, type SplitName } from '../shared/contract';
+import {
+  datasetTitle,
+  type Dataset,
+  type DatasetReport,
+  type SplitLabelCounts,
+  type SplitName,
+} from '../shared/contract';
 import { inCliWords } from './cli-errors';
 
 const SPLIT_ORDER: readonly SplitName[] = ['train', 'validation', 'test'];
@@ -83,9 +89,6 @@ export function describeReport(report: DatasetReport, maxLength?: number): strin
 export function datasetLine(d: Dataset): string {
   return `${d.id}  ${datasetTitle(d)}  ${splitsLine(d.splits)}`;
 }
-
-/** Rows per label in each split, as the store counts them (store/datasets-repo.ts). */
-export type SplitLabelCounts = Partial<Record<SplitName, { label: string; count: number }[]>>;
 
 /**
  * `graft datasets show`: the record, its labels per split, then the report it was stored

@@ -184,6 +184,14 @@ export type DroppedRowsPage = z.infer<typeof DroppedRowsPage>;
 
 export const LabelCount = z.object({ label: z.string(), count: z.number().int() });
 
+/** A stored dataset's rows per label in each split it has, labels in the dataset's order. */
+export const SplitLabelCounts = z.object({
+  train: z.array(LabelCount).optional(),
+  validation: z.array(LabelCount).optional(),
+  test: z.array(LabelCount).optional(),
+});
+export type SplitLabelCounts = z.infer<typeof SplitLabelCounts>;
+
 /** The head of a file as the importer reads it, for the column mapping's live preview. */
 export const DatasetSample = z.object({
   path: z.string(),

@@ -243,6 +243,20 @@ describe.skipIf(noChromium !== null)('the Datasets page import flow', () => {
     const card = page.locator('[data-testid=dataset-report-card]');
     await card.locator('[data-testid=dataset-stored-report]').waitFor();
     expect(await card.locator('[data-testid=report-dropped-row]').count()).toBe(3);
+    // Each label's rows per split, which add up to the split's rows
+    const labelRows = card.locator('[data-testid=split-label-row]');
+    await expect
+      .poll(() => labelRows.locator('th').allTextContents())
+      .toEqual(['negative', 'positive']);
+    for (const [split, rows] of [
+      ['train', 35],
+      ['test', 9],
+    ] as const) {
+      const counts = await labelRows
+        .locator(`td[data-split=${split}] .split-label-count`)
+        .allTextContents();
+      expect(counts.reduce((sum, c) => sum + Number(c), 0)).toBe(rows);
+    }
     await card.locator('[data-testid=report-dropped] summary').click();
     expect(await card.textContent()).toContain('reviews.csv:39');
     await screenshot(page, 'datasets-05-stored');

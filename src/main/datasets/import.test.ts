@@ -238,7 +238,7 @@ describe('the report', () => {
     expect(kinds['conflicting-duplicate']).toBe(2);
     expect(kinds['test-overlap']).toBeUndefined();
     const conflict = report.issues.find((i) => i.kind === 'conflicting-duplicate')!;
-    expect(conflict.message).toMatch(/^1 texts occur with different labels \(2 rows\)/);
+    expect(conflict.message).toMatch(/^1 text occurs with different labels \(2 rows\)/);
   });
 
   it('suggests a multi-label separator when labels look like lists of labels', async () => {

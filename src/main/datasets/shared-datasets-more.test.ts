@@ -40,7 +40,7 @@ describe.skipIf(!present)('more real datasets in ../shared', () => {
 
   it('refuses ChnSentiCorp until the empty review is dropped, naming line 6376', async () => {
     await expect(importDataset(store, { path: chn })).rejects.toThrow(
-      /1 rows with empty text: .*ChnSentiCorp_htl_all\.csv line 6376.*--drop empty-text/,
+      /1 row with empty text: .*ChnSentiCorp_htl_all\.csv line 6376.*--drop empty-text/,
     );
     expect(store.datasets.list()).toEqual([]);
 

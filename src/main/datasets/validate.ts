@@ -57,6 +57,10 @@ const IMBALANCE_RATIO = 10;
 /** A count as the report prints it: 100,000. */
 const count = (n: number): string => n.toLocaleString('en-US');
 
+/** "1 row has", "2 rows have": a count with the words that agree with it. */
+const counted = (n: number, one: string, many: string): string =>
+  `${count(n)} ${n === 1 ? one : many}`;
+
 export function stagedRows(st: Staging, seqs: readonly number[]): RowSet {
   return {
     size: seqs.length,
@@ -167,7 +171,12 @@ function drop(alive: Uint8Array, seqs: readonly number[]): void {
 export function checkUnusable(v: Validation, st: Staging, alive: Uint8Array): void {
   const bad = malformedRows(st);
   const why = bad.size > 0 ? ` (first, line ${bad.line(0)}: ${bad.label(0).slice(1, -1)})` : '';
-  v.flag('malformed', 'error', bad, `${count(bad.size)} malformed rows: ${where(bad)}${why}`);
+  v.flag(
+    'malformed',
+    'error',
+    bad,
+    `${counted(bad.size, 'malformed row', 'malformed rows')}: ${where(bad)}${why}`,
+  );
 
   const emptyText: number[] = [];
   const emptyLabel: number[] = [];
@@ -181,13 +190,13 @@ export function checkUnusable(v: Validation, st: Staging, alive: Uint8Array): vo
       'empty-text',
       'error',
       texts,
-      `${count(texts.size)} rows with empty text: ${where(texts)}`,
+      `${counted(texts.size, 'row', 'rows')} with empty text: ${where(texts)}`,
     )
   ) {
     drop(alive, emptyText);
   }
   const labels = stagedRows(st, emptyLabel);
-  const message = `${count(labels.size)} rows with empty label: ${where(labels)}`;
+  const message = `${counted(labels.size, 'row', 'rows')} with empty label: ${where(labels)}`;
   if (v.flag('empty-label', 'error', labels, message)) drop(alive, emptyLabel);
 }
 
@@ -262,11 +271,13 @@ export function checkDuplicates(v: Validation, st: Staging, alive: Uint8Array): 
 
   const c = stagedRows(st, conflicts);
   const message =
-    `${count(conflictTexts.size)} texts occur with different labels (${count(c.size)} rows): ` +
+    `${counted(conflictTexts.size, 'text occurs', 'texts occur')} with different labels ` +
+    `(${counted(c.size, 'row', 'rows')}): ` +
     where(c);
   if (v.flag('conflicting-duplicate', 'warning', c, message)) drop(alive, conflicts);
   const r = stagedRows(st, repeats);
-  const repeated = `${count(r.size)} rows repeat an earlier row's text and label: ${where(r)}`;
+  const repeated =
+    `${counted(r.size, 'row repeats', 'rows repeat')} an earlier row's text and label: ` + where(r);
   if (v.flag('duplicate', 'warning', r, repeated)) drop(alive, repeats);
 }
 
@@ -305,7 +316,8 @@ export function checkOverlap(v: Validation, st: Staging, splits: SplitRowsBySeq)
 
   const rows = stagedRows(st, leaked);
   const message =
-    `${count(rows.size)} training rows have a text that is also in test or validation: ` +
+    `${counted(rows.size, 'training row has', 'training rows have')} a text that is also ` +
+    'in test or validation: ' +
     where(rows);
   if (!v.flag('test-overlap', 'warning', rows, message)) return splits;
   const gone = new Set(leaked);
@@ -347,7 +359,8 @@ export function checkLength(
     severity: 'info',
     count: long.length,
     message:
-      `${long.length} texts (${share}%) are likely longer than ${limit} tokens ` +
+      `${counted(long.length, 'text', 'texts')} (${share}%) ` +
+      `${long.length === 1 ? 'is' : 'are'} likely longer than ${limit} tokens ` +
       'and will be truncated',
     rows: long.slice(0, MAX_ROWS_LISTED).map((seq) => st.where(seq)),
   });

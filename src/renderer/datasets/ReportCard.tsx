@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, type ReactElement } from 'react';
 import { datasetTitle, type Dataset } from '../../shared/contract';
+import { SplitLabels } from './SplitLabels';
 import { StoredReport } from './StoredReport';
 
 export function ReportCard(props: { dataset: Dataset; onClose(): void }): ReactElement {
@@ -19,6 +20,7 @@ export function ReportCard(props: { dataset: Dataset; onClose(): void }): ReactE
           Close
         </button>
       </div>
+      <SplitLabels key={`labels-${props.dataset.id}`} dataset={props.dataset} />
       <StoredReport key={props.dataset.id} id={props.dataset.id} />
     </div>
   );
