@@ -34,8 +34,15 @@ export interface ColumnChoice {
 
 type Role = 'text' | 'label';
 
+/** Columns named in an error before "and N more": a wide file has hundreds of thousands. */
+const MAX_COLUMNS_NAMED = 50;
+
 function available(table: RawTable): string {
-  const names = table.columns.map((c) => JSON.stringify(c)).join(', ');
+  const { columns } = table;
+  const shown = columns.slice(0, MAX_COLUMNS_NAMED).map((c) => JSON.stringify(c));
+  const more = columns.length - shown.length;
+  if (more > 0) shown.push(`and ${more.toLocaleString('en-US')} more`);
+  const names = shown.join(', ');
   const generated = table.hasHeader ? '' : ' (the file has no header row)';
   return `available columns: ${names}${generated}`;
 }
