@@ -153,7 +153,7 @@ describe('graft datasets list and show', () => {
 
     const list = graft('datasets', 'list');
     expect(list.stdout).toMatch(
-      new RegExp(`^${id}  big  train 1,000 · validation 125 · test 125$`, 'm'),
+      new RegExp(`^${id}  big  sha [0-9a-f]{8}  train 1,000 · validation 125 · test 125$`, 'm'),
     );
     const listed = JSON.parse(graft('datasets', 'list', '--json').stdout) as { splits: object }[];
     expect(listed.find((d) => 'id' in d && d.id === id)?.splits).toEqual({
@@ -165,7 +165,8 @@ describe('graft datasets list and show', () => {
     const show = graft('datasets', 'show', id);
     expect(show.status, show.stderr).toBe(0);
     expect(show.stdout).toMatch(new RegExp(`^${id}  big$`, 'm'));
-    expect(show.stdout).toMatch(/^hash {7}sha256 [0-9a-f]{64} /m);
+    const hash = /^hash {7}sha256 ([0-9a-f]{64}) /m.exec(show.stdout)?.[1] ?? '';
+    expect(list.stdout).toContain(`${id}  big  sha ${hash.slice(0, 8)}  `);
     expect(show.stdout).toMatch(/^format {5}csv, utf-8$/m);
     expect(show.stdout).toMatch(/^splits {5}train 1,000 · validation 125 · test 125$/m);
     expect(show.stdout).toMatch(/^labels {5}2 \(all splits\): 0 625 · 1 625$/m);
@@ -233,7 +234,11 @@ describe('graft datasets dropped', () => {
 
     const table = graft('datasets', 'dropped', dataset.id, '--reason', 'duplicate');
     expect(table.status, table.stderr).toBe(0);
-    expect(table.stdout.trim().split('\n')).toHaveLength(151);
+    // The header, 150 rows, then the count, in that order on stdout
+    const lines = table.stdout.trim().split('\n');
+    expect(lines).toHaveLength(152);
+    expect(lines[0]).toMatch(/^reason\s+file:line\s+label\s+text$/);
+    expect(lines.at(-1)).toBe('150 dropped rows');
     expect(table.stdout).toMatch(/^duplicate\s+\S*dups\.csv:52\s+0\s+"text 0"$/m);
 
     const none = graft('datasets', 'dropped', dataset.id, '--reason', 'malformed', '--json');
@@ -282,6 +287,33 @@ describe('graft datasets: reports and errors in the words of the CLI', () => {
     );
     expect(graft('datasets', 'import', file, '--report', '--drop', 'empty-label').status).toBe(0);
     expect(graft('datasets', 'import', '--help').stdout).toMatch(/exits 1 when it has errors/);
+  });
+
+  it('refuses an unknown --drop reason or --label-transform, naming it and the accepted', () => {
+    const file = dataset('flags.csv', 30);
+    const drop = graft('datasets', 'import', file, '--drop', 'empty-text,bogus', '--report');
+    expect(drop.status).toBe(1);
+    expect(drop.stderr).toContain(
+      '--drop: "bogus" is not a reason to drop; accepted: empty-text, empty-label, malformed, ' +
+        'duplicate, conflicting-duplicate, test-overlap',
+    );
+    const transform = graft('datasets', 'import', file, '--label-transform', 'upper');
+    expect(transform.status).toBe(1);
+    expect(transform.stderr).toContain(
+      '--label-transform: "upper" is not a label transform; accepted: none, coarse',
+    );
+    expect(graft('datasets', 'list').stdout).not.toContain('flags');
+  });
+
+  it('names the first 100 labels of an import, then how many more', () => {
+    const rows = ['text,label'];
+    for (let i = 0; i < 240; i++) rows.push(`text ${i},l${String(i % 120).padStart(3, '0')}`);
+    const file = join(dir, 'many-labels.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const result = graft('datasets', 'import', file, '--label', 'label', '--name', 'many');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/; labels: l000, l001, .*, l099, and 20 more\)$/m);
+    expect(result.stdout).toMatch(/^labels \(all splits\): l000 2 · .* · l099 2 · and 20 more$/m);
   });
 
   it('refuses out-of-range shares as flag errors, without the call name', () => {

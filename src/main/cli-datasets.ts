@@ -5,14 +5,26 @@
  * the app refuse the same things with the same words, turned into flags here (cli-errors.ts).
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { datasetTitle, type DatasetReport, type EventPayload } from '../shared/contract';
+import {
+  datasetTitle,
+  DropReason,
+  type DatasetReport,
+  type EventPayload,
+} from '../shared/contract';
 import { GraftError } from '../shared/errors';
 import { TEXT_ENCODINGS } from './datasets/decode';
 import { FORMAT_NAMES } from './datasets/formats/types';
+import { LABEL_TRANSFORM_HELP, labelTransform } from './datasets/labels';
 import { addDroppedCommand } from './cli-dropped';
 import { createProgressPrinter, importProgressLine } from './cli-progress';
-import { datasetLine, describeDataset, describeReport, splitsLine } from './cli-report';
-import { call, int, positiveInt, print, share, type WithWorkbench } from './cli-util';
+import {
+  datasetLine,
+  describeDataset,
+  describeReport,
+  MAX_LABELS_NAMED,
+  splitsLine,
+} from './cli-report';
+import { call, int, positiveInt, print, share, upTo, type WithWorkbench } from './cli-util';
 import type { Workbench } from './workbench';
 
 function ratios(value: string): { train: number; validation: number; test: number } {
@@ -47,6 +59,38 @@ function list(value: string, previous: string[] = []): string[] {
       .map((v) => v.trim())
       .filter((v) => v !== ''),
   ];
+}
+
+const DROP_REASONS: readonly string[] = DropReason.options;
+
+/** `--drop`, checked here: the schema's refusal names neither the value nor the flag's words. */
+function dropReasons(value: string, previous: string[] = []): string[] {
+  const kinds = list(value, previous);
+  const unknown = kinds.filter((k) => !DROP_REASONS.includes(k)).map((k) => JSON.stringify(k));
+  if (unknown.length > 0) {
+    const what = unknown.length === 1 ? 'is not a reason' : 'are not reasons';
+    throw new InvalidArgumentError(
+      `--drop: ${unknown.join(', ')} ${what} to drop; accepted: ${DROP_REASONS.join(', ')}`,
+    );
+  }
+  return kinds;
+}
+
+/**
+ * `--label-transform`, parsed by the importer's own parser but now: otherwise a typo is found
+ * only once a file is opened, in words that do not name the flag.
+ */
+function transform(value: string): string {
+  try {
+    labelTransform(value);
+  } catch (error) {
+    if (!(error instanceof GraftError)) throw error;
+    throw new InvalidArgumentError(
+      `--label-transform: ${JSON.stringify(value)} is not a label transform; accepted: ` +
+        LABEL_TRANSFORM_HELP,
+    );
+  }
+  return value;
 }
 
 /** `--rename-label RAW=NAME`, split at the first "=" (so a name may hold one, a label not). */
@@ -182,7 +226,7 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
     .option('--no-quoting', 'read quote characters as text (TSV like the SMS Spam Collection)')
     .option('--header', 'the first row names the columns (default: detected)')
     .option('--no-header', 'the first row is data; columns are column1, column2, ...')
-    .option('--label-transform <t>', 'none, coarse, fine, lower, before:SEP, after:SEP')
+    .option('--label-transform <t>', 'none, coarse, fine, lower, before:SEP, after:SEP', transform)
     .option('--multi-label <sep>', "multi-label: the separator between a row's labels")
     .option(
       '--label-columns <list>',
@@ -200,9 +244,8 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
     .option('--split-column <column>', "a column giving each row's split (train, dev, test)")
     .option(
       '--drop <kinds>',
-      'drop flagged rows: empty-text, empty-label, malformed, duplicate, ' +
-        'conflicting-duplicate, test-overlap (comma-separated, repeatable)',
-      list,
+      `drop flagged rows: ${DROP_REASONS.join(', ')} (comma-separated, repeatable)`,
+      dropReasons,
     )
     .option(
       '--max-length <n>',
@@ -277,7 +320,7 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
         const stored = await call(wb, 'datasets.report', { id: dataset.id });
         const report = o.json ? await withAllDropped(wb, dataset.id, stored) : stored;
         print({ ...dataset, report }, o.json, () => {
-          const labels = dataset.labels.join(', ');
+          const labels = upTo(dataset.labels, MAX_LABELS_NAMED);
           return (
             `${dataset.id}  ${datasetTitle(dataset)}  ` +
             `(${splitsLine(dataset.splits)}; labels: ${labels})\n` +

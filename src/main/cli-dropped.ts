@@ -29,15 +29,6 @@ function cut(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}\u2026` : text;
 }
 
-/**
- * A malformed row has no label: the store keeps its reason there, in brackets (validate.ts,
- * malformedRows). The table shows "-" as its label and the reason on a line of its own.
- */
-function malformedReason(d: DroppedRow): string | null {
-  const bracketed = d.reason === 'malformed' && d.label.startsWith('(') && d.label.endsWith(')');
-  return bracketed ? d.label.slice(1, -1) : null;
-}
-
 interface Widths {
   where: number;
   label: number;
@@ -48,7 +39,7 @@ function widthsOf(rows: readonly DroppedRow[]): Widths {
   const widths = { where: 'file:line'.length, label: 'label'.length };
   for (const d of rows) {
     widths.where = Math.max(widths.where, `${d.file}:${d.line}`.length);
-    if (!malformedReason(d)) widths.label = Math.max(widths.label, d.label.length);
+    if (d.detail === undefined) widths.label = Math.max(widths.label, d.label.length);
   }
   return { where: Math.min(widths.where, MAX_WHERE), label: Math.min(widths.label, MAX_LABEL) };
 }
@@ -64,15 +55,10 @@ function row(w: Widths, reason: string, where: string, label: string, text: stri
 
 function tableLines(w: Widths, d: DroppedRow): string[] {
   const flat = JSON.stringify(d.text);
-  const why = malformedReason(d);
-  const line = row(
-    w,
-    d.reason,
-    `${d.file}:${d.line}`,
-    why === null ? d.label : '-',
-    cut(flat, SHOWN_CHARS),
-  );
-  if (why === null) return [line];
+  // A malformed row has no label: "-" in its place, and its problem on a line of its own
+  const why = d.detail;
+  const line = row(w, d.reason, `${d.file}:${d.line}`, d.label || '-', cut(flat, SHOWN_CHARS));
+  if (why === undefined) return [line];
   return [line, `${' '.repeat(REASON_WIDTH + w.where + w.label + 3)}why: ${why}`];
 }
 
@@ -118,7 +104,8 @@ export function addDroppedCommand(
           offset += page.rows.length;
           if (page.rows.length === 0) break;
         } while (offset < total);
-        if (!o.json) process.stderr.write(`${total} dropped rows\n`);
+        // After the table, on stdout: on stderr it came out before or after, as buffers flushed
+        if (!o.json) await write(`${total.toLocaleString('en-US')} dropped rows\n`);
       });
     });
 }

@@ -11,8 +11,15 @@ import {
   type SplitName,
 } from '../shared/contract';
 import { inCliWords } from './cli-errors';
+import { upTo } from './cli-util';
 
 const SPLIT_ORDER: readonly SplitName[] = ['train', 'validation', 'test'];
+
+/**
+ * Labels named in a line before "and N more": enough for real label sets (banking77's 77), not
+ * for the thousands a text column read as labels gives.
+ */
+export const MAX_LABELS_NAMED = 100;
 
 /** The importer's limit when none is given (validate.ts, DEFAULT_MAX_TOKENS). */
 const DEFAULT_MAX_LENGTH = 512;
@@ -31,7 +38,8 @@ export function splitsLine(splits: Record<string, number>): string {
 }
 
 function labelsLine(counts: readonly { label: string; count: number }[]): string {
-  return counts.map((c) => `${c.label} ${count(c.count)}`).join(' · ');
+  const named = counts.map((c) => `${c.label} ${count(c.count)}`);
+  return upTo(named, MAX_LABELS_NAMED, ' · ');
 }
 
 function columns(text: string, label: string, multiLabel: boolean): string {
@@ -85,9 +93,13 @@ export function describeReport(report: DatasetReport, maxLength?: number): strin
   return lines.join('\n');
 }
 
-/** `graft datasets list`: one line a dataset. */
+/**
+ * `graft datasets list`: one line a dataset. The hash's head tells apart imports of one name
+ * whose rows differ, and is the start of the hash a run or an exported model names.
+ */
 export function datasetLine(d: Dataset): string {
-  return `${d.id}  ${datasetTitle(d)}  ${splitsLine(d.splits)}`;
+  const hash = `sha ${d.contentHash.slice(0, 8)}`;
+  return `${d.id}  ${datasetTitle(d)}  ${hash}  ${splitsLine(d.splits)}`;
 }
 
 /**

@@ -51,6 +51,17 @@ export function num(name: string): (value: string) => number {
   };
 }
 
+/**
+ * The first `max` items, then "and N more": a list from a file (labels of a mistaken label
+ * column) may be any length, and a terminal line is no place for all of it; --json has it.
+ */
+export function upTo(items: readonly string[], max: number, separator = ', '): string {
+  const shown = items.slice(0, max);
+  const more = items.length - shown.length;
+  if (more > 0) shown.push(`and ${more.toLocaleString('en')} more`);
+  return shown.join(separator);
+}
+
 export function print(value: unknown, json: boolean | undefined, human: () => string): void {
   process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : human() + '\n');
 }

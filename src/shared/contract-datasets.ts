@@ -129,7 +129,10 @@ export const DroppedRow = z.object({
   file: z.string(),
   line: z.number().int(),
   text: z.string(),
+  /** '' for a malformed row: no label could be read from it. */
   label: z.string(),
+  /** A malformed row's problem, as the reader found it ("3 fields, but line 1 has 2"). */
+  detail: z.string().optional(),
 });
 export type DroppedRow = z.infer<typeof DroppedRow>;
 

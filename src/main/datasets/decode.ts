@@ -3,8 +3,10 @@
  * the encoding is detected, in this order: a byte-order mark (UTF-8, UTF-16 LE/BE); UTF-16
  * without a mark (every other byte NUL); strict UTF-8; strict GBK where the result reads as
  * Chinese (see `CjkRuns`); and Windows-1252 (a superset of Latin-1, which TREC's and SUBJ's
- * files need) as the last resort, with a warning naming the first line that was not UTF-8. The
- * user may override.
+ * files need) as the last resort. A note names what was detected and the first line that was
+ * not UTF-8; finding a legacy encoding is no fault, so it is logged at info, not as a warning.
+ * The user may override; where the chosen GBK or Windows-1252 meets bytes that are valid
+ * UTF-8, a note says the text may come out garbled, as that choice is most likely a slip.
  * Node 20's full ICU gives TextDecoder all of these (Windows-1252's 0x80-0x9F row excepted, see
  * mixed-utf8.ts), so no decoding library is needed.
  *
@@ -17,6 +19,7 @@
  * and SUBJ have no such line and stay Windows-1252 throughout. A line that mixes both
  * encodings is read as Windows-1252 whole: the unit is the line.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { openSync, readFileSync, statSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
 import { logger } from '../util/log';
@@ -31,7 +34,7 @@ export type EncodingOption = 'auto' | TextEncoding;
 export interface SourceText {
   text: string;
   encoding: TextEncoding;
-  /** What detection saw, for the report: "BOM", "not UTF-8 from line 66"... */
+  /** What detection saw, for the report: "no BOM", "detected GBK: not UTF-8 from line 2"... */
   notes: string[];
   /** UTF-8, but lines that are not UTF-8 are read as Windows-1252 (see the header). */
   mixed?: boolean;
@@ -230,6 +233,44 @@ export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** The note for a file that detection reads wholly as GBK or Windows-1252. */
+export function detectedNote(encoding: 'gbk' | 'windows-1252', line: number): string {
+  const name = encoding === 'gbk' ? 'GBK' : 'Windows-1252';
+  return `detected ${name}: not UTF-8 from line ${line}`;
+}
+
+/**
+ * Whether bytes hold multi-byte UTF-8 and nothing else invalid. A head sample may end inside a
+ * character, so a cut last sequence is let pass.
+ */
+function multiByteUtf8(bytes: Uint8Array): boolean {
+  if (isAscii(bytes)) return false;
+  if (isUtf8(bytes)) return true;
+  let i = bytes.length - 1;
+  while (i >= 0 && bytes.length - i <= 3 && (bytes[i] & 0xc0) === 0x80) i--;
+  return i >= 0 && bytes[i] >= 0xc0 && isUtf8(bytes.subarray(0, i));
+}
+
+/** How UTF-8 text reads in each legacy encoding, for the note below. */
+const GARBLED: Partial<Record<TextEncoding, string>> = {
+  'windows-1252': 'its accented text may be garbled (é as Ã©)',
+  gbk: 'its non-ASCII text may be garbled (中文 as 涓枃)',
+};
+
+/**
+ * The notes for an encoding the user chose. Valid multi-byte UTF-8 is almost never GBK or
+ * Windows-1252 text by chance, so such a choice is most likely a slip; the user chose, so
+ * the file is still read as asked, but the report says what it will look like.
+ */
+export function chosenNotes(encoding: TextEncoding, bytes: Uint8Array): string[] {
+  const notes = ['encoding chosen by the user'];
+  const garbled = GARBLED[encoding];
+  if (garbled && multiByteUtf8(bytes)) {
+    notes.push(`the file is valid UTF-8 but is read as ${encoding} as asked: ${garbled}`);
+  }
+  return notes;
+}
+
 /** Picks the encoding of `bytes` (see the header) without decoding the whole file twice. */
 export function detectEncoding(bytes: Uint8Array): { encoding: TextEncoding; notes: string[] } {
   // A UTF-8 BOM changes nothing about the rows, so it leaves no note: such a file and its
@@ -254,7 +295,7 @@ export function decodeText(bytes: Uint8Array, path: string, encoding: EncodingOp
     }
     const text = decodeAs(encoding, bytes);
     requireText(text, path, encoding);
-    return { text: withoutBom(text), encoding, notes: ['encoding chosen by the user'] };
+    return { text: withoutBom(text), encoding, notes: chosenNotes(encoding, bytes) };
   }
 
   const detected = detectEncoding(bytes);
@@ -283,14 +324,16 @@ export function decodeText(bytes: Uint8Array, path: string, encoding: EncodingOp
   const gbk = strict('gbk', bytes);
   if (gbk !== null && chinese(gbk)) {
     requireText(gbk, path, 'gbk');
-    log.info(`${path} is not UTF-8 (first at line ${line}); it decodes as GBK`);
-    return { text: gbk, encoding: 'gbk', notes: [`not UTF-8 from line ${line}`] };
+    const note = detectedNote('gbk', line);
+    log.info(`${path}: ${note}`);
+    return { text: gbk, encoding: 'gbk', notes: [note] };
   }
 
   const text = decodeWindows1252(bytes);
   requireText(text, path, 'windows-1252');
-  log.warn(`${path} is not UTF-8 (first at line ${line}); reading it as Windows-1252`);
-  return { text, encoding: 'windows-1252', notes: [`not UTF-8 from line ${line}`] };
+  const note = detectedNote('windows-1252', line);
+  log.info(`${path}: ${note}`);
+  return { text, encoding: 'windows-1252', notes: [note] };
 }
 
 /** Line breaks become `\n`: CRLF files and their LF twins must parse (and hash) the same. */

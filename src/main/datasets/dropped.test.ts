@@ -91,24 +91,34 @@ describe('dropped rows', () => {
         Buffer.from('caf\xe9,1\n', 'latin1'),
       ]),
     );
-    const test = files.write('test.csv', lines('text,label', 'fine,1', 'bad,1,x', 'ok,0'));
+    const broken = '"bad, ""quoted""",1,x';
+    const test = files.write('test.csv', lines('text,label', 'fine,1', broken, 'ok,0'));
     const request = { path: train, testPath: test, drop: ['malformed' as const] };
 
     const ds = await importDataset(store, request, { tempDir: files.dir, ...streamed(16, 60) });
     const dropped = store.datasets.dropped(ds.id, { offset: 0, limit: 10 }).rows;
-    // A malformed record's text is its fields, separated by U+241F
+    // A malformed record's text is its line as the file has it, quotes and all
     expect(dropped.map((d) => [d.file, d.line, d.text])).toEqual([
-      [train, 3, 'one\u241F1\u241Fextra'],
-      [train, 40, 'two\u241F0\u241Fextra'],
-      [test, 3, 'bad\u241F1\u241Fx'],
+      [train, 3, 'one,1,extra'],
+      [train, 40, 'two,0,extra'],
+      [test, 3, broken],
     ]);
-    expect(dropped.every((d) => d.reason === 'malformed')).toBe(true);
+    // No label could be read; what is wrong stands apart from it
+    expect(dropped[0]).toMatchObject({
+      reason: 'malformed',
+      label: '',
+      detail: '3 fields, but line 1 has 2 (comma-separated)',
+    });
+    expect(dropped.every((d) => d.reason === 'malformed' && d.detail)).toBe(true);
     expect(ds.splits.test).toBe(2);
     expect(store.datasets.report(ds.id)!.files[0].encoding).toBe('windows-1252');
   });
 
   it('reads the dropped rows of an older dataset from its report', () => {
     const row = { reason: 'duplicate' as const, file: 'a.csv', line: 3, text: 'x', label: '1' };
+    // Reports kept a malformed row's problem as its label, in brackets
+    const broken = { reason: 'malformed' as const, file: 'a.csv', line: 4, text: 'y,1,z' };
+    const bracketed = { ...broken, label: '(3 fields, but line 1 has 2)' };
     const ds = store.datasets.insert(
       {
         name: 'old',
@@ -130,18 +140,20 @@ describe('dropped rows', () => {
         splits: { train: 2 },
         labelCounts: [],
         issues: [],
-        droppedByReason: { duplicate: 1 },
-        dropped: [row],
+        droppedByReason: { duplicate: 1, malformed: 1 },
+        dropped: [row, bracketed],
         stored: true,
       },
     );
+    const read = { ...broken, label: '', detail: '3 fields, but line 1 has 2' };
     expect(store.datasets.dropped(ds.id, { offset: 0, limit: 10 })).toEqual({
-      total: 1,
+      total: 2,
       offset: 0,
-      rows: [row],
+      rows: [row, read],
     });
-    expect(store.datasets.dropped(ds.id, { offset: 0, limit: 10, reason: 'malformed' }).total).toBe(
-      0,
+    expect(store.datasets.report(ds.id)!.dropped).toEqual([row, read]);
+    expect(store.datasets.dropped(ds.id, { offset: 0, limit: 10, reason: 'duplicate' }).total).toBe(
+      1,
     );
   });
 });

@@ -103,7 +103,7 @@ describe('a UTF-8 file with a few Windows-1252 lines', () => {
     for (const hooks of [undefined, streamed(4, 30)]) {
       const parsed = parseDatasetFile(path, {}, hooks);
       expect(parsed.encoding).toBe('windows-1252');
-      expect(parsed.notes).toContain('not UTF-8 from line 3');
+      expect(parsed.notes).toContain('detected Windows-1252: not UTF-8 from line 3');
       expect(parsed.rows[1].text).toBe('café 0');
     }
   });
@@ -116,8 +116,8 @@ if (!present) logger('datasets').warn(`skipping Windows-1252 dataset tests: ${DA
 
 describe.skipIf(!present)('Windows-1252 files of ../shared', () => {
   const cases: [string, string][] = [
-    [join(DATASETS, 'trec', 'TREC.train'), 'not UTF-8 from line 66'],
-    [join(DATASETS, 'subj', 'subj.all'), 'not UTF-8 from line 21'],
+    [join(DATASETS, 'trec', 'TREC.train'), 'detected Windows-1252: not UTF-8 from line 66'],
+    [join(DATASETS, 'subj', 'subj.all'), 'detected Windows-1252: not UTF-8 from line 21'],
   ];
   it.each(cases)('%s reads as Windows-1252, whole or in chunks', (path, note) => {
     const whole = parseDatasetFile(path);

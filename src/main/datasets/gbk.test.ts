@@ -65,11 +65,12 @@ describe('bytes that decode as both GBK and Windows-1252', () => {
     );
     const whole = parseDatasetFile(path);
     expect(whole.encoding).toBe('gbk');
-    expect(whole.notes).toContain('not UTF-8 from line 2002');
+    expect(whole.notes).toContain('detected GBK: not UTF-8 from line 2002');
     expect(whole.rows[2000]).toEqual({ text: '这家酒店很好 0', label: '1', line: 2002 });
 
     const parsed = parseDatasetFile(path, {}, streamed(4096, 8192));
     expect(parsed.encoding).toBe('gbk');
+    expect(parsed.notes).toContain('detected GBK: not UTF-8 from line 2002');
     expect(rowsOf(parsed)).toEqual(rowsOf(whole));
   });
 });

@@ -151,14 +151,15 @@ async function prepare(
     // A stored import keeps every dropped row in its scratch file, for the store's own table
     const v = new Validation(
       new Set(req.drop ?? []),
-      preview
-        ? undefined
-        : (row, from) => st.keepDropped(row.reason, row.file, row.line, row.label, from),
+      preview ? undefined : (row, from) => st.keepDropped(row, from),
       preview && req.allDropped === true,
     );
     for (const f of files) {
-      const fallback = f.notes.find((n) => n.startsWith('not UTF-8'));
-      if (fallback) v.note('encoding', 'info', `${f.path}: ${fallback}, read as ${f.encoding}`);
+      // "detected GBK: ..." names its encoding; "not UTF-8 at lines 3, 9" (mixed) does not
+      const detected = f.notes.find((n) => n.startsWith('detected '));
+      const mixed = f.notes.find((n) => n.startsWith('not UTF-8'));
+      if (detected) v.note('encoding', 'info', `${f.path}: ${detected}`);
+      else if (mixed) v.note('encoding', 'info', `${f.path}: ${mixed}, read as ${f.encoding}`);
     }
     const alive = new Uint8Array(st.count).fill(1);
     checkUnusable(v, st, alive);

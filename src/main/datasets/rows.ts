@@ -18,6 +18,7 @@ import {
   labelColumnIndices,
 } from './columns';
 import type { EncodingOption } from './decode';
+import { rawText } from './formats/delimited';
 import type {
   FormatName,
   JsonKind,
@@ -171,7 +172,7 @@ function wideMaker(path: string, table: RawTable, options: ParseOptions): RowMak
 
 /** A malformed record with its line, source and raw fields. */
 function malformed(r: RawRecord, reason: string): MalformedRecord {
-  const m: MalformedRecord = { line: r.line, reason, raw: r.fields.join('\u241F') };
+  const m: MalformedRecord = { line: r.line, reason, raw: rawText(r) };
   if (r.source !== undefined) m.source = r.source;
   return m;
 }

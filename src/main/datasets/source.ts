@@ -14,9 +14,11 @@ import { closeSync, readSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
 import { logger } from '../util/log';
 import {
+  chosenNotes,
   CjkRuns,
   datasetFileSize,
   decodeText,
+  detectedNote,
   detectEncoding,
   normaliseNewlines,
   openForReading,
@@ -156,14 +158,11 @@ export function fallbackEncoding(path: string, tuning: StreamTuning): EncodingCh
     log.warn(`${path}: ${lines.note}`);
     return { encoding: 'utf-8', notes: [lines.note], mixed: true };
   }
-  const line = lines.firstBad;
-  const notes = [`not UTF-8 from line ${line}`];
-  if (chinese) {
-    log.info(`${path} is not UTF-8 (first at line ${line}); it decodes as GBK`);
-    return { encoding: 'gbk', notes };
-  }
-  log.warn(`${path} is not UTF-8 (first at line ${line}); reading it as Windows-1252`);
-  return { encoding: 'windows-1252', notes };
+  // Finding a legacy encoding is no fault: info, as decode.ts logs it
+  const encoding = chinese ? 'gbk' : 'windows-1252';
+  const note = detectedNote(encoding, lines.firstBad);
+  log.info(`${path}: ${note}`);
+  return { encoding, notes: [note] };
 }
 
 function notUtf8(path: string, tuning: StreamTuning): GraftError {
@@ -173,7 +172,7 @@ function notUtf8(path: string, tuning: StreamTuning): GraftError {
 
 /** The encoding a big file's head implies (BOM, UTF-16, or UTF-8 to be confirmed). */
 function headChoice(bytes: Uint8Array, path: string, option: EncodingOption): EncodingChoice {
-  if (option !== 'auto') return { encoding: option, notes: ['encoding chosen by the user'] };
+  if (option !== 'auto') return { encoding: option, notes: chosenNotes(option, bytes) };
   const detected = detectEncoding(bytes);
   if (detected.encoding !== 'utf-8') return detected;
   requireNoNul(bytes, path);

@@ -12,7 +12,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
-import type { SplitName } from '../../shared/contract';
+import type { DroppedRow, SplitName } from '../../shared/contract';
 import { detach } from './detach';
 import type { MalformedRecord } from './formats/types';
 import { MALFORMED_TABLE, placeOf, StagedMalformed } from './staged-malformed';
@@ -150,15 +150,16 @@ export class Staging {
     this.selectText = db.prepare('SELECT text FROM rows WHERE seq = ?').pluck();
     this.deleteFrom = db.prepare('DELETE FROM rows WHERE seq >= ?');
     db.exec(`CREATE TABLE ${DROPPED_TABLE} (ord INTEGER PRIMARY KEY, reason TEXT NOT NULL,
-      file TEXT NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, label TEXT NOT NULL)`);
-    const columns = `${DROPPED_TABLE} (reason, file, line, label, text)`;
+      file TEXT NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, label TEXT NOT NULL,
+      detail TEXT)`);
+    const columns = `${DROPPED_TABLE} (reason, file, line, label, detail, text)`;
     // A staged row's text goes from table to table, never through a JS string
     this.insertDroppedSeq = db.prepare(
-      `INSERT INTO ${columns} SELECT ?, ?, ?, ?, text FROM rows WHERE seq = ?`,
+      `INSERT INTO ${columns} SELECT ?, ?, ?, ?, ?, text FROM rows WHERE seq = ?`,
     );
     this.malformed = new StagedMalformed(db, this.paths);
     this.insertDroppedMalformed = db.prepare(
-      `INSERT INTO ${columns} SELECT ?, ?, ?, ?, raw FROM ${MALFORMED_TABLE} WHERE ord = ?`,
+      `INSERT INTO ${columns} SELECT ?, ?, ?, ?, ?, raw FROM ${MALFORMED_TABLE} WHERE ord = ?`,
     );
     db.exec('BEGIN');
     this.db = db;
@@ -239,12 +240,13 @@ export class Staging {
    * Keeps a dropped row, with its text, in the scratch file: the store copies them all into
    * its own table, while the report lists only the first few (validate.ts).
    */
-  keepDropped(reason: string, file: string, line: number, label: string, from: DroppedSource) {
+  keepDropped(row: Omit<DroppedRow, 'text'>, from: DroppedSource): void {
     const db = this.database;
     if (this.pending.length > 0) this.flush();
     if (!db.inTransaction) db.exec('BEGIN');
-    if ('seq' in from) this.insertDroppedSeq.run(reason, file, line, label, from.seq);
-    else this.insertDroppedMalformed.run(reason, file, line, label, from.malformed);
+    const values = [row.reason, row.file, row.line, row.label, row.detail ?? null];
+    if ('seq' in from) this.insertDroppedSeq.run(...values, from.seq);
+    else this.insertDroppedMalformed.run(...values, from.malformed);
     this.droppedCount++;
   }
 

@@ -205,7 +205,7 @@ describe('a file read in chunks', () => {
     const path = files.write('late-latin1.csv', content);
     const parsed = parseDatasetFile(path, {}, streamed(9, 100));
     expect(parsed.encoding).toBe('windows-1252');
-    expect(parsed.notes).toContain('not UTF-8 from line 32');
+    expect(parsed.notes).toContain('detected Windows-1252: not UTF-8 from line 32');
     // Rows read before the switch are read again, not kept twice
     expect(parsed.rows.length).toBe(32);
     expect(parsed.rows[30]).toEqual({ text: 'café crème', label: '1', line: 32 });
@@ -222,7 +222,7 @@ describe('a file read in chunks', () => {
     const path = files.write('late-gbk.csv', content);
     const parsed = parseDatasetFile(path, {}, streamed(11, 60));
     expect(parsed.encoding).toBe('gbk');
-    expect(parsed.notes).toContain('not UTF-8 from line 12');
+    expect(parsed.notes).toContain('detected GBK: not UTF-8 from line 12');
     expect(parsed.rows.length).toBe(50);
     expect(parsed.rows[10]).toEqual({ text: '酒店很好，服务0', label: '0', line: 12 });
   });
@@ -373,17 +373,16 @@ function papaRecords(text: string, delimiter: string): QuotedRecord[] {
             `${problem}: the quote opened on line ${line} ran on through line ${last} and ` +
             `swallowed ${inner} line${inner === 1 ? '' : 's'}; ${range} re-read as records of ` +
             'their own';
-          records.push({
-            fields: input.slice(start, lineEnd).split(delimiter),
-            line,
-            problem: reason,
-          });
+          const raw = input.slice(start, lineEnd);
+          records.push({ fields: raw.split(delimiter), raw, line, problem: reason });
           resumeAt = lineEnd + 1;
           line += 1;
           parser.abort();
           return;
         }
-        records.push({ fields: result.data[0], line, ...(problem ? { problem } : {}) });
+        // The record's own text: up to papaparse's cursor, less the line break that ends it
+        const raw = input.slice(start, input[end - 1] === '\n' ? end - 1 : end);
+        records.push({ fields: result.data[0], raw, line, ...(problem ? { problem } : {}) });
         line += breaks(start, end);
         start = end;
       },

@@ -26,6 +26,8 @@ export interface RowSet {
   line(k: number): number;
   text(k: number): string;
   label(k: number): string;
+  /** What is wrong with the row, where its kind does not say it all (malformed records). */
+  detail?(k: number): string;
   /** Where the text behind position k is kept, for the store's copy of dropped rows. */
   kept(k: number): DroppedSource;
 }
@@ -72,7 +74,7 @@ export function stagedRows(st: Staging, seqs: readonly number[]): RowSet {
   };
 }
 
-/** Malformed records as rows: their raw text as text, the reason (in brackets) as label. */
+/** Malformed records as rows: their raw text as text, no label, the reason as detail. */
 export function malformedRows(st: Staging): RowSet {
   const bad = st.malformed;
   const order = bad.inOrder();
@@ -81,7 +83,8 @@ export function malformedRows(st: Staging): RowSet {
     file: (k) => bad.where(order[k]).file,
     line: (k) => bad.where(order[k]).line,
     text: (k) => bad.raw(order[k]),
-    label: (k) => `(${bad.reasonOf(order[k])})`,
+    label: () => '',
+    detail: (k) => bad.reasonOf(order[k]),
     kept: (k) => ({ malformed: order[k] }),
   };
 }
@@ -120,7 +123,13 @@ export class Validation {
     if (!dropping) return false;
     const reason = kind as DropReason;
     for (let k = 0; k < rows.size; k++) {
-      const row = { reason, file: rows.file(k), line: rows.line(k), label: rows.label(k) };
+      const row: Omit<DroppedRow, 'text'> = {
+        reason,
+        file: rows.file(k),
+        line: rows.line(k),
+        label: rows.label(k),
+        ...(rows.detail ? { detail: rows.detail(k) } : {}),
+      };
       if (this.dropped.length < MAX_DROPPED_EXAMPLES)
         this.dropped.push({ ...row, text: rows.text(k) });
       else if (this.listAll) this.dropped.push(row);
@@ -170,7 +179,7 @@ function drop(alive: Uint8Array, seqs: readonly number[]): void {
 /** Malformed records, empty texts and empty labels: errors until dropped. */
 export function checkUnusable(v: Validation, st: Staging, alive: Uint8Array): void {
   const bad = malformedRows(st);
-  const why = bad.size > 0 ? ` (first, line ${bad.line(0)}: ${bad.label(0).slice(1, -1)})` : '';
+  const why = bad.size > 0 ? ` (first, line ${bad.line(0)}: ${bad.detail!(0)})` : '';
   v.flag(
     'malformed',
     'error',

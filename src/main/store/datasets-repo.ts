@@ -144,7 +144,9 @@ const INSERT_REPORT = 'INSERT INTO dataset_reports (dataset_id, report) VALUES (
 /** Datasets an import is still copying in (dataset_imports) are in no read. */
 const VISIBLE = 'NOT EXISTS (SELECT 1 FROM dataset_imports i WHERE i.dataset_id = datasets.id)';
 const ROW_COLUMNS = 'dataset_rows (dataset_id, split, idx, text, label, label_set)';
-const DROPPED_COLUMNS = 'dataset_dropped (dataset_id, ord, reason, file, line, text, label)';
+const DROPPED_COLUMNS =
+  'dataset_dropped (dataset_id, ord, reason, file, line, text, label, detail)';
+const DROPPED_SELECT = 'SELECT reason, file, line, text, label, detail FROM dataset_dropped';
 /** Matches every reason when the reason parameter is null. */
 const DROPPED_WHERE = 'dataset_id = @id AND (@reason IS NULL OR reason = @reason)';
 
@@ -201,7 +203,7 @@ function copyJob(
     tables.push({
       into: DROPPED_COLUMNS,
       from: `staged.${JSON.stringify(staged.dropped.table)}`,
-      columns: 'ord, reason, file, line, text, label',
+      columns: 'ord, reason, file, line, text, label, detail',
       rows: staged.dropped.rows,
     });
   }
@@ -230,12 +232,10 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
     .pluck();
   const anyDropped = db.prepare('SELECT 1 FROM dataset_dropped WHERE dataset_id = ? LIMIT 1');
   const selectDroppedFrom = db.prepare(
-    'SELECT reason, file, line, text, label FROM dataset_dropped ' +
-      'WHERE dataset_id = @id AND ord > @offset ORDER BY ord LIMIT @limit',
+    `${DROPPED_SELECT} WHERE dataset_id = @id AND ord > @offset ORDER BY ord LIMIT @limit`,
   );
   const selectDropped = db.prepare(
-    `SELECT reason, file, line, text, label FROM dataset_dropped WHERE ${DROPPED_WHERE} ` +
-      'ORDER BY ord LIMIT @limit OFFSET @offset',
+    `${DROPPED_SELECT} WHERE ${DROPPED_WHERE} ORDER BY ord LIMIT @limit OFFSET @offset`,
   );
   const selectAll = db.prepare(
     `SELECT * FROM datasets WHERE ${VISIBLE} ORDER BY created_at DESC, rowid DESC`,
@@ -391,7 +391,9 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
       get(id);
       const row = selectReport.get(id) as { report: string } | undefined;
       if (!row) return null;
-      return fromDb(DatasetReport, parseJson(row.report, `dataset ${id} report`), `report ${id}`);
+      const json = parseJson(row.report, `dataset ${id} report`);
+      const report = fromDb(DatasetReport, json, `report ${id}`);
+      return { ...report, dropped: report.dropped.map(withDetail) };
     },
 
     dropped(id: string, { offset, limit, reason }: DroppedQuery): DroppedRowsPage {
@@ -406,10 +408,24 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
       return {
         total: countDropped.get(params) as number,
         offset,
-        rows: rows.map((r) => fromDb(DroppedRow, r, `dataset ${id} dropped row`)),
+        rows: (rows as StoredDroppedRow[]).map((r) =>
+          withDetail(fromDb(DroppedRow, { ...r, detail: r.detail ?? undefined }, `dataset ${id}`)),
+        ),
       };
     },
   };
+}
+
+type StoredDroppedRow = Omit<DroppedRow, 'detail'> & { detail: string | null };
+
+/**
+ * A malformed row as stored before it had `detail`: its problem in brackets as its label.
+ * Generic over report rows, whose text a preview may leave out.
+ */
+export function withDetail<T extends Omit<DroppedRow, 'text'>>(row: T): T {
+  const old = row.reason === 'malformed' && row.detail === undefined;
+  const bracketed = old ? /^\((.*)\)$/s.exec(row.label) : null;
+  return bracketed ? { ...row, label: '', detail: bracketed[1] } : row;
 }
 
 /** Datasets imported before the dropped-rows table list every dropped row in the report. */
@@ -422,6 +438,6 @@ function droppedFromReport(
   // Stored reports list every row with its text (only a preview's may leave texts out)
   const all = (report?.dropped ?? [])
     .filter((d) => !reason || d.reason === reason)
-    .map((d) => ({ ...d, text: d.text ?? '' }));
+    .map((d) => withDetail({ ...d, text: d.text ?? '' }));
   return { total: all.length, offset, rows: all.slice(offset, offset + limit) };
 }

@@ -156,6 +156,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'what was wrong with a dropped malformed row',
+    sql: `
+      -- Before, a malformed row's problem stood in its label, in brackets; datasets-repo.ts
+      -- still reads those that way.
+      ALTER TABLE dataset_dropped ADD COLUMN detail TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks; returns the versions it applied. */

@@ -112,7 +112,8 @@ describe('datasets', () => {
     store.close();
     const db = new Database(tmp.file('graft.db'));
     db.exec('ALTER TABLE datasets DROP COLUMN version');
-    db.exec('DELETE FROM schema_migrations WHERE version = 6');
+    db.exec('ALTER TABLE dataset_dropped DROP COLUMN detail');
+    db.exec('DELETE FROM schema_migrations WHERE version >= 6');
     db.close();
 
     store = openStore(tmp.file('graft.db'));

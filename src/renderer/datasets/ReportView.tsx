@@ -127,11 +127,18 @@ function DroppedRows(props: { report: DatasetReport }): ReactElement {
           <tbody>
             {dropped.slice(0, shown).map((d, i) => (
               <tr key={i} data-testid="report-dropped-row">
-                <td className="nowrap">{d.reason}</td>
+                <td>
+                  <span className="nowrap">{d.reason}</span>
+                  {d.detail !== undefined && (
+                    <div className="small muted" data-testid="report-dropped-detail">
+                      {d.detail}
+                    </div>
+                  )}
+                </td>
                 <td className="nowrap" title={d.file}>
                   {fileName(d.file)}:{d.line}
                 </td>
-                <td>{d.label}</td>
+                <td>{d.label || '—'}</td>
                 <td>
                   <span className="cell" title={d.text}>
                     {d.text}

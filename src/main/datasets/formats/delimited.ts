@@ -39,6 +39,11 @@ export const SNIFFED_DELIMITERS: readonly string[] = [',', '\t', ';', '|'];
 /** A whole field in RFC 4180 quotes: `"..."` with inner quotes doubled. */
 const RFC_FIELD = /^"(?:[^"]|"")*"$/s;
 
+/** A record's text for the report: as the file has it, or its fields where that is unknown. */
+export function rawText(record: RawRecord): string {
+  return record.raw ?? record.fields.join('\u241F');
+}
+
 function isBlank(fields: readonly string[]): boolean {
   return fields.every((f) => f.trim() === '');
 }
@@ -53,7 +58,7 @@ export function splitPlain(text: string, delimiter: string): RawRecord[] {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const fields = lines[i].split(delimiter);
-    if (!isBlank(fields)) records.push({ line: i + 1, fields });
+    if (!isBlank(fields)) records.push({ line: i + 1, fields, raw: lines[i] });
   }
   return records;
 }
@@ -71,8 +76,8 @@ export interface QuotedResult {
 export function splitQuoted(text: string, delimiter: string, partial = false): QuotedResult {
   const records: RawRecord[] = [];
   const problems: QuotedResult['problems'] = [];
-  const splitter = new QuotedSplitter(delimiter, ({ fields, line, problem }) => {
-    if (!isBlank(fields)) records.push({ line, fields });
+  const splitter = new QuotedSplitter(delimiter, ({ fields, raw, line, problem }) => {
+    if (!isBlank(fields)) records.push({ line, fields, raw });
     if (problem) problems.push({ line, message: problem });
   });
   if (partial) splitter.push(text);
@@ -133,7 +138,7 @@ function setAside(
     records: records.filter((r) => !bad.has(r)),
     malformed: records
       .filter((r) => bad.has(r))
-      .map((r) => ({ line: r.line, reason: reasons(r), raw: r.fields.join('\u241F') })),
+      .map((r) => ({ line: r.line, reason: reasons(r), raw: rawText(r) })),
   };
 }
 
@@ -304,12 +309,14 @@ export function streamDelimited(
     if (!lenient) throw new GraftError('bad-input', `${path} line ${record.line}: ${reason}`);
     bad++;
     firstBad ??= { line: record.line, reason };
-    sink.malformed({ line: record.line, reason, raw: record.fields.join('\u241F') });
+    sink.malformed({ line: record.line, reason, raw: rawText(record) });
   };
 
   const splitter = plan.quoted
-    ? new QuotedSplitter(plan.delimiter, (r) => take({ line: r.line, fields: r.fields }, r.problem))
-    : new LineSplitter((text, line) => take({ line, fields: text.split(plan.delimiter) }));
+    ? new QuotedSplitter(plan.delimiter, (r) => take(r, r.problem))
+    : new LineSplitter((text, line) =>
+        take({ line, fields: text.split(plan.delimiter), raw: text }),
+      );
   return {
     push: (text) => splitter.push(text),
     end: () => {

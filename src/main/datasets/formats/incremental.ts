@@ -37,6 +37,8 @@ export class LineSplitter {
 
 export interface QuotedRecord {
   fields: string[];
+  /** The record's text, without the line break that ends it. */
+  raw: string;
   /** 1-based line the record starts on. */
   line: number;
   /** papaparse's complaint about the record's quotes, if any. */
@@ -138,7 +140,8 @@ export class QuotedSplitter {
         resumed = true;
         continue;
       }
-      this.onRecord({ fields: record.fields(), line, ...(problem ? { problem } : {}) });
+      const raw = input.slice(start, inside);
+      this.onRecord({ fields: record.fields(), raw, line, ...(problem ? { problem } : {}) });
       line += breaks.between(start, end);
       start = end;
       resumed = false;
@@ -160,8 +163,10 @@ export class QuotedSplitter {
     inner: number,
   ): number {
     const lineEnd = input.indexOf('\n', start);
+    const raw = input.slice(start, lineEnd);
     this.onRecord({
-      fields: input.slice(start, lineEnd).split(this.delimiter),
+      fields: raw.split(this.delimiter),
+      raw,
       line,
       problem: swallowed(problem, line, inner),
     });

@@ -176,7 +176,7 @@ function jsonlLines(
     }
     if (typeof fields !== 'string') {
       records++;
-      sink.record({ line, ...fields });
+      sink.record({ line, ...fields, raw });
     } else {
       if (!lenient) throw new GraftError('bad-input', `${path} line ${line}: ${fields}`);
       const record = { line, reason: fields, raw };

@@ -56,8 +56,8 @@ export function streamLabelText(sink: RecordSink): RecordStream {
     if (trimmed === '') return;
 
     const read = example(trimmed);
-    if (typeof read === 'string') sink.malformed({ line, reason: read, raw: trimmed });
-    else sink.record({ line, fields: [read.label, read.text] });
+    if (typeof read === 'string') sink.malformed({ line, reason: read, raw: text });
+    else sink.record({ line, fields: [read.label, read.text], raw: text });
   });
 }
 

@@ -33,12 +33,20 @@ export interface RawRecord {
   source?: string;
   /** JSON records: field index -> kind, for the fields that held such a value. */
   kinds?: Record<number, JsonKind>;
+  /**
+   * The record as the file has it (decoded, line breaks as `\n`), for a malformed row's text:
+   * the fields alone lose the quoting. Absent for formats with no text lines (Parquet).
+   */
+  raw?: string;
 }
 
 export interface MalformedRecord {
   line: number;
   reason: string;
-  /** The record's raw text (or as much as was read), so a dropped row can be recovered. */
+  /**
+   * The record's text as the file has it (or as much as was read), so a dropped row can be
+   * recovered; where there is none (Parquet), its fields separated by U+241F.
+   */
   raw: string;
   /** As RawRecord's. */
   source?: string;
