@@ -313,7 +313,8 @@ describe('graft datasets: reports and errors in the words of the CLI', () => {
     const result = graft('datasets', 'import', file, '--label', 'label', '--name', 'many');
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/; labels: l000, l001, .*, l099, and 20 more\)$/m);
-    expect(result.stdout).toMatch(/^labels \(all splits\): l000 2 · .* · l099 2 · and 20 more$/m);
+    const labelsLine = /^labels \(all splits\): l000 2 · .* · l099 2 · and 20 more$/m;
+    expect(result.stdout).toMatch(labelsLine);
   });
 
   it('refuses out-of-range shares as flag errors, without the call name', () => {

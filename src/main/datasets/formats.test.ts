@@ -185,6 +185,40 @@ describe('the validation report', () => {
     expect(kept?.dropped.map((d) => d.line).sort()).toEqual([3, 4, 5, 6]);
   });
 
+  it('suggests the delimiter the lines split on when most records do not fit', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `a text, with a comma ${i};${i % 2}`);
+    const path = files.write('semi.csv', lines('text;label', ...rows));
+    const hint = /40 of 41 records do not fit, .*: the lines split evenly on semicolons; /;
+    expect(() => parseDatasetFile(path, { delimiter: ',', lenient: true })).toThrow(hint);
+    expect(() => parseDatasetFile(path, { delimiter: ',', lenient: true })).toThrow(
+      /set `delimiter` to ";"$/,
+    );
+  });
+
+  it('says what is wrong with a quote in its own words', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `text ${i},${i % 2}`);
+    rows[3] = '"closed" then more,1';
+    const path = files.write('quote.csv', lines('text,label', ...rows));
+    const report = await previewDataset({ path });
+    expect(report.issues.find((i) => i.kind === 'malformed')!.message).toContain(
+      'line 5: malformed quoted field (a closing quote is followed by more text',
+    );
+  });
+
+  it('names the smallest of many tiny classes and counts the rest', async () => {
+    // 30 classes of 2 to 6 rows, and one of 40
+    const rows = Array.from({ length: 30 }, (_, c) =>
+      Array.from({ length: 2 + (c % 5) }, (_, i) => `text ${c}-${i},c${c}`),
+    ).flat();
+    rows.push(...Array.from({ length: 40 }, (_, i) => `big ${i},big`));
+    const path = files.write('many.csv', lines('text,label', ...rows));
+    const report = await previewDataset({ path, testRatio: 0.1 });
+    const tiny = report.issues.find((i) => i.kind === 'tiny-class')!.message;
+    expect(tiny).toMatch(/^classes with fewer than 10 training rows: "c\d+" \(\d\), /);
+    expect(tiny).toMatch(/, and 10 more$/);
+    expect(tiny.match(/"c\d+"/g)).toHaveLength(20);
+  });
+
   it('lists malformed rows with their lines and refuses until they are dropped', async () => {
     const rows = texts(30).map((t, i) => `${t},${label(i)}`);
     rows[4] = 'broken,row,with,extra';

@@ -265,7 +265,9 @@ describe('a file read in chunks', () => {
     const bad = Array.from({ length: 20 }, (_, i) => `a\tb\tc ${i}`);
     const path = files.write('drift.tsv', [...good, ...bad].join('\n'));
     expect(() => parseDatasetFile(path, { lenient: true }, streamed(10, 100))).toThrow(
-      'drift.tsv line 21: 3 fields, but line 1 has 2 (tab-separated) (20 of 40 records)',
+      'drift.tsv line 21: 3 fields, but line 1 has 2 (tab-separated); 20 of 40 records do not ' +
+        'fit, too many to set aside as malformed rows: check the delimiter (tab), the quoting ' +
+        'and the format',
     );
   });
 });

@@ -53,6 +53,9 @@ const MAX_LINES_NAMED = 5;
 /** A class with fewer training rows than this is flagged as too small to learn or test. */
 export const MIN_CLASS_SIZE = 10;
 
+/** Classes named in the tiny-class warning before "and N more". */
+const MAX_CLASSES_NAMED = 20;
+
 /** Largest to smallest class ratio from which imbalance is worth a warning. */
 const IMBALANCE_RATIO = 10;
 
@@ -278,6 +281,9 @@ export function checkDuplicates(v: Validation, st: Staging, alive: Uint8Array): 
     } else repeats.push(...rows.slice(1));
   }
 
+  // Groups come in the order of their first row; the report names rows in file order
+  conflicts.sort((a, b) => a - b);
+  repeats.sort((a, b) => a - b);
   const c = stagedRows(st, conflicts);
   const message =
     `${counted(conflictTexts.size, 'text occurs', 'texts occur')} with different labels ` +
@@ -344,7 +350,12 @@ export function checkBalance(v: Validation, counts: ReadonlyMap<string, number>)
   }
   const tiny = [...counts].filter(([, n]) => n < MIN_CLASS_SIZE);
   if (tiny.length > 0) {
-    const list = tiny.map(([l, n]) => `${JSON.stringify(l)} (${n})`).join(', ');
+    // Smallest first, and only the first few: a 300-label set may have hundreds
+    const smallest = tiny.sort((a, b) => a[1] - b[1]).slice(0, MAX_CLASSES_NAMED);
+    const more = tiny.length - smallest.length;
+    const list =
+      smallest.map(([l, n]) => `${JSON.stringify(l)} (${n})`).join(', ') +
+      (more > 0 ? `, and ${count(more)} more` : '');
     v.note(
       'tiny-class',
       'warning',

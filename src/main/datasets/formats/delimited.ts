@@ -10,6 +10,7 @@
  */
 import { DatasetImportRequest } from '../../../shared/contract';
 import { GraftError } from '../../../shared/errors';
+import { detach } from '../detach';
 import { looksLikeHeader } from './header';
 import { LineSplitter, QuotedSplitter, tooManyMalformed } from './incremental';
 import {
@@ -127,12 +128,17 @@ function setAside(
   bad: ReadonlySet<RawRecord>,
   reasons: (r: RawRecord) => string,
   lenient: boolean,
+  delimiter: string,
 ): Split {
   const first = records.find((r) => bad.has(r));
   if (!first) return { records, malformed: [] };
-  if (!lenient || tooManyMalformed(bad.size, records.length)) {
-    const share = lenient ? ` (${bad.size} of ${records.length} records)` : '';
-    throw new GraftError('bad-input', `${path} line ${first.line}: ${reasons(first)}${share}`);
+  if (!lenient) throw new GraftError('bad-input', `${path} line ${first.line}: ${reasons(first)}`);
+  if (tooManyMalformed(bad.size, records.length)) {
+    throw new GraftError(
+      'bad-input',
+      `${path} line ${first.line}: ${reasons(first)}; ` +
+        tooManyHint(bad.size, records.length, records.map(rawText), delimiter),
+    );
   }
   return {
     records: records.filter((r) => !bad.has(r)),
@@ -144,7 +150,7 @@ function setAside(
 
 function widthSplit(path: string, records: RawRecord[], delim: string, lenient: boolean): Split {
   const bad = new Set(mismatches(records));
-  return setAside(path, records, bad, (r) => widthReason(r, records[0], delim), lenient);
+  return setAside(path, records, bad, (r) => widthReason(r, records[0], delim), lenient, delim);
 }
 
 function quotedSplit(path: string, text: string, delim: string, options: ReadOptions): Split {
@@ -158,10 +164,10 @@ function quotedSplit(path: string, text: string, delim: string, options: ReadOpt
   const reason = (r: RawRecord): string => {
     const message = problemLines.get(r.line);
     return message
-      ? `malformed quoted field (${message})`
+      ? `malformed quoted field (${quoteProblem(message)})`
       : widthReason(r, quoted.records[0], delim);
   };
-  return { ...setAside(path, quoted.records, bad, reason, lenient), quoted: true };
+  return { ...setAside(path, quoted.records, bad, reason, lenient, delim), quoted: true };
 }
 
 function splitRecords(
@@ -204,6 +210,37 @@ function splitRecords(
 }
 
 /** Every sampled line has the same number (at least one) of this delimiter. */
+/** Lines a delimiter suggestion is based on. */
+const HINT_LINES = 50;
+
+/**
+ * Why so many bad records stop the import, and what may fix it: the delimiter the lines do
+ * split evenly on, where one does.
+ */
+function tooManyHint(bad: number, total: number, lines: readonly string[], used: string): string {
+  const share = `${bad} of ${total} records do not fit, too many to set aside as malformed rows`;
+  const sample = lines.slice(0, HINT_LINES).filter((l) => l.trim() !== '');
+  const other = SNIFFED_DELIMITERS.find((d) => d !== used && sameCount(sample, d));
+  if (other) {
+    const evenly = `the lines split evenly on ${delimiterName(other)}s`;
+    return `${share}: ${evenly}; set \`delimiter\` to ${JSON.stringify(other)}`;
+  }
+  return `${share}: check the delimiter (${delimiterName(used)}), the quoting and the format`;
+}
+
+/** papaparse's complaints about quotes, said as what is wrong in the line. */
+const QUOTE_PROBLEMS: readonly [string, string][] = [
+  ['Trailing quote on quoted field is malformed', 'a closing quote is followed by more text'],
+  ['Quoted field unterminated', 'a quote is opened and never closed'],
+];
+
+function quoteProblem(problem: string): string {
+  for (const [theirs, ours] of QUOTE_PROBLEMS) {
+    if (problem.startsWith(theirs)) return ours + problem.slice(theirs.length);
+  }
+  return problem;
+}
+
 function sameCount(lines: readonly string[], delimiter: string): boolean {
   const counts = lines.map((l) => l.split(delimiter).length - 1);
   return counts.length > 0 && counts[0] > 0 && counts.every((c) => c === counts[0]);
@@ -291,13 +328,16 @@ export function streamDelimited(
   let total = 0;
   let bad = 0;
   let firstBad: { line: number; reason: string } | null = null;
+  // The first lines, to suggest a delimiter should most records not fit
+  const headLines: string[] = [];
 
   const take = (record: RawRecord, problem?: string): void => {
     if (isBlank(record.fields)) return;
     total++;
+    if (headLines.length < HINT_LINES) headLines.push(detach(rawText(record)));
     first ??= record;
     const reason = problem
-      ? `malformed quoted field (${problem})`
+      ? `malformed quoted field (${quoteProblem(problem)})`
       : record.fields.length !== first.fields.length
         ? widthReason(record, first, plan.delimiter)
         : null;
@@ -322,9 +362,10 @@ export function streamDelimited(
     end: () => {
       splitter.end();
       if (firstBad && tooManyMalformed(bad, total)) {
+        const hint = tooManyHint(bad, total, headLines, plan.delimiter);
         throw new GraftError(
           'bad-input',
-          `${path} line ${firstBad.line}: ${firstBad.reason} (${bad} of ${total} records)`,
+          `${path} line ${firstBad.line}: ${firstBad.reason}; ${hint}`,
         );
       }
     },
