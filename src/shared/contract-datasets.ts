@@ -114,6 +114,8 @@ export const ReportIssue = z.object({
     'encoding',
     /** Single-label values that look like lists of labels ("3,14"): a multiLabel hint. */
     'multi-label',
+    /** Names in the label names file that no row has. */
+    'label-names',
   ]),
   /** error: the import refuses until these rows are dropped; warning/info: for the user. */
   severity: z.enum(['error', 'warning', 'info']),

@@ -7,6 +7,7 @@ import { GraftError } from '../../shared/errors';
 import type { ImportRequest } from './import-read';
 import { lineList } from './parse';
 import type { FileSummary } from './parse-stream';
+import { loadLabelNames } from './labels';
 import type { Staging } from './staging';
 import type { Validation } from './validate';
 
@@ -116,5 +117,52 @@ export function refuse(v: Validation, path: string): never {
     `${path}: ${blocking.map((i) => i.message).join('; ')}; to import without them, drop ` +
       `them (drop: ${JSON.stringify(kinds)}, CLI: ${kinds.map((k) => `--drop ${k}`).join(' ')}); ` +
       'every dropped row is counted in the report and kept (graft datasets dropped ID)',
+  );
+}
+
+/** A row maker's reason for an integer label past the names (rows.ts, `namer`). */
+const UNNAMED_ID = /^label "(\d+)" is not an id of the (\d+) label names$/;
+
+/**
+ * Integer labels past the last label name: the names file does not fit the data. Set aside as
+ * malformed rows, a whole class could go with one `--drop malformed`; the names file is what
+ * must change. Words among integer labels stay malformed rows (a few stray lines).
+ */
+export function requireNamedIds(req: ImportRequest, st: Staging): void {
+  if (!req.labelNamesPath) return;
+  const unnamed = new Map<number, number>();
+  const lines: number[] = [];
+  let names = 0;
+  const bad = st.malformed;
+  for (const ord of bad.inOrder()) {
+    const match = UNNAMED_ID.exec(bad.reasonOf(ord));
+    if (!match) continue;
+    const id = Number(match[1]);
+    names = Number(match[2]);
+    unnamed.set(id, (unnamed.get(id) ?? 0) + 1);
+    lines.push(bad.where(ord).line);
+  }
+  if (unnamed.size === 0) return;
+
+  const highest = Math.max(...unnamed.keys());
+  const ids = [...unnamed.keys()].sort((a, b) => a - b);
+  throw new GraftError(
+    'bad-input',
+    `${req.labelNamesPath} has ${names} names, too few: label ${highest} needs line ` +
+      `${highest + 1} (label i is named on line i + 1); ${lines.length} rows have labels ` +
+      `with no name (${quotedList(ids.map(String), 10)}), at line ${lineList(lines)}`,
+  );
+}
+
+/** Names the file gives that no row has: a names file for other data, or a class missing. */
+export function unusedNames(req: ImportRequest, used: ReadonlySet<string>): string | null {
+  if (!req.labelNamesPath) return null;
+  const names = loadLabelNames(req.labelNamesPath);
+  const unused = names.flatMap((name, id) => (used.has(name) ? [] : [`"${name}" (${id})`]));
+  if (unused.length === 0) return null;
+  const shown = unused.slice(0, 10).join(', ') + (unused.length > 10 ? ', ...' : '');
+  return (
+    `${req.labelNamesPath} names ${names.length} labels; ${unused.length} of them label ` +
+    `no row: ${shown}`
   );
 }

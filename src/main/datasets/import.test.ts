@@ -27,6 +27,32 @@ describe('previewDataset with no usable rows or empty labels', () => {
     );
   });
 
+  it('refuses ids past the label names, and notes the names no row has', async () => {
+    // Labels 0, 1 and 10 (csv): two names are too few for id 10; twelve leave 2..9 and 11 unused
+    const path = files.write('ids.csv', csv(30));
+    const two = files.write('two.txt', 'zero\none\n');
+    await expect(
+      importDataset(store, { path, labelNamesPath: two, drop: ['malformed'] }, {}),
+    ).rejects.toThrow(
+      `${two} has 2 names, too few: label 10 needs line 11 (label i is named on line i + 1); ` +
+        '10 rows have labels with no name ("10"), at line 4, 7, 10, 13, 16 (and 5 more)',
+    );
+    expectNothingStored();
+
+    const twelve = files.write(
+      'twelve.txt',
+      Array.from({ length: 12 }, (_, i) => `n${i}`).join('\n'),
+    );
+    const report = await previewDataset({ path, labelNamesPath: twelve }, { tempDir: files.dir });
+    expect(report.labelCounts.map((c) => c.label)).toEqual(['n0', 'n1', 'n10']);
+    const note = report.issues.find((i) => i.kind === 'label-names')!;
+    expect(note).toMatchObject({ severity: 'info', count: 0 });
+    expect(note.message).toBe(
+      `${twelve} names 12 labels; 9 of them label no row: "n2" (2), "n3" (3), "n4" (4), ` +
+        '"n5" (5), "n6" (6), "n7" (7), "n8" (8), "n9" (9), "n11" (11)',
+    );
+  });
+
   it('counts no empty label as a class', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => `row ${i},${i % 8 === 0 ? '' : i % 2}`);
     const path = files.write('blank.csv', lines('text,label', ...rows));

@@ -35,8 +35,10 @@ import {
   classes,
   refuse,
   requireKnownLabels,
+  requireNamedIds,
   requireTwoClasses,
   requireUsableRows,
+  unusedNames,
 } from './import-refusals';
 import { checkLabelLists } from './label-lists';
 import type { FileSummary } from './parse-stream';
@@ -142,6 +144,10 @@ async function prepare(
   const st = new Staging(ctx.tempDir, multi, maxTokens);
   try {
     const { train, test, validation } = await stageFiles(req, st, progress, ctx.tuning);
+    requireNamedIds(req, st);
+    // Before the user's renames, which would make a used name look unused
+    const everyRow = aliveRows(new Uint8Array(st.count).fill(1));
+    const unused = unusedNames(req, new Set(labelsOf(st, everyRow)));
     renameLabels(req, st);
     const files = [train, test, validation].filter((f) => f !== undefined);
     const role = (f: FileSummary): SplitName | undefined =>
@@ -154,6 +160,7 @@ async function prepare(
       preview ? undefined : (row, from) => st.keepDropped(row, from),
       preview && req.allDropped === true,
     );
+    if (unused) v.note('label-names', 'info', unused);
     for (const f of files) {
       // "detected GBK: ..." names its encoding; "not UTF-8 at lines 3, 9" (mixed) does not
       const detected = f.notes.find((n) => n.startsWith('detected '));

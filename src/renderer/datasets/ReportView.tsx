@@ -19,6 +19,7 @@ const KIND_TITLE: Record<ReportIssue['kind'], string> = {
   'long-text': 'Texts over the maximum length',
   encoding: 'Encoding',
   'multi-label': 'Labels that look like lists of labels',
+  'label-names': 'Label names',
 };
 
 const SPLIT_ORDER = ['train', 'validation', 'test'];
