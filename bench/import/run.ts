@@ -9,10 +9,10 @@
  * with the same command on the same 2-core machine; its figures are below, since that code
  * is gone. The bench prints both side by side and their ratio.
  *
- * With `--malformed-every N`, every Nth line has a field too many, so the import keeps that
- * many malformed records for the report and drops them. The reference figures are for the
- * plain file; compare such a run with a plain one, or with an older commit's run of the same
- * command.
+ * With `--malformed-every N`, every Nth line has a field too many, and the import keeps those
+ * malformed records for the report and drops them (below 10, more than a tenth of the lines
+ * are bad and the importer refuses the file). The reference figures are for the plain file;
+ * compare such a run with a plain one, or with an older commit's run of the same command.
  *
  *   npx tsx bench/import/run.ts [--rows 1000000] [--malformed-every N] [--keep]
  */

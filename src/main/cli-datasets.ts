@@ -366,7 +366,7 @@ export function addDatasetsCommands(program: Command, withWorkbench: WithWorkben
       await withWorkbench(async (wb) => {
         const dataset = await call(wb, 'datasets.get', { id });
         const report = await storedReport(wb, dataset.id);
-        const bySplit = await call(wb, 'datasets.labelCounts', { id: dataset.id });
+        const bySplit = await call(wb, 'datasets.labels', { id: dataset.id });
         print({ ...dataset, report }, o.json, () => describeDataset(dataset, report, bySplit));
       });
     });

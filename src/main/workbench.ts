@@ -84,7 +84,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
     'datasets.preview': async (request) => previewDataset(request, importContext),
     'datasets.report': async ({ id }) => datasetReport(store, id),
-    'datasets.labelCounts': async ({ id }) => store.datasets.labelCountsBySplit(id),
+    'datasets.labels': async ({ id }) => store.datasets.labelCountsBySplit(id),
     'datasets.dropped': async ({ id, ...query }) => store.datasets.dropped(id, query),
     'datasets.peek': async (request) => peekDataset(request),
     'models.import': async (request) => withProvenance(importModel(store, layout, request)),

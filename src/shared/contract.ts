@@ -243,7 +243,7 @@ export const calls = {
   'datasets.preview': { request: DatasetImportRequest, response: DatasetReport },
   'datasets.report': { request: ById, response: DatasetReport },
   /** Rows per label in each split: how the classes are spread over train, validation, test. */
-  'datasets.labelCounts': { request: ById, response: SplitLabelCounts },
+  'datasets.labels': { request: ById, response: SplitLabelCounts },
   /** Every row dropped at import, paged; the report keeps only the first as examples. */
   'datasets.dropped': { request: DroppedRowsRequest, response: DroppedRowsPage },
   /** The head of a file as an import would read it (fast on any size), for the live preview. */

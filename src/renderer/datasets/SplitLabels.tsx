@@ -16,7 +16,7 @@ function percent(count: number, total: number): string {
 }
 
 export function SplitLabels(props: { dataset: Dataset }): ReactElement {
-  const counts = useQuery('datasets.labelCounts', { id: props.dataset.id });
+  const counts = useQuery('datasets.labels', { id: props.dataset.id });
   const splits = SPLIT_ORDER.filter((s) => counts.data?.[s]);
   const labels = props.dataset.labels;
   const rowsIn = (split: SplitName): number => props.dataset.splits[split] ?? 0;
