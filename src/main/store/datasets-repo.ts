@@ -17,6 +17,7 @@ import {
 import { GraftError, invariant } from '../../shared/errors';
 import { newId } from './ids';
 import { fromDb, notFound, parseJson, rethrowDuplicate, toDb } from './records';
+import { droppedFromReport, withDetail, type StoredDroppedRow } from './dropped-rows';
 import { copyStaged, type CopyJob, type CopyStatement, type CopyTable } from './staged-copy';
 
 /** One split's rows as parallel arrays; `labels[i]` indexes into the dataset's `labels`. */
@@ -414,30 +415,4 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
       };
     },
   };
-}
-
-type StoredDroppedRow = Omit<DroppedRow, 'detail'> & { detail: string | null };
-
-/**
- * A malformed row as stored before it had `detail`: its problem in brackets as its label.
- * Generic over report rows, whose text a preview may leave out.
- */
-export function withDetail<T extends Omit<DroppedRow, 'text'>>(row: T): T {
-  const old = row.reason === 'malformed' && row.detail === undefined;
-  const bracketed = old ? /^\((.*)\)$/s.exec(row.label) : null;
-  return bracketed ? { ...row, label: '', detail: bracketed[1] } : row;
-}
-
-/** Datasets imported before the dropped-rows table list every dropped row in the report. */
-function droppedFromReport(
-  report: DatasetReport | null,
-  offset: number,
-  limit: number,
-  reason?: DropReason,
-): DroppedRowsPage {
-  // Stored reports list every row with its text (only a preview's may leave texts out)
-  const all = (report?.dropped ?? [])
-    .filter((d) => !reason || d.reason === reason)
-    .map((d) => withDetail({ ...d, text: d.text ?? '' }));
-  return { total: all.length, offset, rows: all.slice(offset, offset + limit) };
 }
