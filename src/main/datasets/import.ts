@@ -171,7 +171,7 @@ async function prepare(
     const alive = new Uint8Array(st.count).fill(1);
     checkUnusable(v, st, alive);
     await progress.pause();
-    checkDuplicates(v, st, alive);
+    await checkDuplicates(v, st, alive, () => progress.pause());
     await progress.pause();
     const rows = aliveRows(alive);
     const trainRows = rows.filter((seq) => st.split.get(seq) <= 1);

@@ -232,13 +232,15 @@ function repeatedHashes(hash: Float64Array, seqs: readonly number[]): Set<number
  * Groups of rows with equal texts and equal `key`, found by hash and confirmed by the texts
  * themselves; each group in row order, the groups in the order of their first row.
  */
-function equalTexts(
+async function equalTexts(
   st: Staging,
   seqs: readonly number[],
   key: (seq: number) => number,
-): number[][] {
+  pause: () => Promise<void>,
+): Promise<number[][]> {
   const hash = st.hash.view();
   const repeated = repeatedHashes(hash, seqs);
+  await pause();
   const byHash = new Map<number, number[]>();
   for (const seq of seqs) {
     if (!repeated.has(hash[seq])) continue;
@@ -266,14 +268,21 @@ function equalTexts(
  * Empty texts (whitespace-only ones too: texts are trimmed) are left to checkUnusable: they
  * would all be one text with every label, and each row would be counted twice.
  */
-export function checkDuplicates(v: Validation, st: Staging, alive: Uint8Array): void {
+export async function checkDuplicates(
+  v: Validation,
+  st: Staging,
+  alive: Uint8Array,
+  /** A turn for the event loop between steps: each is a few hundred ms on a million rows. */
+  pause: () => Promise<void> = async () => {},
+): Promise<void> {
   // Rows of one split (or, before splitting, of one file) are compared with each other
   const group = (seq: number): number => st.split.get(seq) || 100 + st.file.get(seq);
   const repeats: number[] = [];
   const conflicts: number[] = [];
   const conflictTexts = new Set<string>();
   const texts = aliveRows(alive).filter((seq) => !(st.flags.get(seq) & FLAG_EMPTY_TEXT));
-  for (const rows of equalTexts(st, texts, group)) {
+  await pause();
+  for (const rows of await equalTexts(st, texts, group, pause)) {
     const keys = new Set(rows.map((seq) => st.sets.sortedKey[st.set.get(seq)]));
     if (keys.size > 1) {
       conflicts.push(...rows);
