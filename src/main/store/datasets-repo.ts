@@ -132,15 +132,18 @@ function toRecord(row: DatasetRow): Dataset {
 }
 
 /**
- * The version is one past the highest under the name, hidden imports included: two imports
- * of one name at once each get their own (SQLite runs one write at a time).
+ * The next version under a name, one past the last ever given, deleted ones included. Run in
+ * the transaction that inserts the record (INSERT_DATASET reads it back): two imports of one
+ * name at once each get their own, SQLite running one write at a time.
  */
+const NEXT_VERSION = `INSERT INTO dataset_names (name, last_version) VALUES (@name, 1)
+    ON CONFLICT (name) DO UPDATE SET last_version = last_version + 1`;
 const INSERT_DATASET = `INSERT INTO datasets (id, name, source_path, format,
     text_column, label_column, labels, splits, label_counts, content_hash, created_at, meta,
     version)
     VALUES (@id, @name, @sourcePath, @format, @textColumn, @labelColumn, @labels, @splits,
     @labelCounts, @contentHash, @createdAt, @meta,
-    (SELECT COALESCE(MAX(version), 0) + 1 FROM datasets WHERE name = @name))`;
+    (SELECT last_version FROM dataset_names WHERE name = @name))`;
 const INSERT_REPORT = 'INSERT INTO dataset_reports (dataset_id, report) VALUES (?, ?)';
 /** Datasets an import is still copying in (dataset_imports) are in no read. */
 const VISIBLE = 'NOT EXISTS (SELECT 1 FROM dataset_imports i WHERE i.dataset_id = datasets.id)';
@@ -179,6 +182,7 @@ function copyJob(
   report?: DatasetReport,
 ): CopyJob {
   const begin: CopyStatement[] = [
+    { sql: NEXT_VERSION, params: [{ name: record.name }] },
     { sql: INSERT_DATASET, params: [recordParams(record)] },
     {
       sql: 'INSERT INTO dataset_imports (dataset_id, pid, started_at) VALUES (?, ?, ?)',
@@ -225,6 +229,7 @@ function copyJob(
 
 export function datasetRepository(db: Database.Database): DatasetRepository {
   const insertDataset = db.prepare(INSERT_DATASET);
+  const nextVersion = db.prepare(NEXT_VERSION);
   const insertRow = db.prepare(`INSERT INTO ${ROW_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)`);
   const insertReport = db.prepare(INSERT_REPORT);
   const selectReport = db.prepare('SELECT report FROM dataset_reports WHERE dataset_id = ?');
@@ -259,6 +264,7 @@ export function datasetRepository(db: Database.Database): DatasetRepository {
   }
 
   function writeRecord(record: Dataset, report?: DatasetReport): void {
+    nextVersion.run({ name: record.name });
     insertDataset.run(recordParams(record));
     if (report) insertReport.run(record.id, JSON.stringify(report));
   }

@@ -154,6 +154,14 @@ export const migrations: readonly Migration[] = [
           AND (older.created_at < datasets.created_at
             OR (older.created_at = datasets.created_at AND older.rowid <= datasets.rowid))
       );
+      -- The last version given under each name: a deleted version's number is not given again,
+      -- so a name and version always mean the same rows (a run may still name them)
+      CREATE TABLE dataset_names (
+        name TEXT PRIMARY KEY,
+        last_version INTEGER NOT NULL
+      );
+      INSERT INTO dataset_names (name, last_version)
+        SELECT name, MAX(version) FROM datasets GROUP BY name;
     `,
   },
   {

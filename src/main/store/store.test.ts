@@ -104,6 +104,15 @@ describe('datasets', () => {
     expect(versions).toEqual([1, 2, 1, 3]);
   });
 
+  it('gives a deleted version\'s number to no later import', () => {
+    const first = store.datasets.insert(sampleDataset(), {});
+    const second = store.datasets.insert(sampleDataset(), {});
+    store.datasets.delete(second.id);
+    expect(store.datasets.insert(sampleDataset(), {}).version).toBe(3);
+    store.datasets.delete(first.id);
+    expect(store.datasets.insert(sampleDataset(), {}).version).toBe(4);
+  });
+
   it('numbers the datasets of an older store by age when it migrates', () => {
     const at = (month: number): string => `2026-0${month}-01T00:00:00.000Z`;
     const ids = [3, 1, 2].map(
@@ -113,6 +122,7 @@ describe('datasets', () => {
     const db = new Database(tmp.file('graft.db'));
     db.exec('ALTER TABLE datasets DROP COLUMN version');
     db.exec('ALTER TABLE dataset_dropped DROP COLUMN detail');
+    db.exec('DROP TABLE dataset_names');
     db.exec('DELETE FROM schema_migrations WHERE version >= 6');
     db.close();
 
