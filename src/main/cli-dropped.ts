@@ -105,7 +105,8 @@ export function addDroppedCommand(
           if (page.rows.length === 0) break;
         } while (offset < total);
         // After the table, on stdout: on stderr it came out before or after, as buffers flushed
-        if (!o.json) await write(`${total.toLocaleString('en-US')} dropped rows\n`);
+        const rows = total === 1 ? 'row' : 'rows';
+        if (!o.json) await write(`${total.toLocaleString('en-US')} dropped ${rows}\n`);
       });
     });
 }

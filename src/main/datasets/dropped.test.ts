@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { importDataset, previewDataset } from './import';
 import { lines, storeForEachTest, streamed } from './test-files';
-import { MAX_DROPPED_EXAMPLES } from './validate';
+import { MAX_DROPPED_EXAMPLES, MAX_EXAMPLE_CHARS } from './validate';
 
 const { files, store } = storeForEachTest();
 
@@ -112,6 +112,17 @@ describe('dropped rows', () => {
     expect(dropped.every((d) => d.reason === 'malformed' && d.detail)).toBe(true);
     expect(ds.splits.test).toBe(2);
     expect(store.datasets.report(ds.id)!.files[0].encoding).toBe('windows-1252');
+  });
+
+  it('cuts a long text in the report, keeping it whole in the store', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `text ${i},${i % 2}`);
+    const long = `${'x'.repeat(5000)},1,extra`;
+    const path = files.write('long.csv', lines('text,label', long, ...rows));
+    const ds = await importDataset(store, { path, drop: ['malformed'] }, { tempDir: files.dir });
+    const example = store.datasets.report(ds.id)!.dropped[0].text!;
+    expect(example).toHaveLength(MAX_EXAMPLE_CHARS + 1);
+    expect(example.endsWith('x\u2026')).toBe(true);
+    expect(store.datasets.dropped(ds.id, { offset: 0, limit: 1 }).rows[0].text).toBe(long);
   });
 
   it('reads the dropped rows of an older dataset from its report', () => {

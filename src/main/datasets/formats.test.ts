@@ -205,6 +205,20 @@ describe('the validation report', () => {
     );
   });
 
+  it('reports a line of delimiters alone, as a malformed row or an empty text', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `text ${i},${i % 2}`);
+    rows.splice(3, 0, ',,,');
+    rows.splice(7, 0, ',');
+    rows.splice(9, 0, '');
+    const path = files.write('commas.csv', lines('text,label', ...rows));
+    const report = await previewDataset({ path });
+    const lineOf = (kind: string) => report.issues.find((i) => i.kind === kind)?.rows;
+    expect(lineOf('malformed')).toEqual([{ file: path, line: 5 }]);
+    expect(lineOf('empty-text')).toEqual([{ file: path, line: 9 }]);
+    // A blank line is no record at all
+    expect(report.rowsRead).toBe(32);
+  });
+
   it('names the smallest of many tiny classes and counts the rest', async () => {
     // 30 classes of 2 to 6 rows, and one of 40
     const rows = Array.from({ length: 30 }, (_, c) =>

@@ -148,9 +148,9 @@ export function requireNamedIds(req: ImportRequest, st: Staging): void {
   const ids = [...unnamed.keys()].sort((a, b) => a - b);
   throw new GraftError(
     'bad-input',
-    `${req.labelNamesPath} has ${names} names, too few: label ${highest} needs line ` +
-      `${highest + 1} (label i is named on line i + 1); ${lines.length} rows have labels ` +
-      `with no name (${quotedList(ids.map(String), 10)}), at line ${lineList(lines)}`,
+    `${req.labelNamesPath} has ${names} names, too few: label ${highest} needs its line ` +
+      `${highest + 1} (label i is named on line i + 1); ${lines.length} rows of the data have ` +
+      `labels with no name (${quotedList(ids.map(String), 10)}), at line ${lineList(lines)}`,
   );
 }
 

@@ -34,8 +34,9 @@ describe('previewDataset with no usable rows or empty labels', () => {
     await expect(
       importDataset(store, { path, labelNamesPath: two, drop: ['malformed'] }, {}),
     ).rejects.toThrow(
-      `${two} has 2 names, too few: label 10 needs line 11 (label i is named on line i + 1); ` +
-        '10 rows have labels with no name ("10"), at line 4, 7, 10, 13, 16 (and 5 more)',
+      `${two} has 2 names, too few: label 10 needs its line 11 (label i is named on line ` +
+        'i + 1); 10 rows of the data have labels with no name ("10"), at line 4, 7, 10, 13, ' +
+        '16 (and 5 more)',
     );
     expectNothingStored();
 

@@ -44,6 +44,16 @@ export type DroppedSink = (row: Omit<DroppedRow, 'text'>, from: DroppedSource) =
  */
 export const MAX_DROPPED_EXAMPLES = 100;
 
+/**
+ * Characters of a dropped row's text in the report's examples: two 10 MB lines made the page
+ * take seconds to open the report. The store keeps every text whole (`datasets.dropped`).
+ */
+export const MAX_EXAMPLE_CHARS = 2000;
+
+function example(text: string): string {
+  return text.length > MAX_EXAMPLE_CHARS ? `${text.slice(0, MAX_EXAMPLE_CHARS)}\u2026` : text;
+}
+
 /** Rows of an issue listed by line in the report; the full list lives in `dropped`. */
 const MAX_ROWS_LISTED = 20;
 
@@ -134,7 +144,7 @@ export class Validation {
         ...(rows.detail ? { detail: rows.detail(k) } : {}),
       };
       if (this.dropped.length < MAX_DROPPED_EXAMPLES)
-        this.dropped.push({ ...row, text: rows.text(k) });
+        this.dropped.push({ ...row, text: example(rows.text(k)) });
       else if (this.listAll) this.dropped.push(row);
       this.sink?.(row, rows.kept(k));
     }

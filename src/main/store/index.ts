@@ -71,7 +71,10 @@ export function openStore(dbFile: string): Store {
   log.debug(`opened ${dbFile}`);
   try {
     const swept = sweepImports(db);
-    if (swept.length > 0) log.info(`removed ${swept.length} datasets of unfinished imports`);
+    // A warning, so that a dataset never goes without a trace (it was never visible, though)
+    if (swept.length > 0) {
+      log.warn(`removed the hidden datasets of imports that died halfway: ${swept.join(', ')}`);
+    }
   } catch (error) {
     // They stay hidden, so nothing is wrong for the user; the next start tries again
     const reason = error instanceof Error ? error.message : String(error);

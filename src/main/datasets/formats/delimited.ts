@@ -45,8 +45,12 @@ export function rawText(record: RawRecord): string {
   return record.raw ?? record.fields.join('\u241F');
 }
 
+/**
+ * A line with nothing on it, which is no record. A line of delimiters alone (`,,`) is one: a
+ * row with empty fields, or of another width, that the report names rather than skips.
+ */
 function isBlank(fields: readonly string[]): boolean {
-  return fields.every((f) => f.trim() === '');
+  return fields.length === 1 && fields[0].trim() === '';
 }
 
 function delimiterName(d: string): string {
