@@ -87,3 +87,18 @@ export function renameLabels(req: ImportRequest, st: Staging): void {
   }
   st.sets.rename((label) => renamedLabel(rename, label));
 }
+
+/**
+ * Labels named from a file in the file's order, so that output i of the model is label id i
+ * as the data numbers it (GoEmotions' "neutral" is 27, last, not between "nervousness" and
+ * "optimism"); labels the file does not name (renamed ones) follow in their own order.
+ */
+export function inNamesOrder(req: ImportRequest, labels: readonly string[]): string[] {
+  if (!req.labelNamesPath) return [...labels];
+  const position = new Map<string, number>();
+  loadLabelNames(req.labelNamesPath).forEach((name, id) => {
+    if (!position.has(name)) position.set(name, id);
+  });
+  const rank = (label: string): number => position.get(label) ?? Number.MAX_SAFE_INTEGER;
+  return [...labels].sort((a, b) => rank(a) - rank(b));
+}

@@ -54,6 +54,20 @@ describe('previewDataset with no usable rows or empty labels', () => {
     );
   });
 
+  it('orders labels named from a file as the file does: output i is label id i', async () => {
+    const path = files.write('ids.csv', csv(30));
+    const names = files.write(
+      'names.txt',
+      Array.from({ length: 11 }, (_, i) => `z${10 - i}`).join('\n'),
+    );
+    const ds = await importDataset(store, { path, labelNamesPath: names }, { tempDir: files.dir });
+    // Ids 0, 1 and 10 are named z10, z9 and z0: file order, not alphabetical
+    expect(ds.labels).toEqual(['z10', 'z9', 'z0']);
+    const train = store.datasets.rows(ds.id, 'train');
+    const at = train.texts.indexOf('row 2');
+    expect(ds.labels[train.labels[at]]).toBe('z0');
+  });
+
   it('counts no empty label as a class', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => `row ${i},${i % 8 === 0 ? '' : i % 2}`);
     const path = files.write('blank.csv', lines('text,label', ...rows));

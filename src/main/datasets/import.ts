@@ -22,7 +22,7 @@ import {
 import { GraftError, invariant } from '../../shared/errors';
 import type { DatasetRows, Store } from '../store';
 import { logger } from '../util/log';
-import { renameLabels, stageFiles, type ImportRequest } from './import-read';
+import { inNamesOrder, renameLabels, stageFiles, type ImportRequest } from './import-read';
 import {
   countLabels,
   labelsOf,
@@ -199,7 +199,7 @@ async function prepare(
     await progress.pause();
 
     // A preview keeps empty-label rows (an import refuses them): they are no class
-    const labels = classes(labelsOf(st, splits.train ?? []));
+    const labels = inNamesOrder(req, classes(labelsOf(st, splits.train ?? [])));
     requireTwoClasses(train, labels, splits.train?.length ?? 0);
     const known = new Set(labels);
     for (const split of ['test', 'validation'] as const) {
