@@ -380,8 +380,17 @@ export function addDatasetsCommands(program: Command, withWorkbench: WithWorkben
     .action(async (id: string, o) => {
       await withWorkbench(async (wb) => {
         const dataset = await call(wb, 'datasets.get', { id });
+        const used = (await call(wb, 'runs.list', {})).filter(
+          (r) => r.datasetId === dataset.id,
+        ).length;
         const result = await call(wb, 'datasets.delete', { id });
-        print(result, o.json, () => `deleted ${dataset.id}  ${datasetTitle(dataset)}`);
+        // Deleting what runs trained on reads as losing them: say they stay
+        const runs =
+          used === 0
+            ? ''
+            : `\n${used} run${used === 1 ? '' : 's'} used it; runs keep their results and ` +
+              'completed runs can still be exported';
+        print(result, o.json, () => `deleted ${dataset.id}  ${datasetTitle(dataset)}${runs}`);
       });
     });
   return datasets;

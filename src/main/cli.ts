@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import type { EventPayload, Run } from '../shared/contract';
+import { runDatasetLine, type EventPayload, type Run } from '../shared/contract';
 import { GraftError } from '../shared/errors';
 import { addDatasetsCommands } from './cli-datasets';
 import { inCliWords } from './cli-errors';
@@ -174,7 +174,8 @@ addTrainOptions(train)
 function describeRun(run: Run): string {
   const test = run.metrics.test;
   const lines = [
-    `${run.id}  ${run.status}  ${run.strategy}  dataset ${run.datasetId}  model ${run.modelId}`,
+    `${run.id}  ${run.status}  ${run.strategy}  dataset ${runDatasetLine(run)}  ` +
+      `model ${run.modelId}`,
   ];
   if (run.error) lines.push(`error: ${run.error}`);
   for (const [key, value] of Object.entries(run.details ?? {})) {
@@ -219,7 +220,7 @@ runs
           list
             .map(
               (r) =>
-                `${r.id}  ${r.status.padEnd(9)}  ${r.strategy}  ` +
+                `${r.id}  ${r.status.padEnd(9)}  ${r.strategy}  ${runDatasetLine(r)}  ` +
                 `acc ${pct(r.metrics.test?.accuracy)}`,
             )
             .join('\n') || 'no runs',

@@ -182,9 +182,56 @@ export const CurvePoint = z.object({
 });
 export type CurvePoint = z.infer<typeof CurvePoint>;
 
+/**
+ * The dataset a run trained on, as it was when the run was created: its identity and what the
+ * model card tells of it. Kept with the run because a dataset can be deleted while its runs
+ * keep their results and stay exportable.
+ */
+export const RunDataset = z.object({
+  name: z.string(),
+  version: z.number().int().positive(),
+  contentHash: z.string(),
+  splits: z.record(z.string(), z.number().int()),
+  labels: z.array(z.string()),
+  multiLabel: z.boolean().optional(),
+});
+export type RunDataset = z.infer<typeof RunDataset>;
+
+/** The part of a stored dataset a run keeps (a dataset not yet stored counts as version 1). */
+export function runDatasetOf(dataset: Dataset): RunDataset {
+  return {
+    name: dataset.name,
+    version: dataset.version ?? 1,
+    contentHash: dataset.contentHash,
+    splits: { ...dataset.splits },
+    labels: [...dataset.labels],
+    ...(dataset.multiLabel ? { multiLabel: true } : {}),
+  };
+}
+
+/**
+ * A dataset's name with its version always spelled out ("sst2 v1"): for what outlives the
+ * dataset list (model cards, manifests, runs whose dataset is gone), where a bare "sst2"
+ * could mean any later version.
+ */
+export function versionedName(dataset: Pick<RunDataset, 'name' | 'version'>): string {
+  return `${dataset.name} v${dataset.version}`;
+}
+
+/**
+ * A run's dataset as the CLI prints it: "sst2 v2 (sha 1a2b3c4d)"; the id for a run created
+ * before runs kept their dataset.
+ */
+export function runDatasetLine(run: { datasetId: string; dataset?: RunDataset }): string {
+  const d = run.dataset;
+  return d ? `${versionedName(d)} (sha ${d.contentHash.slice(0, 8)})` : run.datasetId;
+}
+
 export const Run = z.object({
   id: Id,
   datasetId: Id,
+  /** Absent on runs created before runs kept their dataset. */
+  dataset: RunDataset.optional(),
   modelId: Id,
   strategy: StrategyName,
   status: RunStatus,

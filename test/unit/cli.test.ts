@@ -143,6 +143,18 @@ describe('graft CLI', () => {
     expect(badLayer.stderr).toMatch(/layer 99 does not exist[\s\S]*0\.\.2/);
     expect(json<unknown[]>(['runs', 'list', '--json'])).toHaveLength(1);
 
+    // The run names its dataset, and still does and exports once the dataset is deleted
+    const named = / v1 \(sha [0-9a-f]{8}\)  /;
+    expect(graft('runs', 'show', run.id).stdout).toMatch(named);
+    const deleted = graft('datasets', 'delete', dataset.id);
+    expect(deleted.status, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toContain('1 run used it; runs keep their results');
+    expect(graft('runs', 'list').stdout).toMatch(named);
+    const after = join(dir, 'bundle-after');
+    expect(json<{ files: string[] }>(['export', run.id, '--out', after, '--json']).files).toContain(
+      'README.md',
+    );
+
     // Deleting forgets the model and its library copy; the finished run stays in the history.
     const library = json<{ path: string }[]>(['models', 'list', '--json'])[0].path;
     expect(json<{ ok: boolean }>(['models', 'delete', model.id, '--json'])).toEqual({ ok: true });

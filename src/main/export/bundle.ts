@@ -7,10 +7,10 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSy
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import {
-  datasetTitle,
-  type Dataset,
+  runDatasetOf,
   type Model,
   type Run,
+  type RunDataset,
   type StrategyName,
 } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
@@ -28,7 +28,7 @@ import { buildHeadLogits } from '../transfer/heads';
 import { outputActivation } from '../transfer/multi-label';
 import { logger } from '../util/log';
 import { BUNDLE_FORMAT, BUNDLE_MANIFEST, type BundleManifest } from './manifest';
-import { modelCard } from './model-card';
+import { bundleDatasetName, modelCard } from './model-card';
 import { buildOnnxHeadBundleGraph } from './onnx-bundle';
 
 const log = logger('export');
@@ -107,6 +107,20 @@ export async function buildHeadBundleGraph(
   return g.toModelProto();
 }
 
+/**
+ * The run's dataset as the bundle tells of it: the copy the run kept; for a run created before
+ * runs kept one, the dataset itself, or null once that is deleted.
+ */
+export function datasetOfRun(store: Store, run: Run): RunDataset | null {
+  if (run.dataset) return run.dataset;
+  try {
+    return runDatasetOf(store.datasets.get(run.datasetId));
+  } catch (error) {
+    if (error instanceof GraftError && error.code === 'not-found') return null;
+    throw error;
+  }
+}
+
 export async function exportRun(request: ExportRequest): Promise<{ dir: string; files: string[] }> {
   const { store, layout, runId } = request;
   const run = store.runs.get(runId);
@@ -117,7 +131,15 @@ export async function exportRun(request: ExportRequest): Promise<{ dir: string; 
     );
   }
   const model = store.models.get(run.modelId);
-  const dataset: Dataset = store.datasets.get(run.datasetId);
+  const dataset = datasetOfRun(store, run);
+  const labels = run.metrics.test?.labels ?? dataset?.labels;
+  if (!labels) {
+    throw new GraftError(
+      'conflict',
+      `run ${runId} has no test results and its dataset ${run.datasetId} is deleted, so ` +
+        'the order of its output labels is unknown; train it again to export it',
+    );
+  }
   const runDir = join(layout.runs, runId);
   const dir = resolve(request.outDir ?? join(layout.exports, runId));
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
@@ -143,7 +165,6 @@ export async function exportRun(request: ExportRequest): Promise<{ dir: string; 
     }
   }
 
-  const labels = run.metrics.test?.labels ?? dataset.labels;
   writeFileSync(join(dir, 'labels.json'), JSON.stringify(labels, null, 2) + '\n');
   files.push('labels.json');
 
@@ -168,8 +189,8 @@ export async function exportRun(request: ExportRequest): Promise<{ dir: string; 
       runId,
       strategy: run.strategy,
       model: model.name,
-      dataset: datasetTitle(dataset),
-      datasetHash: dataset.contentHash,
+      dataset: bundleDatasetName(run, dataset),
+      ...(dataset ? { datasetHash: dataset.contentHash } : {}),
       exportedAt: new Date().toISOString(),
       graftVersion: graftVersion(),
     },

@@ -20,7 +20,10 @@ export interface BundleManifest {
     runId: string;
     strategy: string;
     model: string;
-    /** The dataset's name and version ("sst2 v2"), and its content hash. */
+    /**
+     * The dataset's name and version ("sst2 v1"), and its content hash; the dataset id alone
+     * for a run older than runs keeping their dataset whose dataset was deleted before export.
+     */
     dataset: string;
     datasetHash?: string;
     exportedAt: string;

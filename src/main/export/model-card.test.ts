@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Dataset, Model, Run, STRATEGY_NAMES, TrainRequest } from '../../shared/contract';
+import {
+  Dataset,
+  Model,
+  Run,
+  runDatasetOf,
+  STRATEGY_NAMES,
+  TrainRequest,
+} from '../../shared/contract';
 import { BUNDLE_FORMAT, type BundleManifest } from './manifest';
 import { modelCard } from './model-card';
 
@@ -21,22 +28,25 @@ const model = Model.parse({
   createdAt: now,
 });
 
-const dataset = Dataset.parse({
-  id: 'ds_a',
-  name: 'reviews',
-  sourcePath: '/data/reviews.csv',
-  format: 'csv',
-  textColumn: 'text',
-  labelColumn: 'label',
-  labels: ['neg', 'pos'],
-  splits: { train: 8, test: 2 },
-  labelCounts: [
-    { label: 'neg', count: 5 },
-    { label: 'pos', count: 5 },
-  ],
-  contentHash: 'abc',
-  createdAt: now,
-});
+const dataset = runDatasetOf(
+  Dataset.parse({
+    id: 'ds_a',
+    name: 'reviews',
+    sourcePath: '/data/reviews.csv',
+    format: 'csv',
+    textColumn: 'text',
+    labelColumn: 'label',
+    labels: ['neg', 'pos'],
+    splits: { train: 8, test: 2 },
+    labelCounts: [
+      { label: 'neg', count: 5 },
+      { label: 'pos', count: 5 },
+    ],
+    contentHash: 'abc',
+    createdAt: now,
+    version: 1,
+  }),
+);
 
 const manifest: BundleManifest = {
   format: BUNDLE_FORMAT,
@@ -133,5 +143,19 @@ describe('modelCard', () => {
     expect(card).toContain('| neg | 0.500 | 0.500 | 0.500 | 1 | 0.25 |');
     expect(card).toContain('| pos | 0.500 | 0.500 | 0.500 | 1 | 0.4 |');
     expect(card).toContain('its threshold in the table');
+  });
+
+  it('names the dataset with its version even for v1, its splits and hash', () => {
+    const card = modelCard({ run: runWith('fine-tune'), model, dataset, manifest });
+
+    expect(card).toContain('# reviews v1 classifier (tiny-bert, fine-tune)');
+    expect(card).toContain('- Dataset: reviews v1 (train 8, test 2; content hash `abc`).');
+  });
+
+  it('names a deleted dataset the run kept nothing of by its id', () => {
+    const card = modelCard({ run: runWith('fine-tune'), model, dataset: null, manifest });
+
+    expect(card).toContain('# ds_a classifier');
+    expect(card).toContain('- Dataset: ds_a (deleted before this export;');
   });
 });

@@ -1,9 +1,9 @@
 /** The bundle's README: what the model is, what it was trained on and how well it did. */
 import {
-  datasetTitle,
-  type Dataset,
+  versionedName,
   type Model,
   type Run,
+  type RunDataset,
   type TrainConfig,
 } from '../../shared/contract';
 import type { BundleManifest } from './manifest';
@@ -93,10 +93,26 @@ function resultLines(test: NonNullable<Run['metrics']['test']>): string[] {
   return lines;
 }
 
+/**
+ * What card and manifest call the run's dataset: always with its version ("sst2 v1"), since a
+ * bundle outlives the dataset list that would tell v1 from a later v2; the id when unknown.
+ */
+export function bundleDatasetName(run: Run, dataset: RunDataset | null): string {
+  return dataset ? versionedName(dataset) : run.datasetId;
+}
+
+/** The card's words on the dataset after its name. */
+function datasetFacts(dataset: RunDataset | null): string {
+  if (!dataset) return 'deleted before this export; its splits and content hash are unknown';
+  const splits = Object.entries(dataset.splits).map(([k, v]) => `${k} ${v}`);
+  return `${splits.join(', ')}; content hash \`${dataset.contentHash}\``;
+}
+
 export function modelCard(input: {
   run: Run;
   model: Model;
-  dataset: Dataset;
+  /** Null: a run older than runs keeping their dataset, whose dataset is deleted. */
+  dataset: RunDataset | null;
   manifest: BundleManifest;
 }): string {
   const { run, model, dataset, manifest } = input;
@@ -105,12 +121,10 @@ export function modelCard(input: {
   const size =
     `${model.layers} layers, hidden size ${model.hiddenSize}, ` +
     `${(model.parameters / 1e6).toFixed(1)}M parameters`;
-  const splits = Object.entries(dataset.splits)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
+  const name = bundleDatasetName(run, dataset);
 
   const lines = [
-    `# ${datasetTitle(dataset)} classifier (${model.name}, ${run.strategy})`,
+    `# ${name} classifier (${model.name}, ${run.strategy})`,
     '',
     `Exported by Graft ${source.graftVersion} from run \`${run.id}\` on ${source.exportedAt}.`,
     '',
@@ -123,7 +137,7 @@ export function modelCard(input: {
     '',
     '## Data',
     '',
-    `- Dataset: ${datasetTitle(dataset)} (${splits}; content hash \`${dataset.contentHash}\`).`,
+    `- Dataset: ${name} (${datasetFacts(dataset)}).`,
     `- Labels, in output order: ${manifest.labels.map((l) => `\`${l}\``).join(', ')}.`,
     '',
   ];

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  runDatasetOf,
   TrainRequest,
   type CurvePoint,
   type RunProgress,
@@ -72,12 +73,13 @@ export class RunManager {
 
   start(request: TrainRequest | unknown): RunSummary {
     const config = TrainRequest.parse(request);
-    this.store.datasets.get(config.datasetId);
+    const dataset = this.store.datasets.get(config.datasetId);
     const model = this.store.models.get(config.modelId);
     checkLayer(config.layer, model.layers, model.kind);
 
     const run = this.store.runs.create({
       datasetId: config.datasetId,
+      dataset: runDatasetOf(dataset),
       modelId: config.modelId,
       strategy: config.strategy,
       config,

@@ -173,6 +173,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE dataset_dropped ADD COLUMN detail TEXT;
     `,
   },
+  {
+    version: 8,
+    name: "a run's dataset as it was",
+    sql: `
+      -- Name, version, hash, splits and labels (RunDataset, JSON): a run outlives its dataset
+      -- and stays exportable. NULL for runs created before.
+      ALTER TABLE runs ADD COLUMN dataset TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks; returns the versions it applied. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SplitMetrics } from '../../shared/contract';
+import type { RunDataset, SplitMetrics } from '../../shared/contract';
 import { openStore, type Store } from './index';
 import { tempDir, type TempDir } from './test-helpers';
 
@@ -117,6 +117,40 @@ describe('runs', () => {
     expect(() => store.runs.update(run.id, { timings: { total: Infinity } })).toThrow(/timings/);
     expect(() => store.runs.update(run.id, { status: 'paused' as never })).toThrow(/status/);
     expect(store.runs.get(run.id).curves).toEqual([]);
+  });
+
+  it('keeps the dataset a run was created with, apart from its config', () => {
+    const dataset: RunDataset = {
+      name: 'vt',
+      version: 2,
+      contentHash: '1a2b3c4d5e6f',
+      splits: { train: 8, test: 2 },
+      labels: ['neg', 'pos'],
+    };
+    const run = store.runs.create({
+      datasetId: 'ds_a',
+      modelId: 'md_b',
+      dataset,
+      config: { datasetId: 'ds_a', modelId: 'md_b' },
+    });
+    store.runs.update(run.id, { status: 'completed', metrics: { test: testMetrics } });
+
+    expect(run.dataset).toEqual(dataset);
+    expect(store.runs.get(run.id).dataset).toEqual(dataset);
+    expect(store.runs.list()[0].dataset).toEqual(dataset);
+    expect(store.runs.get(run.id).config).not.toHaveProperty('dataset');
+  });
+
+  it('reads a run stored without its dataset as one without', () => {
+    expect(newRun()).not.toHaveProperty('dataset');
+    expect(() =>
+      store.runs.create({
+        datasetId: 'ds_a',
+        modelId: 'md_b',
+        dataset: { name: 'vt' } as RunDataset,
+        config: { datasetId: 'ds_a', modelId: 'md_b' },
+      }),
+    ).toThrow(/run dataset/);
   });
 
   it('lists summaries newest first', () => {

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import {
   CurvePoint,
   Run,
+  RunDataset,
   RunStatus,
   RunSummary,
   SplitMetrics,
@@ -21,6 +22,8 @@ export interface NewRun {
   modelId: string;
   /** Parsed with the contract's TrainRequest, so defaults are filled in before storing. */
   config: TrainRequest;
+  /** The dataset as it is now, kept so that the run outlives it (RunManager.start). */
+  dataset?: RunDataset;
   /** Defaults to the config's strategy. */
   strategy?: StrategyName;
   /** Defaults to 'queued'. */
@@ -61,6 +64,8 @@ interface RunRow {
   strategy: string;
   status: string;
   config: string;
+  /** RunDataset as JSON; null for runs created before runs kept their dataset. */
+  dataset: string | null;
   metrics: string;
   error: string | null;
   timings: string;
@@ -90,11 +95,13 @@ const Patch = z
   .strict();
 
 function toSummary(row: RunRow): RunSummary {
+  const dataset = row.dataset === null ? undefined : parseJson(row.dataset, `run ${row.id}`);
   return fromDb(
     RunSummary,
     {
       id: row.id,
       datasetId: row.dataset_id,
+      ...(dataset === undefined ? {} : { dataset }),
       modelId: row.model_id,
       strategy: row.strategy,
       status: row.status,
@@ -122,8 +129,8 @@ function toPoint(row: CurveRow): CurvePoint {
 
 export function runRepository(db: Database.Database): RunRepository {
   const insertOne = db.prepare(`INSERT INTO runs (id, dataset_id, model_id, strategy, status,
-    config, metrics, error, timings, created_at, finished_at)
-    VALUES (?, ?, ?, ?, ?, ?, '{}', NULL, '{}', ?, NULL)`);
+    config, dataset, metrics, error, timings, created_at, finished_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, '{}', NULL, '{}', ?, NULL)`);
   const selectOne = db.prepare('SELECT * FROM runs WHERE id = ?');
   const selectAll = db.prepare('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC');
   const selectCurve = db.prepare(`SELECT epoch, train_loss, train_accuracy, validation_loss,
@@ -150,6 +157,8 @@ export function runRepository(db: Database.Database): RunRepository {
       const status = toDb(RunStatus, input.status ?? 'queued', 'run status');
       const datasetId = toDb(z.string().min(1), input.datasetId, 'run datasetId');
       const modelId = toDb(z.string().min(1), input.modelId, 'run modelId');
+      const dataset =
+        input.dataset === undefined ? null : toDb(RunDataset, input.dataset, 'run dataset');
 
       try {
         insertOne.run(
@@ -159,6 +168,7 @@ export function runRepository(db: Database.Database): RunRepository {
           strategy,
           status,
           JSON.stringify(config),
+          dataset === null ? null : JSON.stringify(dataset),
           input.createdAt ?? new Date().toISOString(),
         );
       } catch (error) {

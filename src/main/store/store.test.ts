@@ -104,7 +104,7 @@ describe('datasets', () => {
     expect(versions).toEqual([1, 2, 1, 3]);
   });
 
-  it('gives a deleted version\'s number to no later import', () => {
+  it("gives a deleted version's number to no later import", () => {
     const first = store.datasets.insert(sampleDataset(), {});
     const second = store.datasets.insert(sampleDataset(), {});
     store.datasets.delete(second.id);
@@ -123,6 +123,7 @@ describe('datasets', () => {
     db.exec('ALTER TABLE datasets DROP COLUMN version');
     db.exec('ALTER TABLE dataset_dropped DROP COLUMN detail');
     db.exec('DROP TABLE dataset_names');
+    db.exec('ALTER TABLE runs DROP COLUMN dataset');
     db.exec('DELETE FROM schema_migrations WHERE version >= 6');
     db.close();
 

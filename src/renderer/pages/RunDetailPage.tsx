@@ -14,7 +14,7 @@ import { mergePoints, useLive } from '../live';
 import { href } from '../router';
 import { LearnedPanel } from '../components/LearnedPanel';
 import { classThresholds, configRows, hasLearned, learnedOf, type Row } from '../run/view';
-import { isActive, nameOf } from '../runs';
+import { datasetNameOf, isActive, nameOf } from '../runs';
 
 type ExportResult = CallResponse<'runs.export'>;
 type ExportState = { busy: boolean; result: ExportResult | null; error: ApiError | null };
@@ -228,7 +228,10 @@ export function RunDetailPage(props: { id: string }): ReactElement {
   const points = mergePoints(run.curves, live.points);
   const test = run.metrics.test;
   const multiLabel =
-    datasets.data?.find((d) => d.id === run.datasetId)?.multiLabel ?? test?.multiLabel ?? false;
+    datasets.data?.find((d) => d.id === run.datasetId)?.multiLabel ??
+    test?.multiLabel ??
+    run.dataset?.multiLabel ??
+    false;
   const learned = learnedOf(run.details);
 
   return (
@@ -269,7 +272,7 @@ export function RunDetailPage(props: { id: string }): ReactElement {
         <h2>Configuration</h2>
         <Config
           run={run}
-          dataset={nameOf(datasets.data, run.datasetId)}
+          dataset={datasetNameOf(datasets.data, run)}
           model={nameOf(models.data, run.modelId)}
         />
       </div>

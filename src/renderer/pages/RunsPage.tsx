@@ -10,7 +10,7 @@ import { dateTime, percent } from '../format';
 import { useQuery } from '../hooks';
 import { mergePoints, useLive, useStatusVersion } from '../live';
 import { href } from '../router';
-import { isActive, nameOf } from '../runs';
+import { datasetNameOf, isActive, nameOf } from '../runs';
 
 function LiveRun(props: { run: RunSummary; title: string }): ReactElement {
   const { run } = props;
@@ -86,7 +86,7 @@ export function RunsPage(): ReactElement {
 
   const active = runs.data?.filter(isActive) ?? [];
   const title = (run: RunSummary): string =>
-    `${nameOf(models.data, run.modelId)} on ${nameOf(datasets.data, run.datasetId)}`;
+    `${nameOf(models.data, run.modelId)} on ${datasetNameOf(datasets.data, run)}`;
 
   return (
     <section className="page" aria-labelledby="runs-title">
@@ -135,7 +135,7 @@ export function RunsPage(): ReactElement {
                 <RunRow
                   key={run.id}
                   run={run}
-                  dataset={nameOf(datasets.data, run.datasetId)}
+                  dataset={datasetNameOf(datasets.data, run)}
                   model={nameOf(models.data, run.modelId)}
                 />
               ))}
