@@ -205,7 +205,7 @@ describe('the validation report', () => {
     );
   });
 
-  it('reports a line of delimiters alone, as a malformed row or an empty text', async () => {
+  it('reports a line of delimiters alone, of any width, as an empty text', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => `text ${i},${i % 2}`);
     rows.splice(3, 0, ',,,');
     rows.splice(7, 0, ',');
@@ -213,10 +213,25 @@ describe('the validation report', () => {
     const path = files.write('commas.csv', lines('text,label', ...rows));
     const report = await previewDataset({ path });
     const lineOf = (kind: string) => report.issues.find((i) => i.kind === kind)?.rows;
-    expect(lineOf('malformed')).toEqual([{ file: path, line: 5 }]);
-    expect(lineOf('empty-text')).toEqual([{ file: path, line: 9 }]);
+    // Wider than the header or not, it is no sign of a wrong delimiter: a row with no text
+    expect(lineOf('malformed')).toBeUndefined();
+    expect(lineOf('empty-text')).toEqual([
+      { file: path, line: 5 },
+      { file: path, line: 9 },
+    ]);
     // A blank line is no record at all
     expect(report.rowsRead).toBe(32);
+  });
+
+  it("takes a spreadsheet's trailing empty rows for empty texts, not a wrong delimiter", async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => `text ${i},${i % 2}`);
+    const path = files.write(
+      'excel.csv',
+      lines(',,,', 'text,label', ...rows, ...Array(5).fill(',,,')),
+    );
+    const report = await previewDataset({ path, drop: ['empty-text'] });
+    expect(report.droppedByReason).toEqual({ 'empty-text': 5 });
+    expect(report.textColumn).toBe('text');
   });
 
   it('names the smallest of many tiny classes and counts the rest', async () => {

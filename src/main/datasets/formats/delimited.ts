@@ -63,7 +63,7 @@ export function splitPlain(text: string, delimiter: string): RawRecord[] {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const fields = lines[i].split(delimiter);
-    if (!isBlank(fields)) records.push({ line: i + 1, fields, raw: lines[i] });
+    if (!leadingEmpty(records, fields)) records.push({ line: i + 1, fields, raw: lines[i] });
   }
   return records;
 }
@@ -82,7 +82,7 @@ export function splitQuoted(text: string, delimiter: string, partial = false): Q
   const records: RawRecord[] = [];
   const problems: QuotedResult['problems'] = [];
   const splitter = new QuotedSplitter(delimiter, ({ fields, raw, line, problem }) => {
-    if (!isBlank(fields)) records.push({ line, fields, raw });
+    if (!leadingEmpty(records, fields)) records.push({ line, fields, raw });
     if (problem) problems.push({ line, message: problem });
   });
   if (partial) splitter.push(text);
@@ -103,9 +103,27 @@ function looksRfcQuoted(records: readonly RawRecord[]): boolean {
   return quoted > 0;
 }
 
+/**
+ * A record of empty fields (`,,,` in a spreadsheet's export) says nothing of the delimiter:
+ * whatever its width it is a row with an empty text, which the report names.
+ */
+function isEmptyRecord(fields: readonly string[]): boolean {
+  return fields.every((f) => f.trim() === '');
+}
+
+/** Whether a record is another width than `width`, empty records aside. */
+function otherWidth(record: RawRecord, width: number): boolean {
+  return record.fields.length !== width && !isEmptyRecord(record.fields);
+}
+
+/** A blank line, or empty fields before the first record (the header's place): no record. */
+function leadingEmpty(records: readonly RawRecord[], fields: readonly string[]): boolean {
+  return isBlank(fields) || (records.length === 0 && isEmptyRecord(fields));
+}
+
 function mismatches(records: readonly RawRecord[]): RawRecord[] {
   const width = records[0]?.fields.length ?? 0;
-  return records.filter((r) => r.fields.length !== width);
+  return records.filter((r) => otherWidth(r, width));
 }
 
 function widthReason(bad: RawRecord, first: RawRecord, delim: string): string {
@@ -163,7 +181,7 @@ function quotedSplit(path: string, text: string, delim: string, options: ReadOpt
   const problemLines = new Map(quoted.problems.map((p) => [p.line, p.message]));
   const width = quoted.records[0]?.fields.length ?? 0;
   const bad = new Set(
-    quoted.records.filter((r) => problemLines.has(r.line) || r.fields.length !== width),
+    quoted.records.filter((r) => problemLines.has(r.line) || otherWidth(r, width)),
   );
   const reason = (r: RawRecord): string => {
     const message = problemLines.get(r.line);
@@ -336,13 +354,13 @@ export function streamDelimited(
   const headLines: string[] = [];
 
   const take = (record: RawRecord, problem?: string): void => {
-    if (isBlank(record.fields)) return;
+    if (isBlank(record.fields) || (first === null && isEmptyRecord(record.fields))) return;
     total++;
     if (headLines.length < HINT_LINES) headLines.push(detach(rawText(record)));
     first ??= record;
     const reason = problem
       ? `malformed quoted field (${quoteProblem(problem)})`
-      : record.fields.length !== first.fields.length
+      : first && otherWidth(record, first.fields.length)
         ? widthReason(record, first, plan.delimiter)
         : null;
     if (reason === null) {
