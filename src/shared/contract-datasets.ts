@@ -23,13 +23,30 @@ export const DropReason = z.enum([
 ]);
 export type DropReason = z.infer<typeof DropReason>;
 
+/** How datasetTitle marks a later version: " v2". */
+const VERSION_SUFFIX = / v\d+$/;
+
 export const DatasetImportRequest = z.object({
   path: z.string().min(1),
   testPath: z.string().min(1).optional(),
   validationPath: z.string().min(1).optional(),
   textColumn: z.string().min(1).optional(),
   labelColumn: z.string().min(1).optional(),
-  name: z.string().min(1).max(200).optional(),
+  /**
+   * Trimmed; must not end like a version (" v2"): Graft numbers the imports under a name, and
+   * "sst2 v2" must mean version 2 of "sst2", not another dataset.
+   */
+  name: z
+    .string()
+    .trim()
+    .min(1, 'a dataset name needs at least one character besides spaces')
+    .max(200)
+    .refine((name) => !VERSION_SUFFIX.test(name), {
+      message:
+        'ends like a version (" v2"); Graft numbers versions itself: import again under the ' +
+        'name without it to add its next version',
+    })
+    .optional(),
   /** Keep only the first N training rows (after parsing, before splitting). */
   limit: z.number().int().positive().optional(),
   /**

@@ -223,7 +223,7 @@ describe('the validation report', () => {
     expect(report.rowsRead).toBe(32);
   });
 
-  it("takes a spreadsheet's trailing empty rows for empty texts, not a wrong delimiter", async () => {
+  it("takes a spreadsheet's trailing empty rows for empty texts, not a bad delimiter", async () => {
     const rows = Array.from({ length: 20 }, (_, i) => `text ${i},${i % 2}`);
     const path = files.write(
       'excel.csv',

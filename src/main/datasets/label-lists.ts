@@ -48,8 +48,8 @@ export function checkLabelLists(
     v.note(
       'multi-label',
       'warning',
-      `${lists.length} of ${labels.length} labels (${rows} rows) contain ${JSON.stringify(sep)}, ` +
-        `like ${examples}, and each is a class of its own; ${hint}`,
+      `${lists.length} of ${labels.length} labels (${rows.toLocaleString('en-US')} rows) ` +
+        `contain ${JSON.stringify(sep)}, like ${examples}, and each is a class of its own; ${hint}`,
     );
     return hint;
   }

@@ -43,7 +43,7 @@ const MAX_LINES_NAMED = 5;
 export function lineList(lines: readonly number[]): string {
   const named = lines.slice(0, MAX_LINES_NAMED).join(', ');
   const more = lines.length - MAX_LINES_NAMED;
-  return more > 0 ? `${named} (and ${more} more)` : named;
+  return more > 0 ? `${named} (and ${more.toLocaleString('en-US')} more)` : named;
 }
 
 /** "line 3, 9", or for rows located by file (a class folder's), "pos/1.txt, neg/4.txt". */
@@ -51,7 +51,7 @@ function where(rows: readonly { line: number; source?: string }[]): string {
   if (rows[0]?.source === undefined) return `line ${lineList(rows.map((r) => r.line))}`;
   const named = rows.slice(0, MAX_LINES_NAMED).map((r) => r.source);
   const more = rows.length - named.length;
-  return named.join(', ') + (more > 0 ? ` (and ${more} more)` : '');
+  return named.join(', ') + (more > 0 ? ` (and ${more.toLocaleString('en-US')} more)` : '');
 }
 
 /** Strict mode: every empty text, empty label and malformed record in one message. */

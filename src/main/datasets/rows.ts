@@ -110,13 +110,19 @@ function transformFor(table: RawTable, options: ParseOptions): (l: string) => st
   return (l) => l;
 }
 
+/** Several integer ids in one label, and the separator between them. */
+const ID_LIST = /^\d+\s*([,;|])\s*\d+(?:\s*[,;|]\s*\d+)*$/;
+
 /** Maps an integer id to its name; a reason string when the id has none. */
 function namer(names: readonly string[] | undefined): (l: string) => string | { bad: string } {
   if (!names) return (l) => l;
   return (l) => {
     const id = /^\d+$/.test(l) ? Number(l) : -1;
     if (id >= 0 && id < names.length) return names[id];
-    return { bad: `label ${JSON.stringify(l)} is not an id of the ${names.length} label names` };
+    const bad = `label ${JSON.stringify(l)} is not an id of the ${names.length} label names`;
+    // GoEmotions' "8,20" read without a label separator: say how to read it
+    const list = ID_LIST.exec(l);
+    return { bad: list ? `${bad}; read as multi-label, separated by "${list[1]}"?` : bad };
   };
 }
 

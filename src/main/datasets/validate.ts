@@ -179,7 +179,8 @@ function where(rows: RowSet): string {
   }
   return [...byFile]
     .map(([file, { lines, count }]) => {
-      const more = count > lines.length ? ` (and ${count - lines.length} more)` : '';
+      const left = count - lines.length;
+      const more = left > 0 ? ` (and ${left.toLocaleString('en-US')} more)` : '';
       return `${file} line ${lineList(lines)}${more}`;
     })
     .join('; ');
