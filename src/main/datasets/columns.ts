@@ -32,7 +32,7 @@ export interface ColumnChoice {
   label: number;
 }
 
-type Role = 'text' | 'label';
+type Role = 'text' | 'label' | 'split';
 
 /** Columns named in an error before "and N more": a wide file has hundreds of thousands. */
 const MAX_COLUMNS_NAMED = 50;
@@ -45,6 +45,25 @@ function available(table: RawTable): string {
   const names = shown.join(', ');
   const generated = table.hasHeader ? '' : ' (the file has no header row)';
   return `available columns: ${names}${generated}`;
+}
+
+/** The user's split column, found as the others are, and neither the text nor a label column. */
+export function splitColumnIndex(
+  table: RawTable,
+  name: string,
+  path: string,
+  taken: { text: number; labels: readonly number[] },
+): number {
+  const col = byName(table, name, 'split', path);
+  const clash = col === taken.text ? 'text' : taken.labels.includes(col) ? 'label' : null;
+  if (clash) {
+    const column = JSON.stringify(table.columns[col]);
+    throw new GraftError(
+      'invalid-argument',
+      `${path}: split and ${clash} are both column ${column}`,
+    );
+  }
+  return col;
 }
 
 function byName(table: RawTable, name: string, role: Role, path: string): number {

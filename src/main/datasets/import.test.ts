@@ -260,6 +260,15 @@ describe('importDataset refuses options that contradict each other', () => {
     ).rejects.toThrow(/`splitColumn` with `testRatio`: .*; `splitColumn` with `seed`: /);
   });
 
+  it('names the split column in its errors, apart from the text and label columns', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `row ${i},${i % 2},train`);
+    const path = files.write('parts.csv', lines('text,label,part', ...rows));
+    const preview = (splitColumn: string) => previewDataset({ path, splitColumn });
+    await expect(preview('nope')).rejects.toThrow(`${path} has no split column "nope"`);
+    await expect(preview('label')).rejects.toThrow(`${path}: split and label are both column`);
+    await expect(preview('text')).rejects.toThrow(`${path}: split and text are both column`);
+  });
+
   it('takes a validation file beside a random split with no validation share', async () => {
     const path = files.write('d.csv', csv(30));
     const validationPath = files.write('v.csv', csv(3));

@@ -200,7 +200,7 @@ describe('peekDataset', () => {
       { label: '2', count: 1 },
     ]);
     const split = await peek({ path, textColumn: 'a', labelColumn: 'b', splitColumn: 'split' });
-    expect(split.problem).toMatch(/no text column "split"; available columns: "a", "b", "c"/);
+    expect(split.problem).toMatch(/no split column "split"; available columns: "a", "b", "c"/);
   });
 
   it('reads a split column as the import does, listing a row with a bad split value', async () => {

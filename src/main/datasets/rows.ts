@@ -16,6 +16,7 @@ import {
   chooseTextColumn,
   describeLabelColumns,
   labelColumnIndices,
+  splitColumnIndex,
 } from './columns';
 import type { EncodingOption } from './decode';
 import { rawText } from './formats/delimited';
@@ -149,7 +150,7 @@ function wideMaker(path: string, table: RawTable, options: ParseOptions): RowMak
   const labels = labelColumnIndices(table, options.labelColumns ?? [], path);
   const text = chooseTextColumn(table, options.textColumn, labels, path);
   const names = labels.map((i) => table.columns[i]);
-  const split = splitReader(table, options, path, table.columns[labels[0]]);
+  const split = splitReader(table, options, path, { text, labels });
 
   return {
     textColumn: table.columns[text],
@@ -286,12 +287,10 @@ function splitReader(
   table: RawTable,
   options: ParseOptions,
   path: string,
-  labelColumn: string,
+  taken: { text: number; labels: readonly number[] },
 ): (r: RawRecord, row: ParsedRow) => ParsedRow | MalformedRecord {
   if (!options.splitColumn) return (_r, row) => row;
-  // chooseColumns finds a named column (case-insensitively, listing the others on failure)
-  const request = { textColumn: options.splitColumn, labelColumn };
-  const col = chooseColumns(table, request, path).text;
+  const col = splitColumnIndex(table, options.splitColumn, path, taken);
 
   return (r, row) => {
     const value = r.fields[col] ?? '';
@@ -322,7 +321,7 @@ export function rowMaker(path: string, table: RawTable, options: ParseOptions): 
   if (options.labelColumns) return wideMaker(path, kept, options);
 
   const cols = chooseColumns(kept, options, path);
-  const split = splitReader(kept, options, path, table.columns[cols.label]);
+  const split = splitReader(kept, options, path, { text: cols.text, labels: [cols.label] });
   const transform = transformFor(table, options);
   const name = namer(options.labelNames);
   const separator = options.multiLabel;
