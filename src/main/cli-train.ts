@@ -104,7 +104,7 @@ const FLAGS: [string, keyof typeof DEFAULTS, string, ((v: string) => unknown)?][
   [
     '--unfreeze-top-k <k>',
     'unfreezeTopK',
-    'fine-tune: unfreeze only the top k layers (default: all)',
+    'fine-tune: unfreeze only the top k layers (absent from the request: all)',
     int('--unfreeze-top-k'),
   ],
   [
