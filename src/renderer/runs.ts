@@ -12,14 +12,9 @@ export function isActive(run: { status: RunStatus }): boolean {
   return run.status === 'queued' || run.status === 'running';
 }
 
-/**
- * A dataset's or model's name for an id (a dataset's with its version), the id itself while
- * the list loads.
- */
-export function nameOf(items: (Dataset | Model)[] | null, id: string): string {
-  const item = items?.find((candidate) => candidate.id === id);
-  if (!item) return id;
-  return 'contentHash' in item ? datasetTitle(item) : item.name;
+/** A model's name for an id, the id itself while the list loads. */
+export function nameOf(models: Model[] | null, id: string): string {
+  return models?.find((model) => model.id === id)?.name ?? id;
 }
 
 /**
@@ -31,6 +26,7 @@ export function datasetNameOf(
   run: Pick<RunSummary, 'datasetId' | 'dataset'>,
 ): string {
   const listed = datasets?.find((d) => d.id === run.datasetId);
-  if (listed || !run.dataset) return nameOf(datasets, run.datasetId);
+  if (listed) return datasetTitle(listed);
+  if (!run.dataset) return run.datasetId;
   return versionedName(run.dataset) + (datasets ? ' (deleted)' : '');
 }

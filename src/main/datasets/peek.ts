@@ -22,6 +22,7 @@ import type { MalformedRecord, RawTable } from './formats/types';
 import { loadLabelNames, sortLabels } from './labels';
 import { readHead, type Head } from './peek-head';
 import { isMalformed, rowMaker, type ParsedRow, type ParseOptions, type RowMaker } from './rows';
+import { clip } from '../util/clip';
 
 export { HEAD_BYTES } from './peek-head';
 
@@ -210,10 +211,6 @@ function previewLabels(
   return { labels, problem: null };
 }
 
-function shortened(field: string): string {
-  return field.length > MAX_FIELD_CHARS ? `${field.slice(0, MAX_FIELD_CHARS)}…` : field;
-}
-
 /** The head of a dataset file or folder, read as an import with these options would read it. */
 export async function peekDataset(req: PeekRequest): Promise<DatasetPeek> {
   const head = await readHead(req);
@@ -234,7 +231,7 @@ export async function peekDataset(req: PeekRequest): Promise<DatasetPeek> {
     problem: mapped.problem,
     records: table.records
       .slice(0, req.rows)
-      .map((r) => ({ line: r.line, fields: r.fields.map(shortened) })),
+      .map((r) => ({ line: r.line, fields: r.fields.map((f) => clip(f, MAX_FIELD_CHARS)) })),
     size: head.size,
     whole: head.whole,
     delimiter: plan ? plan.delimiter : null,

@@ -18,6 +18,7 @@ import type {
 } from '../../shared/contract';
 import { lineList } from './parse';
 import { FLAG_EMPTY_TEXT, FLAG_LONG_TEXT, type DroppedSource, type Staging } from './staging';
+import { clip } from '../util/clip';
 
 /** Rows an issue concerns, by position: staged rows, or malformed records. */
 export interface RowSet {
@@ -49,10 +50,6 @@ export const MAX_DROPPED_EXAMPLES = 100;
  * take seconds to open the report. The store keeps every text whole (`datasets.dropped`).
  */
 export const MAX_EXAMPLE_CHARS = 2000;
-
-function example(text: string): string {
-  return text.length > MAX_EXAMPLE_CHARS ? `${text.slice(0, MAX_EXAMPLE_CHARS)}\u2026` : text;
-}
 
 /** Rows of an issue listed by line in the report; the full list lives in `dropped`. */
 const MAX_ROWS_LISTED = 20;
@@ -144,7 +141,7 @@ export class Validation {
         ...(rows.detail ? { detail: rows.detail(k) } : {}),
       };
       if (this.dropped.length < MAX_DROPPED_EXAMPLES)
-        this.dropped.push({ ...row, text: example(rows.text(k)) });
+        this.dropped.push({ ...row, text: clip(rows.text(k), MAX_EXAMPLE_CHARS) });
       else if (this.listAll) this.dropped.push(row);
       this.sink?.(row, rows.kept(k));
     }
