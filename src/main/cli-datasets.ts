@@ -8,10 +8,12 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   datasetTitle,
   DropReason,
+  type DatasetImportRequest,
   type DatasetReport,
   type EventPayload,
 } from '../shared/contract';
 import { GraftError } from '../shared/errors';
+import { SPLIT_VALUES, suggestSplitColumn } from '../shared/split-column';
 import { TEXT_ENCODINGS } from './datasets/decode';
 import { FORMAT_NAMES } from './datasets/formats/types';
 import { LABEL_TRANSFORM_HELP, labelTransform } from './datasets/labels';
@@ -25,6 +27,7 @@ import {
   splitsLine,
 } from './cli-report';
 import { call, int, positiveInt, print, share, upTo, type WithWorkbench } from './cli-util';
+import { getLogLevel } from './util/log';
 import type { Workbench } from './workbench';
 
 function ratios(value: string): { train: number; validation: number; test: number } {
@@ -152,6 +155,49 @@ function refusalNote(report: DatasetReport): void {
   process.exitCode = 1;
 }
 
+/** Head records the hint looks at: the most a peek returns, all from the file's first MB. */
+const HINT_ROWS = 1000;
+
+/** A column name as the shell passes it: bare when that is safe, else single-quoted. */
+function shellWord(value: string): string {
+  return /^[\w.-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The hint for a random split of a file with a column naming each row's split, the column the
+ * import form would suggest (shared/split-column.ts). The import itself follows --split-column
+ * only, so this says how; nothing when the files, a split column or --quiet say otherwise, or
+ * when the head cannot be read (the import reports what it cannot read).
+ */
+async function splitColumnHint(
+  wb: Workbench,
+  request: DatasetImportRequest,
+): Promise<string | null> {
+  if (request.testPath || request.validationPath || request.splitColumn) return null;
+  const level = getLogLevel();
+  if (level === 'error' || level === 'silent') return null;
+  const { path, format, encoding, delimiter, quoting, header } = request;
+  const head = { path, format, encoding, delimiter, quoting, header, rows: HINT_ROWS };
+  let peek;
+  try {
+    peek = await call(wb, 'datasets.peek', head);
+  } catch {
+    return null;
+  }
+  const column = suggestSplitColumn(peek);
+  if (column === null) return null;
+  const i = peek.columns.indexOf(column);
+  // Train first, test last, as the importer's splits go
+  const rank = (v: string): number => SPLIT_VALUES.indexOf(v.toLowerCase());
+  const values = [...new Set(peek.records.map((r) => (r.fields[i] ?? '').trim()))];
+  values.sort((a, b) => rank(a) - rank(b));
+  return (
+    `graft: note: column ${JSON.stringify(column)} names each row's split ` +
+    `(${values.join(', ')}); a random split was made: pass --split-column ` +
+    `${shellWord(column)} to use it\n`
+  );
+}
+
 /** Rows per page when listing a stored import's dropped rows for --json. */
 const DROPPED_PAGE_ROWS = 50_000;
 
@@ -277,7 +323,7 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
     )
     .action(async (file: string, o) => {
       await withWorkbench(async (wb) => {
-        const request = {
+        const request: DatasetImportRequest = {
           path: file,
           testPath: o.test,
           validationPath: o.validation,
@@ -313,6 +359,7 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
           const preview = { ...request, allDropped: o.json === true };
           const report = await call(wb, 'datasets.preview', preview).finally(done);
           print(report, o.json, () => describeReport(report, o.maxLength));
+          process.stderr.write((await splitColumnHint(wb, request)) ?? '');
           refusalNote(report);
           return;
         }
@@ -327,6 +374,7 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
             describeReport(report, o.maxLength)
           );
         });
+        process.stderr.write((await splitColumnHint(wb, request)) ?? '');
       });
     });
 }

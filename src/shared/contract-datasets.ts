@@ -23,6 +23,12 @@ export const DropReason = z.enum([
 ]);
 export type DropReason = z.infer<typeof DropReason>;
 
+/**
+ * How a refusal over too many malformed records offers to import the rest: the page finds it
+ * to put a drop button beside the refusal.
+ */
+export const DROP_MALFORMED_OFFER = 'or drop malformed rows to import the rest';
+
 /** How datasetTitle marks a later version: " v2". */
 const VERSION_SUFFIX = / v\d+$/;
 

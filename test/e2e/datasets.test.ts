@@ -6,7 +6,8 @@
  * names and the dropped count, its report the dropped rows. A TREC-like "label text" file
  * gives 6 classes or 50 by the label transform. GoEmotions' integer labels take their names
  * from its labels.txt; an encoding chosen by hand shows beside what detection reads; formats
- * without delimiters offer none; a column named split is the split. Screenshots land in
+ * without delimiters offer none; a column named split is the split; a file with too many
+ * malformed rows for a preview offers to drop them. Screenshots land in
  * test-results/screenshots/datasets-*.png, at 1280 and 800 pixels wide.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -594,5 +595,74 @@ describe.skipIf(noChromium !== null)('the Datasets page import flow', () => {
     await expect.poll(() => text(page, 'dataset-preview-status')).toContain('of 50 rows');
     expect(await page.isChecked('[data-testid=dataset-split-random]')).toBe(true);
     expect(await page.locator('[data-testid=dataset-train-share]').count()).toBe(1);
+  });
+
+  it('offers to drop malformed rows when there are too many for a preview', async () => {
+    const page = browser!.page;
+    // 40 good rows and 8 with a third field: 17% malformed, over the 10% a file may have
+    const rows = ['text,label'];
+    for (let i = 0; i < 40; i++) {
+      rows.push(`a review of film ${i},${i % 2 ? 'pos' : 'neg'}`);
+      if (i % 5 === 4)
+        rows.push(`a broken review ${i},with a stray field,${i % 2 ? 'pos' : 'neg'}`);
+    }
+    const path = join(dir, 'too-many-malformed.csv');
+    writeFileSync(path, rows.join('\n') + '\n');
+    await page.fill('[data-testid=dataset-path]', path);
+
+    // No preview, and the refusal says what to do in the page's terms, with the button to do it
+    const refusal = page.locator('[data-testid=dataset-preview-error]');
+    await refusal.waitFor();
+    const refused = (await refusal.textContent()) ?? '';
+    expect(refused).toContain('8 of 48 records do not fit');
+    expect(refused).toContain('or drop the malformed rows to import the rest');
+    expect(refused).not.toMatch(/CLI|--drop|drop: \[/);
+    expect(await page.locator('[data-testid=dataset-preview-table]').count()).toBe(0);
+    const dropButton = page.locator('[data-testid=dataset-drop-malformed-anyway]');
+    expect(await dropButton.evaluate((b: HTMLButtonElement) => b.type)).toBe('button');
+    await refusal.scrollIntoViewIfNeeded();
+    await screenshot(page, 'datasets-14-too-many-malformed');
+
+    await dropButton.click();
+    await page.waitForSelector('[data-testid=dataset-preview-table]');
+    expect(await refusal.count()).toBe(0);
+    expect(await page.locator('[data-testid=dataset-preview-row]').count()).toBe(20);
+    await expect.poll(() => text(page, 'dataset-preview-status')).toContain('of 40 rows');
+    expect(await text(page, 'dataset-preview-malformed')).toContain('which you chose to drop');
+
+    // The check's drop choice is the same choice: unticking it brings the refusal back
+    await page.click('[data-testid=dataset-check]');
+    const drop = page.locator('[data-testid=dataset-drop-malformed]');
+    await drop.waitFor();
+    expect(await drop.isChecked()).toBe(true);
+    const report = await text(page, 'dataset-report');
+    expect(report).toContain('48 rows read');
+    expect(report).toContain('8 rows dropped (malformed 8)');
+    await drop.uncheck();
+    await refusal.waitFor();
+    expect(await page.locator('[data-testid=dataset-preview-table]').count()).toBe(0);
+
+    // The import is refused alike, and offers the drop beside its refusal too
+    await page.click('[data-testid=dataset-import-submit]');
+    await page.waitForSelector('[data-testid=dataset-import-error]');
+    const importRefused = await text(page, 'dataset-import-error');
+    expect(importRefused).toContain('or drop the malformed rows to import the rest');
+    expect(importRefused).not.toMatch(/CLI|--drop/);
+    await page.click('[data-testid=dataset-import-drop-malformed]');
+    await page.waitForSelector('[data-testid=dataset-import-error]', { state: 'detached' });
+    expect(await drop.isChecked()).toBe(true);
+    await page.waitForSelector('[data-testid=dataset-preview-table]');
+
+    await page.click('[data-testid=dataset-import-submit]');
+    await page.waitForSelector('[data-testid=dataset-import-done]');
+    const done = await text(page, 'dataset-import-done');
+    expect(done).toMatch(/^Imported too-many-malformed: .*; 2 classes; 8 rows dropped\./);
+    // The splits the done message names, not those of the report folded under it
+    const named = done.slice(0, done.indexOf('; 2 classes'));
+    const splits = [...named.matchAll(/(train|validation|test) (\d+)/g)].map((m) => Number(m[2]));
+    expect(splits.reduce((sum, n) => sum + n, 0)).toBe(40);
+    const row = page.locator('[data-testid=dataset-row]', { hasText: 'too-many-malformed' });
+    expect(await row.locator('[data-testid=dataset-dropped]').textContent()).toBe('dropped 8');
+    expect(browser!.consoleErrors).toEqual([]);
   });
 });

@@ -186,6 +186,33 @@ describe('graft CLI', () => {
     expect(onto.stderr).toContain('--rename-label "0" -> "1": "1" is another label of the data');
   });
 
+  it('hints at a split column when it makes a random split instead, and follows none', () => {
+    const lines = ['text,label,split'];
+    const phrases = ['a good film', 'a bad film', 'great fun', 'not fun'];
+    for (let i = 0; i < 40; i++) {
+      lines.push(`${phrases[i % 4]} ${i},${i % 2 ? 'neg' : 'pos'},${i % 3 ? 'train' : 'test'}`);
+    }
+    const file = join(dir, 'with-split.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const hint =
+      'graft: note: column "split" names each row\'s split (train, test); a random split was ' +
+      'made: pass --split-column split to use it\n';
+
+    // The import stays random (explicit beats clever); stdout stays one JSON document
+    const random = graft('datasets', 'import', file, '--json');
+    expect(random.status, random.stderr).toBe(0);
+    expect(JSON.parse(random.stdout).splits).toEqual({ train: 32, test: 8 });
+    expect(random.stderr).toBe(hint);
+    const report = graft('datasets', 'import', file, '--report');
+    expect(report.status, report.stderr).toBe(0);
+    expect(report.stderr).toBe(hint);
+
+    const column = graft('datasets', 'import', file, '--split-column', 'split', '--report');
+    expect(column.status, column.stderr).toBe(0);
+    expect(column.stdout).toContain('splits: train 26 · test 14');
+    expect(column.stderr).toBe('');
+  });
+
   it('prints help for every command', () => {
     for (const args of [
       [],

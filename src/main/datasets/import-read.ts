@@ -8,6 +8,7 @@ import { GraftError } from '../../shared/errors';
 import { renamedLabel, renameProblems } from '../../shared/label-rename';
 import type { ImportProgress } from './import-progress';
 import { labelsOf } from './import-splits';
+import { maxMalformedShare } from './formats/malformed-share';
 import { loadLabelNames } from './labels';
 import { streamDatasetFile, type FileSummary } from './parse-stream';
 import type { ParseOptions } from './rows';
@@ -39,6 +40,7 @@ function parseOptions(req: ImportRequest): ParseOptions {
     labelColumns: req.labelColumns,
     labelNames: req.labelNamesPath ? loadLabelNames(req.labelNamesPath) : undefined,
     lenient: true,
+    maxMalformedShare: maxMalformedShare(req.drop),
   };
 }
 

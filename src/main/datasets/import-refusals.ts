@@ -38,34 +38,42 @@ export function requireTwoClasses(
   );
 }
 
-/** What made the rows unusable, by issue kind, as "N are ..." phrases. */
-const UNUSABLE: Partial<Record<ReportIssue['kind'], string>> = {
-  malformed: 'are malformed',
-  'empty-text': 'have an empty text',
-  'empty-label': 'have an empty label',
-  duplicate: 'were dropped as duplicates',
-  'conflicting-duplicate': 'were dropped as conflicting duplicates',
+/** What made the rows unusable, by issue kind: "N are ..." phrases, plural and singular. */
+const UNUSABLE: Partial<Record<ReportIssue['kind'], [string, string]>> = {
+  malformed: ['are malformed', 'is malformed'],
+  'empty-text': ['have an empty text', 'has an empty text'],
+  'empty-label': ['have an empty label', 'has an empty label'],
+  duplicate: ['were dropped as duplicates', 'was dropped as a duplicate'],
+  'conflicting-duplicate': [
+    'were dropped as conflicting duplicates',
+    'was dropped as a conflicting duplicate',
+  ],
 };
 
+function unusable(kind: ReportIssue['kind'], count: number): string {
+  const [many, one] = UNUSABLE[kind]!;
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+}
+
 /**
- * No training row is left (all malformed, or dropped): says why from the rows themselves, not
- * as "a single class in 0 rows", with the first malformed row's reason and, where label names
- * were given for word labels, the cause.
+ * No training row with a label is left (all malformed, dropped or unlabelled): says why from
+ * the rows themselves, not as "a single class in 0 rows", with the first malformed row's reason
+ * and, where label names were given for word labels, the cause.
  */
 export function requireUsableRows(
   req: ImportRequest,
   st: Staging,
   v: Validation,
-  usable: number,
+  anyLabelled: boolean,
 ): void {
-  if (usable > 0) return;
+  if (anyLabelled) return;
   const read = st.count + st.malformed.count;
   const counted = v.issues.filter((i) => UNUSABLE[i.kind] && i.count > 0);
-  const parts = counted.map((i) => `${i.count} ${UNUSABLE[i.kind]}`);
+  const parts = counted.map((i) => unusable(i.kind, i.count));
   let why =
     counted.length === 1 && counted[0].count === read
-      ? `all ${read} rows ${UNUSABLE[counted[0].kind]}`
-      : `of ${read} rows, ${parts.join(', ') || 'none is a training row'}`;
+      ? `all ${read.toLocaleString('en-US')} rows ${UNUSABLE[counted[0].kind]![0]}`
+      : `of ${read.toLocaleString('en-US')} rows, ${parts.join(', ') || 'none is a training row'}`;
 
   const first = st.malformed.inOrder()[0];
   const reason = first === undefined ? '' : st.malformed.reasonOf(first);

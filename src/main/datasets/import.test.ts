@@ -27,6 +27,16 @@ describe('previewDataset with no usable rows or empty labels', () => {
     );
   });
 
+  it('says why when the only rows left have no label', async () => {
+    const path = files.write('words.csv', lines('text,label', 'a,pos', 'b,neg', 'c,', 'd,pos'));
+    const names = files.write('names.txt', 'negative\npositive\n');
+    const preview = previewDataset({ path, labelNamesPath: names }, { tempDir: files.dir });
+    await expect(preview).rejects.toThrow(
+      `${path}: no usable rows: of 4 rows, 3 are malformed, 1 has an empty label; line 2: ` +
+        'label "pos" is not an id of the 2 label names',
+    );
+  });
+
   it('refuses ids past the label names, and notes the names no row has', async () => {
     // Labels 0, 1 and 10 (csv): two names are too few for id 10; twelve leave 2..9 and 11 unused
     const path = files.write('ids.csv', csv(30));

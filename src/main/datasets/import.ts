@@ -146,8 +146,9 @@ async function prepare(
     const { train, test, validation } = await stageFiles(req, st, progress, ctx.tuning);
     requireNamedIds(req, st);
     // Before the user's renames, which would make a used name look unused
-    const everyRow = aliveRows(new Uint8Array(st.count).fill(1));
-    const unused = unusedNames(req, new Set(labelsOf(st, everyRow)));
+    const unused = req.labelNamesPath
+      ? unusedNames(req, new Set(labelsOf(st, aliveRows(new Uint8Array(st.count).fill(1)))))
+      : null;
     renameLabels(req, st);
     const files = [train, test, validation].filter((f) => f !== undefined);
     const role = (f: FileSummary): SplitName | undefined =>
@@ -175,8 +176,9 @@ async function prepare(
     await progress.pause();
     const rows = aliveRows(alive);
     const trainRows = rows.filter((seq) => st.split.get(seq) <= 1);
-    // With no usable row, dropping the flagged ones cannot help: say why first
-    requireUsableRows(req, st, v, trainRows.length);
+    // With no labelled row, dropping the flagged ones cannot help: say why first
+    const labelled = trainRows.some((seq) => st.labels(seq).some((l) => l !== ''));
+    requireUsableRows(req, st, v, labelled);
     if (!preview && v.blocking().length > 0) refuse(v, req.path);
     const listHint = checkLabelLists(v, countLabels(st, [rows]), multi);
     requireTwoClasses(train, classes(labelsOf(st, trainRows)), trainRows.length);

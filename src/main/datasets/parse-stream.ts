@@ -139,6 +139,7 @@ function readOptions(options: ParseOptions, partial: boolean): ReadOptions {
     quoting: options.quoting ?? 'auto',
     labelLevel: options.labelLevel ?? 'coarse',
     delimiter: options.delimiter,
+    maxMalformedShare: options.maxMalformedShare,
     // A head is read leniently: the decisions need it whole, the stream applies strictness
     lenient: partial || (options.lenient ?? false),
     partial,
@@ -178,7 +179,11 @@ function* textSteps(path: string, options: ParseOptions, sink: RowSink, hooks: S
     table.records = [];
     head.text = '';
     const delivery = new Delivery(sink, maker, options.limit ?? Infinity);
-    const records = streamRecords(path, table.plan, options.lenient ?? false, {
+    const reading = {
+      lenient: options.lenient ?? false,
+      maxMalformedShare: options.maxMalformedShare,
+    };
+    const records = streamRecords(path, table.plan, reading, {
       record: (r) => delivery.record(r),
       malformed: (m) => {
         if (!delivery.full) delivery.bad(m);

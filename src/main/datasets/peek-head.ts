@@ -30,6 +30,7 @@ import {
   skippedNote,
 } from './formats/binary';
 import { chooseReader, readerByName } from './formats/registry';
+import { maxMalformedShare } from './formats/malformed-share';
 import type { RawTable } from './formats/types';
 
 type PeekRequest = z.infer<typeof DatasetSampleRequest>;
@@ -141,6 +142,8 @@ function readTextHead(path: string, size: number, req: PeekRequest): Head {
     labelLevel: 'coarse',
     delimiter: req.delimiter,
     lenient: true,
+    // The import this previews refuses a file for as many malformed records, no more
+    maxMalformedShare: maxMalformedShare(req.drop),
     partial: !whole,
   });
   return {

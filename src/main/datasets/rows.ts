@@ -11,6 +11,7 @@
  */
 import type { SplitName } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
+import { SPLIT_OF_VALUE, SPLIT_VALUES } from '../../shared/split-column';
 import {
   chooseColumns,
   chooseTextColumn,
@@ -60,6 +61,8 @@ export interface ParseOptions {
   labelNames?: readonly string[];
   /** Keep empty and malformed rows, flagged, instead of throwing at the first. */
   lenient?: boolean;
+  /** See ReadOptions; an import sets it from its drops (formats/malformed-share.ts). */
+  maxMalformedShare?: number;
 }
 
 export interface ParsedRow {
@@ -82,17 +85,6 @@ export interface RowMaker {
   multi: boolean;
   make(record: RawRecord): ParsedRow | MalformedRecord;
 }
-
-const SPLIT_VALUES: Record<string, SplitName> = {
-  train: 'train',
-  training: 'train',
-  dev: 'validation',
-  val: 'validation',
-  valid: 'validation',
-  validation: 'validation',
-  test: 'test',
-  testing: 'test',
-};
 
 /** Text as stored and hashed: NFC (so that é typed two ways is one string), ends trimmed. */
 export function normaliseText(value: string): string {
@@ -294,14 +286,14 @@ function splitReader(
 
   return (r, row) => {
     const value = r.fields[col] ?? '';
-    const split = SPLIT_VALUES[value.trim().toLowerCase()];
+    const split = SPLIT_OF_VALUE[value.trim().toLowerCase()];
     if (split) {
       row.split = split;
       return row;
     }
     return malformed(
       r,
-      `split value ${JSON.stringify(value)}; accepted: ` + Object.keys(SPLIT_VALUES).join(', '),
+      `split value ${JSON.stringify(value)}; accepted: ` + SPLIT_VALUES.join(', '),
     );
   };
 }

@@ -267,7 +267,8 @@ describe('a file read in chunks', () => {
     expect(() => parseDatasetFile(path, { lenient: true }, streamed(10, 100))).toThrow(
       'drift.tsv line 21: 3 fields, but line 1 has 2 (tab-separated); 20 of 40 records do not ' +
         'fit, too many to set aside as malformed rows: check the delimiter (tab), the quoting ' +
-        'and the format',
+        'and the format; or drop malformed rows to import the rest (drop: ["malformed"], CLI: ' +
+        '--drop malformed)',
     );
   });
 });

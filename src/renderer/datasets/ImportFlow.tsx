@@ -4,7 +4,8 @@
  * split; and the check, whose validation report lets the user choose which flagged rows to
  * drop. "Import" stores the dataset with those choices, and works without a check too: when
  * the importer refuses over rows the user must decide about, the check runs by itself so that
- * the report with its drop choices appears.
+ * the report with its drop choices appears. A file with too many malformed rows has no preview
+ * and no report until they are dropped, so that refusal offers the drop beside it.
  */
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import {
@@ -30,8 +31,10 @@ import {
   type FieldErrors,
   type ImportForm,
 } from './form';
+import { DropMalformedButton } from './DropMalformed';
 import { ImportProgress } from './ImportProgress';
 import { PreviewSection } from './PreviewSection';
+import { offersDropMalformed, pageWording, withMalformed } from './refusals';
 import { ReportView } from './ReportView';
 import { SplitSection } from './SplitSection';
 
@@ -299,6 +302,10 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
   }
 
   const stale = checked !== null && checked.key !== requestKey;
+  // The refusal in the page's terms; one over too many malformed rows offers to drop them
+  const shownError = error && new ApiError(error.code, pageWording(error.message));
+  const offerDrop =
+    error !== null && offersDropMalformed(error.message) && !form.drop.includes('malformed');
   return (
     <form
       className="card form import-flow"
@@ -369,7 +376,13 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
         </>
       )}
       {busy && progress && <ImportProgress progress={progress} />}
-      <ErrorBox error={error} testId="dataset-import-error" />
+      <ErrorBox error={shownError} testId="dataset-import-error" />
+      {offerDrop && (
+        <DropMalformedButton
+          onDrop={() => patch({ drop: withMalformed(form.drop, true) })}
+          testId="dataset-import-drop-malformed"
+        />
+      )}
       {done && <Done dataset={done} />}
       <div className="actions">
         <button

@@ -9,7 +9,9 @@ import type { ReactElement } from 'react';
 import type { DatasetPeek } from '../../shared/contract';
 import { bytes } from '../format';
 import { SelectField, type Choice } from './fields';
+import { DropMalformedButton } from './DropMalformed';
 import { isDelimited, type DetectedReading, type ImportForm } from './form';
+import { offersDropMalformed, pageWording, withMalformed } from './refusals';
 import type { Peek } from './usePeek';
 
 /** Short names, for the detected values and the summary line. */
@@ -234,6 +236,8 @@ export function PreviewSection(props: {
   const { form, peek, patch } = props;
   const data = peek.data;
   const notes = data?.notes.filter((n) => !SHOWN_NOTES.test(n)) ?? [];
+  const dropping = form.drop.includes('malformed');
+  const setDropping = (drop: boolean): void => patch({ drop: withMalformed(form.drop, drop) });
   return (
     <section aria-labelledby="ds-preview-title" className="flow-section">
       <h3 id="ds-preview-title">2. How it reads</h3>
@@ -250,15 +254,24 @@ export function PreviewSection(props: {
       {peek.error && (
         // No alert role: this follows the typing of a path, and must not interrupt it
         <div className="error" data-testid="dataset-preview-error">
-          <strong>No preview.</strong> {peek.error.message}
+          <strong>No preview.</strong> {pageWording(peek.error.message)}
+          {!dropping && offersDropMalformed(peek.error.message) && (
+            <DropMalformedButton
+              onDrop={() => setDropping(true)}
+              testId="dataset-drop-malformed-anyway"
+            />
+          )}
         </div>
       )}
       <ReadingOptions form={form} peek={data} detected={props.detected} patch={patch} />
       {data && data.records.length > 0 && <PreviewTable peek={data} form={form} />}
       {data && data.malformed.length > 0 && (
         <div className="warning small" data-testid="dataset-preview-malformed">
-          Rows that cannot be read as they are (the check lists them all; you decide whether to drop
-          them):
+          {dropping
+            ? 'Rows that cannot be read as they are, which you chose to drop (the check lists ' +
+              'them all):'
+            : 'Rows that cannot be read as they are (the check lists them all; you decide ' +
+              'whether to drop them):'}
           <ul>
             {data.malformed.map((m) => (
               <li key={m.line}>
@@ -266,6 +279,15 @@ export function PreviewSection(props: {
               </li>
             ))}
           </ul>
+          {dropping && (
+            <button
+              type="button"
+              onClick={() => setDropping(false)}
+              data-testid="dataset-keep-malformed"
+            >
+              Do not drop them
+            </button>
+          )}
         </div>
       )}
     </section>

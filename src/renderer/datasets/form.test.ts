@@ -14,9 +14,9 @@ import {
   labelRows,
   labelsLookLikeIds,
   peekRequest,
-  suggestSplitColumn,
   type ImportForm,
 } from './form';
+import { suggestSplitColumn } from '../../shared/split-column';
 
 const form = (p: Partial<ImportForm>): ImportForm => ({ ...BLANK_FORM, path: '/d.csv', ...p });
 
@@ -71,10 +71,25 @@ describe('peekRequest', () => {
     });
   });
 
-  it('does not depend on the name, the limit, the split shares or the drops', () => {
+  it('does not depend on the name, the limit, the split shares or the other drops', () => {
     const a = peekRequest(form({}));
-    const b = peekRequest(form({ name: 'x', limit: '5', testShare: '30', drop: ['duplicate'] }));
+    const b = peekRequest(
+      form({
+        name: 'x',
+        limit: '5',
+        testShare: '30',
+        drop: ['duplicate', 'empty-text', 'empty-label', 'conflicting-duplicate', 'test-overlap'],
+      }),
+    );
     expect(b).toEqual(a);
+  });
+
+  it('sends the drop of malformed rows, which lets the importer read more of them', () => {
+    const alone = peekRequest(form({ drop: ['malformed'] }));
+    expect(alone).toEqual({ path: '/d.csv', drop: ['malformed'], rows: 20 });
+    expect(DatasetSampleRequest.safeParse(alone).success).toBe(true);
+    // Other drops beside it are left out, so ticking them does not reread the file
+    expect(peekRequest(form({ drop: ['duplicate', 'malformed', 'test-overlap'] }))).toEqual(alone);
   });
 });
 
@@ -96,6 +111,13 @@ describe('importRequest', () => {
       drop: ['duplicate'],
     });
     expect(DatasetImportRequest.safeParse(request).success).toBe(true);
+  });
+
+  it('sends every drop chosen, the malformed rows with the others', () => {
+    const drop = ['duplicate', 'malformed'] as const;
+    expect(importRequest(form({ drop: [...drop] }), []).drop).toEqual(drop);
+    expect(importRequest(form({ drop: ['malformed'] }), []).drop).toEqual(['malformed']);
+    expect(importRequest(form({}), []).drop).toBeUndefined();
   });
 
   it('sends a split column instead of ratios, and files instead of either', () => {

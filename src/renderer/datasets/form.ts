@@ -1,7 +1,8 @@
 /**
  * The import form's state and what it becomes: the request of the live preview (reading
- * options and columns only, so typing a dataset name does not reread the file), the request of
- * the check and the import, and the problems to show beside each field before anything is sent.
+ * options, columns and whether malformed rows are dropped, so typing a dataset name does not
+ * reread the file), the request of the check and the import, and the problems to show beside
+ * each field before anything is sent.
  * Everything the user leaves on "auto" is left out of the requests, so the importer's own
  * detection applies, exactly as on the command line.
  */
@@ -12,6 +13,9 @@ import type {
   DropReason,
 } from '../../shared/contract';
 import { renameProblems } from '../../shared/label-rename';
+
+// The suggestion is shared with the CLI's hint (graft datasets import); the form follows it
+export { suggestSplitColumn } from '../../shared/split-column';
 
 export type SplitMode = 'random' | 'column';
 export type TransformChoice = 'auto' | 'none' | 'coarse' | 'fine' | 'lower' | 'before' | 'after';
@@ -139,6 +143,9 @@ export function peekRequest(form: ImportForm): DatasetSampleRequest {
     splitColumn: form.split === 'column' ? optional(form.splitColumn) : undefined,
     // The preview names the labels as the import will, and says why a names file cannot
     labelNamesPath: labelNamesPath(form),
+    // Dropping malformed rows lets the importer read a file with more of them; other drops
+    // change nothing the preview reads, so choosing them does not reread the file
+    drop: form.drop.includes('malformed') ? ['malformed'] : undefined,
     rows: PREVIEW_ROWS,
   };
 }
@@ -305,28 +312,6 @@ const INTEGER_LIST = /^\d+(\s*[,;|]\s*\d+)*$/;
 /** Whether a names file could apply: every label previewed is an integer, or a list of them. */
 export function labelsLookLikeIds(labels: readonly { label: string }[]): boolean {
   return labels.length > 0 && labels.every((l) => INTEGER_LIST.test(l.label));
-}
-
-/** Split column names, lower-cased, that name a split column without being told. */
-const SPLIT_COLUMN_NAMES = ['split', 'set', 'fold', 'partition'];
-
-/** Values the importer takes as splits (main/datasets/rows.ts, SPLIT_VALUES). */
-const SPLIT_VALUES = ['train', 'training', 'dev', 'val', 'valid', 'validation', 'test', 'testing'];
-
-/**
- * The column to suggest as the split column: one named split, set, fold or partition (case
- * aside) whose previewed values are all splits the importer knows; a fold column of 0..4 is
- * for cross-validation and would only make malformed rows.
- */
-export function suggestSplitColumn(peek: DatasetPeek | null): string | null {
-  if (!peek) return null;
-  for (const name of SPLIT_COLUMN_NAMES) {
-    const i = peek.columns.findIndex((c) => c.trim().toLowerCase() === name);
-    if (i < 0) continue;
-    const values = peek.records.map((r) => (r.fields[i] ?? '').trim().toLowerCase());
-    if (values.length > 0 && values.every((v) => SPLIT_VALUES.includes(v))) return peek.columns[i];
-  }
-  return null;
 }
 
 /**

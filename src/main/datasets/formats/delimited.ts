@@ -12,7 +12,9 @@ import { DatasetImportRequest } from '../../../shared/contract';
 import { GraftError } from '../../../shared/errors';
 import { detach } from '../detach';
 import { looksLikeHeader } from './header';
-import { LineSplitter, QuotedSplitter, tooManyMalformed } from './incremental';
+import { delimiterName, sameCount, SNIFFED_DELIMITERS } from './delimiters';
+import { LineSplitter, QuotedSplitter } from './incremental';
+import { allowedShare, HINT_LINES, tooManyHint, tooManyMalformed } from './malformed-share';
 import {
   generatedColumnNames,
   type FormatName,
@@ -24,18 +26,9 @@ import {
   type ReadOptions,
   type RecordSink,
   type RecordStream,
+  type StreamOptions,
   type StreamPlan,
 } from './types';
-
-const DELIMITER_NAMES: Record<string, string> = {
-  ',': 'comma',
-  '\t': 'tab',
-  ';': 'semicolon',
-  '|': 'pipe',
-};
-
-/** Delimiters tried, in this order, when a file's extension does not settle it. */
-export const SNIFFED_DELIMITERS: readonly string[] = [',', '\t', ';', '|'];
 
 /** A whole field in RFC 4180 quotes: `"..."` with inner quotes doubled. */
 const RFC_FIELD = /^"(?:[^"]|"")*"$/s;
@@ -51,10 +44,6 @@ export function rawText(record: RawRecord): string {
  */
 function isBlank(fields: readonly string[]): boolean {
   return fields.length === 1 && fields[0].trim() === '';
-}
-
-function delimiterName(d: string): string {
-  return DELIMITER_NAMES[d] ?? JSON.stringify(d);
 }
 
 /** Quoting off: a record is a line, fields are what lies between delimiters. */
@@ -138,11 +127,13 @@ interface Split {
   malformed: MalformedRecord[];
   /** Whether RFC 4180 quoting was applied (the rest of a large file is read the same way). */
   quoted?: boolean;
+  /** The first records' text, good and bad, for the delimiter a refusal suggests. */
+  sample?: string[];
 }
 
 /**
- * Keeps well-formed records and sets the others aside, or throws: at the first bad record in
- * strict mode, and in any mode when so many are bad that the file is not this shape at all.
+ * Keeps well-formed records and sets the others aside, or throws at the first bad record in
+ * strict mode. Whether too many are bad waits for the header row: only data records count.
  */
 function setAside(
   path: string,
@@ -150,29 +141,34 @@ function setAside(
   bad: ReadonlySet<RawRecord>,
   reasons: (r: RawRecord) => string,
   lenient: boolean,
-  delimiter: string,
 ): Split {
   const first = records.find((r) => bad.has(r));
   if (!first) return { records, malformed: [] };
   if (!lenient) throw new GraftError('bad-input', `${path} line ${first.line}: ${reasons(first)}`);
-  if (tooManyMalformed(bad.size, records.length)) {
-    throw new GraftError(
-      'bad-input',
-      `${path} line ${first.line}: ${reasons(first)}; ` +
-        tooManyHint(bad.size, records.length, records.map(rawText), delimiter),
-    );
-  }
   return {
     records: records.filter((r) => !bad.has(r)),
     malformed: records
       .filter((r) => bad.has(r))
       .map((r) => ({ line: r.line, reason: reasons(r), raw: rawText(r) })),
+    sample: records.slice(0, HINT_LINES).map(rawText),
   };
+}
+
+/**
+ * Throws when so many of the data records are malformed that the file is not of this shape
+ * at all; `data` are the good ones, the header row left out.
+ */
+function refuseTooMany(path: string, split: Split, data: number, delim: string, share: number) {
+  const bad = split.malformed.length;
+  if (bad === 0 || !tooManyMalformed(bad, data + bad, share)) return;
+  const [first] = split.malformed;
+  const hint = tooManyHint(bad, data + bad, split.sample ?? [], delim, share);
+  throw new GraftError('bad-input', `${path} line ${first.line}: ${first.reason}; ${hint}`);
 }
 
 function widthSplit(path: string, records: RawRecord[], delim: string, lenient: boolean): Split {
   const bad = new Set(mismatches(records));
-  return setAside(path, records, bad, (r) => widthReason(r, records[0], delim), lenient, delim);
+  return setAside(path, records, bad, (r) => widthReason(r, records[0], delim), lenient);
 }
 
 function quotedSplit(path: string, text: string, delim: string, options: ReadOptions): Split {
@@ -189,7 +185,7 @@ function quotedSplit(path: string, text: string, delim: string, options: ReadOpt
       ? `malformed quoted field (${quoteProblem(message)})`
       : widthReason(r, quoted.records[0], delim);
   };
-  return { ...setAside(path, quoted.records, bad, reason, lenient, delim), quoted: true };
+  return { ...setAside(path, quoted.records, bad, reason, lenient), quoted: true };
 }
 
 function splitRecords(
@@ -231,25 +227,6 @@ function splitRecords(
   return widthSplit(path, plain, delimiter, lenient);
 }
 
-/** Every sampled line has the same number (at least one) of this delimiter. */
-/** Lines a delimiter suggestion is based on. */
-const HINT_LINES = 50;
-
-/**
- * Why so many bad records stop the import, and what may fix it: the delimiter the lines do
- * split evenly on, where one does.
- */
-function tooManyHint(bad: number, total: number, lines: readonly string[], used: string): string {
-  const share = `${bad} of ${total} records do not fit, too many to set aside as malformed rows`;
-  const sample = lines.slice(0, HINT_LINES).filter((l) => l.trim() !== '');
-  const other = SNIFFED_DELIMITERS.find((d) => d !== used && sameCount(sample, d));
-  if (other) {
-    const evenly = `the lines split evenly on ${delimiterName(other)}s`;
-    return `${share}: ${evenly}; set \`delimiter\` to ${JSON.stringify(other)}`;
-  }
-  return `${share}: check the delimiter (${delimiterName(used)}), the quoting and the format`;
-}
-
 /** papaparse's complaints about quotes, said as what is wrong in the line. */
 const QUOTE_PROBLEMS: readonly [string, string][] = [
   ['Trailing quote on quoted field is malformed', 'a closing quote is followed by more text'],
@@ -261,11 +238,6 @@ function quoteProblem(problem: string): string {
     if (problem.startsWith(theirs)) return ours + problem.slice(theirs.length);
   }
   return problem;
-}
-
-function sameCount(lines: readonly string[], delimiter: string): boolean {
-  const counts = lines.map((l) => l.split(delimiter).length - 1);
-  return counts.length > 0 && counts[0] > 0 && counts.every((c) => c === counts[0]);
 }
 
 /** The delimiter whose RFC-parsed sample lines up in two or more columns; null for none. */
@@ -310,14 +282,9 @@ function readDelimited(
     if (delimiter !== defaultDelimiter) notes.push(`${delimiterName(delimiter)}-separated`);
 
     const quoting = options.quoting === 'auto' ? defaultQuoting : options.quoting;
-    const { records, malformed, quoted } = splitRecords(
-      path,
-      text,
-      delimiter,
-      quoting,
-      notes,
-      options,
-    );
+    const share = allowedShare(options.maxMalformedShare);
+    const split = splitRecords(path, text, delimiter, quoting, notes, options);
+    const { records, malformed, quoted } = split;
 
     const header =
       records.length > 0 &&
@@ -329,6 +296,7 @@ function readDelimited(
       ? records[0].fields.map((f, i) => f.trim() || `column${i + 1}`)
       : generatedColumnNames(width);
     const data = header ? records.slice(1) : records;
+    refuseTooMany(path, split, data.length, delimiter, share);
     const plan: StreamPlan = { kind: 'delimited', quoted: quoted === true, delimiter, header };
     return { format, columns, hasHeader: header, records: data, malformed, notes, plan };
   };
@@ -342,9 +310,11 @@ function readDelimited(
 export function streamDelimited(
   path: string,
   plan: Extract<StreamPlan, { kind: 'delimited' }>,
-  lenient: boolean,
+  options: StreamOptions,
   sink: RecordSink,
 ): RecordStream {
+  const { lenient } = options;
+  const share = allowedShare(options.maxMalformedShare);
   let first: RawRecord | null = null;
   let headerSeen = !plan.header;
   let total = 0;
@@ -383,8 +353,10 @@ export function streamDelimited(
     push: (text) => splitter.push(text),
     end: () => {
       splitter.end();
-      if (firstBad && tooManyMalformed(bad, total)) {
-        const hint = tooManyHint(bad, total, headLines, plan.delimiter);
+      // The header row, taken from the first good record, is no data record
+      const data = total - (plan.header && headerSeen ? 1 : 0);
+      if (firstBad && tooManyMalformed(bad, data, share)) {
+        const hint = tooManyHint(bad, data, headLines, plan.delimiter, share);
         throw new GraftError(
           'bad-input',
           `${path} line ${firstBad.line}: ${firstBad.reason}; ${hint}`,

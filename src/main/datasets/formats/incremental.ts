@@ -191,11 +191,3 @@ function swallowed(problem: string, line: number, inner: number): string {
     `${inner} line${inner === 1 ? '' : 's'}; ${range} re-read as records of their own`
   );
 }
-
-/** Above this share of malformed records the format or delimiter is wrong, not a few rows. */
-export const MAX_MALFORMED_SHARE = 0.1;
-
-/** Whether `bad` of `total` records is too many to set aside as a few malformed rows. */
-export function tooManyMalformed(bad: number, total: number): boolean {
-  return bad > Math.max(1, total * MAX_MALFORMED_SHARE);
-}

@@ -5,19 +5,19 @@
 import { streamDelimited } from './delimited';
 import { streamJsonl } from './json';
 import { streamLabelText } from './label-text';
-import type { RecordSink, RecordStream, StreamPlan } from './types';
+import type { RecordSink, RecordStream, StreamOptions, StreamPlan } from './types';
 
 export function streamRecords(
   path: string,
   plan: StreamPlan,
-  lenient: boolean,
+  options: StreamOptions,
   sink: RecordSink,
 ): RecordStream {
   switch (plan.kind) {
     case 'delimited':
-      return streamDelimited(path, plan, lenient, sink);
+      return streamDelimited(path, plan, options, sink);
     case 'jsonl':
-      return streamJsonl(path, lenient, sink);
+      return streamJsonl(path, options.lenient, sink);
     case 'label-text':
       return streamLabelText(sink);
   }

@@ -99,9 +99,17 @@ export interface ReadOptions {
   delimiter?: string;
   /** Collect malformed records instead of throwing at the first (the importer's mode). */
   lenient: boolean;
+  /**
+   * Lenient delimited files: the share of data records that may be malformed before the file
+   * is refused as not of its shape; malformed-share.ts (0.1 unless malformed rows are dropped).
+   */
+  maxMalformedShare?: number;
   /** The text is the head of a longer file: its last record may be cut short. */
   partial?: boolean;
 }
+
+/** What a streamed reader takes of the ReadOptions: the decisions are in its StreamPlan. */
+export type StreamOptions = Pick<ReadOptions, 'lenient' | 'maxMalformedShare'>;
 
 export interface FormatReader {
   name: FormatName;
