@@ -170,7 +170,9 @@ describe('graft datasets list and show', () => {
     expect(show.stdout).toMatch(/^format {5}csv, utf-8$/m);
     expect(show.stdout).toMatch(/^splits {5}train 1,000 · validation 125 · test 125$/m);
     expect(show.stdout).toMatch(/^labels {5}2 \(all splits\): 0 625 · 1 625$/m);
-    expect(show.stdout).toMatch(/^ {2}all {8}\S+big\.csv: csv, utf-8, 1,250 records read/m);
+    expect(show.stdout).toMatch(
+      /^ {2}file \(all splits\): \S+big\.csv: csv, utf-8, 1,250 records read/m,
+    );
     expect(show.stdout).toMatch(/^ {2}long texts: 10 texts \(0\.80%\) are likely longer than 8/m);
 
     const json = JSON.parse(graft('datasets', 'show', id, '--json').stdout) as {
@@ -302,7 +304,24 @@ describe('graft datasets: reports and errors in the words of the CLI', () => {
     expect(transform.stderr).toContain(
       '--label-transform: "upper" is not a label transform; accepted: none, coarse',
     );
+    const encoding = graft('datasets', 'import', file, '--encoding', 'latin2');
+    expect(encoding.status).toBe(1);
+    expect(encoding.stderr).toContain(
+      'unknown encoding "latin2"; accepted: auto, utf-8, utf-16le, utf-16be, windows-1252, gbk',
+    );
     expect(graft('datasets', 'list').stdout).not.toContain('flags');
+  });
+
+  it('reads latin1 and iso-8859-1 as windows-1252, as browsers do', () => {
+    const file = join(dir, 'latin1.csv');
+    const rows = ['text,label'];
+    for (let i = 0; i < 20; i++) rows.push(`caf\u00e9 ${i},${i % 2}`);
+    writeFileSync(file, Buffer.from(rows.join('\n') + '\n', 'latin1'));
+    for (const name of ['latin1', 'ISO-8859-1']) {
+      const result = graft('datasets', 'import', file, '--encoding', name, '--report', '--json');
+      expect(result.status, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout).files[0].encoding).toBe('windows-1252');
+    }
   });
 
   it('names the first 100 labels of an import, then how many more', () => {

@@ -4,20 +4,26 @@
  * the checks of a request (conflicting options included) live in the importer, so the CLI and
  * the app refuse the same things with the same words, turned into flags here (cli-errors.ts).
  */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import {
   datasetTitle,
-  DropReason,
   type DatasetImportRequest,
   type DatasetReport,
   type EventPayload,
 } from '../shared/contract';
 import { GraftError } from '../shared/errors';
-import { SPLIT_VALUES, suggestSplitColumn } from '../shared/split-column';
 import { TEXT_ENCODINGS } from './datasets/decode';
 import { FORMAT_NAMES } from './datasets/formats/types';
-import { LABEL_TRANSFORM_HELP, labelTransform } from './datasets/labels';
 import { addDroppedCommand } from './cli-dropped';
+import {
+  DROP_REASONS,
+  dropReasons,
+  encodingName,
+  list,
+  ratios,
+  renameLabel,
+  transform,
+} from './cli-import-options';
 import { createProgressPrinter, importProgressLine } from './cli-progress';
 import {
   datasetLine,
@@ -26,86 +32,9 @@ import {
   MAX_LABELS_NAMED,
   splitsLine,
 } from './cli-report';
+import { splitColumnHint } from './cli-split-hint';
 import { call, int, positiveInt, print, share, upTo, type WithWorkbench } from './cli-util';
-import { getLogLevel } from './util/log';
 import type { Workbench } from './workbench';
-
-function ratios(value: string): { train: number; validation: number; test: number } {
-  const parts = value.split(/[,:/]/).map(Number);
-  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) {
-    throw new InvalidArgumentError(
-      `--ratios takes train,validation,test shares like 0.8,0.1,0.1, got "${value}"`,
-    );
-  }
-  const [train, validation, test] = parts;
-  // The schema's checks too, here, so that they read as flag errors (a schema error names the
-  // request field); the sum within the schema's tolerance
-  const sum = train + validation + test;
-  if (Math.abs(sum - 1) >= 1e-6) {
-    throw new InvalidArgumentError(
-      `--ratios shares must sum to 1, got ${value} (sum ${Number(sum.toFixed(6))})`,
-    );
-  }
-  if (train === 0 || test === 0) {
-    throw new InvalidArgumentError(
-      `--ratios needs train and test shares above 0 (validation may be 0), got ${value}`,
-    );
-  }
-  return { train, validation, test };
-}
-
-function list(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v !== ''),
-  ];
-}
-
-const DROP_REASONS: readonly string[] = DropReason.options;
-
-/** `--drop`, checked here: the schema's refusal names neither the value nor the flag's words. */
-function dropReasons(value: string, previous: string[] = []): string[] {
-  const kinds = list(value, previous);
-  const unknown = kinds.filter((k) => !DROP_REASONS.includes(k)).map((k) => JSON.stringify(k));
-  if (unknown.length > 0) {
-    const what = unknown.length === 1 ? 'is not a reason' : 'are not reasons';
-    throw new InvalidArgumentError(
-      `--drop: ${unknown.join(', ')} ${what} to drop; accepted: ${DROP_REASONS.join(', ')}`,
-    );
-  }
-  return kinds;
-}
-
-/**
- * `--label-transform`, parsed by the importer's own parser but now: otherwise a typo is found
- * only once a file is opened, in words that do not name the flag.
- */
-function transform(value: string): string {
-  try {
-    labelTransform(value);
-  } catch (error) {
-    if (!(error instanceof GraftError)) throw error;
-    throw new InvalidArgumentError(
-      `--label-transform: ${JSON.stringify(value)} is not a label transform; accepted: ` +
-        LABEL_TRANSFORM_HELP,
-    );
-  }
-  return value;
-}
-
-/** `--rename-label RAW=NAME`, split at the first "=" (so a name may hold one, a label not). */
-function renameLabel(value: string, previous: Record<string, string> = {}): Record<string, string> {
-  const at = value.indexOf('=');
-  if (at <= 0) {
-    throw new InvalidArgumentError(
-      `--rename-label takes RAW=NAME (like 0=negative), got "${value}"`,
-    );
-  }
-  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
-}
 
 /** Imports shorter than this print no progress: scripts importing small files stay quiet. */
 const IMPORT_PROGRESS_AFTER_MS = 1000;
@@ -153,49 +82,6 @@ function refusalNote(report: DatasetReport): void {
       'to drop those rows (each is kept: graft datasets dropped ID), or fix the file\n',
   );
   process.exitCode = 1;
-}
-
-/** Head records the hint looks at: the most a peek returns, all from the file's first MB. */
-const HINT_ROWS = 1000;
-
-/** A column name as the shell passes it: bare when that is safe, else single-quoted. */
-function shellWord(value: string): string {
-  return /^[\w.-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * The hint for a random split of a file with a column naming each row's split, the column the
- * import form would suggest (shared/split-column.ts). The import itself follows --split-column
- * only, so this says how; nothing when the files, a split column or --quiet say otherwise, or
- * when the head cannot be read (the import reports what it cannot read).
- */
-async function splitColumnHint(
-  wb: Workbench,
-  request: DatasetImportRequest,
-): Promise<string | null> {
-  if (request.testPath || request.validationPath || request.splitColumn) return null;
-  const level = getLogLevel();
-  if (level === 'error' || level === 'silent') return null;
-  const { path, format, encoding, delimiter, quoting, header } = request;
-  const head = { path, format, encoding, delimiter, quoting, header, rows: HINT_ROWS };
-  let peek;
-  try {
-    peek = await call(wb, 'datasets.peek', head);
-  } catch {
-    return null;
-  }
-  const column = suggestSplitColumn(peek);
-  if (column === null) return null;
-  const i = peek.columns.indexOf(column);
-  // Train first, test last, as the importer's splits go
-  const rank = (v: string): number => SPLIT_VALUES.indexOf(v.toLowerCase());
-  const values = [...new Set(peek.records.map((r) => (r.fields[i] ?? '').trim()))];
-  values.sort((a, b) => rank(a) - rank(b));
-  return (
-    `graft: note: column ${JSON.stringify(column)} names each row's split ` +
-    `(${values.join(', ')}); a random split was made: pass --split-column ` +
-    `${shellWord(column)} to use it\n`
-  );
 }
 
 /** Rows per page when listing a stored import's dropped rows for --json. */
@@ -262,11 +148,11 @@ function addImportCommand(datasets: Command, withWorkbench: WithWorkbench): void
         ...FORMAT_NAMES,
       ]),
     )
-    .addOption(
-      new Option('--encoding <name>', 'text encoding (default: detected)').choices([
-        'auto',
-        ...TEXT_ENCODINGS,
-      ]),
+    .option(
+      '--encoding <name>',
+      `text encoding (default: detected): auto, ${TEXT_ENCODINGS.join(', ')}; latin1 and ` +
+        'iso-8859-1 read as windows-1252, as browsers do',
+      encodingName,
     )
     .option('--delimiter <char>', 'field delimiter (default: sniffed; "\\t" for tab)')
     .option('--no-quoting', 'read quote characters as text (TSV like the SMS Spam Collection)')

@@ -13,7 +13,7 @@ const PAGE_ROWS = 5000;
 /** Characters of a text shown in the table; --json prints them whole. */
 const SHOWN_CHARS = 80;
 
-/** Widest file:line and label columns; a longer cell is cut with an ellipsis. */
+/** Widest file:line and label columns; a longer cell is cut with an ellipsis (file:line before). */
 const MAX_WHERE = 60;
 const MAX_LABEL = 24;
 
@@ -27,6 +27,11 @@ function write(text: string): Promise<void> {
 
 function cut(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}\u2026` : text;
+}
+
+/** A path cut at its start, so that the file's name and line number stay. */
+function cutStart(text: string, width: number): string {
+  return text.length > width ? `\u2026${text.slice(text.length - width + 1)}` : text;
 }
 
 interface Widths {
@@ -48,7 +53,7 @@ const REASON_WIDTH = 22;
 
 function row(w: Widths, reason: string, where: string, label: string, text: string): string {
   return (
-    `${reason.padEnd(REASON_WIDTH)} ${cut(where, w.where).padEnd(w.where)} ` +
+    `${reason.padEnd(REASON_WIDTH)} ${cutStart(where, w.where).padEnd(w.where)} ` +
     `${cut(label, w.label).padEnd(w.label)} ${text}`
   );
 }

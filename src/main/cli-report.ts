@@ -50,7 +50,8 @@ function columns(text: string, label: string, multiLabel: boolean): string {
 function fileLines(report: DatasetReport): string[] {
   return report.files.map(
     (f) =>
-      `${f.role.padEnd(10)} ${f.path}: ${f.format}, ${f.encoding}, ${count(f.rows)} records read` +
+      `file (${f.role === 'all' ? 'all splits' : f.role}): ${f.path}: ${f.format}, ` +
+      `${f.encoding}, ${count(f.rows)} records read` +
       (f.notes.length > 0 ? ` (${f.notes.join('; ')})` : ''),
   );
 }
@@ -127,7 +128,8 @@ export function describeDataset(
     const counts = bySplit[split];
     if (counts) lines.push(field('', `${split}: ${labelsLine(counts)}`));
   }
-  if (d.dropped) lines.push(field('dropped', `${count(d.dropped)} rows`));
+  if (d.dropped)
+    lines.push(field('dropped', `${count(d.dropped)} row${d.dropped === 1 ? '' : 's'}`));
   if (!report) {
     lines.push('report:    none (imported before Graft kept reports)');
     return lines.join('\n');

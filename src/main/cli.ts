@@ -292,10 +292,10 @@ function readTextLines(file: string | undefined): string[] {
 program
   .command('serve')
   .description('serve the workbench UI on 127.0.0.1 (for browsers; no Electron needed)')
-  .option('--port <n>', 'port (default: a free one)', int('--port'), 0)
+  .option('--port <n>', 'port (default: a free one)', int('--port'))
   .action(async (o) => {
     const { serveWorkbench } = await import('./serve-main');
-    await serveWorkbench({ dataDir: dataDir(), port: o.port });
+    await serveWorkbench({ dataDir: dataDir(), port: o.port ?? 0 });
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

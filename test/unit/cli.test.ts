@@ -186,7 +186,7 @@ describe('graft CLI', () => {
     expect(onto.stderr).toContain('--rename-label "0" -> "1": "1" is another label of the data');
   });
 
-  it('hints at a split column when it makes a random split instead, and follows none', () => {
+  it('hints at a split column when it falls back to a random split, and follows none', () => {
     const lines = ['text,label,split'];
     const phrases = ['a good film', 'a bad film', 'great fun', 'not fun'];
     for (let i = 0; i < 40; i++) {
@@ -206,6 +206,11 @@ describe('graft CLI', () => {
     const report = graft('datasets', 'import', file, '--report');
     expect(report.status, report.stderr).toBe(0);
     expect(report.stderr).toBe(hint);
+
+    // Shares or a seed choose the random split: nothing to point out
+    const chosen = graft('datasets', 'import', file, '--test-ratio', '0.25', '--report');
+    expect(chosen.status, chosen.stderr).toBe(0);
+    expect(chosen.stderr).toBe('');
 
     const column = graft('datasets', 'import', file, '--split-column', 'split', '--report');
     expect(column.status, column.stderr).toBe(0);

@@ -130,13 +130,35 @@ function lineAt(code: (i: number) => number, at: number): number {
   return line;
 }
 
+/**
+ * A file that cannot be read as text (binary, or not in the encoding the user chose), thrown by
+ * the checks below. `message` names the file for an import of that one file, which it refuses;
+ * `problem` says the same without the path, for a class folder, whose reader sets the one file
+ * aside as a malformed row instead (see `decodeEntry`).
+ */
+export class UnreadableTextError extends GraftError {
+  constructor(
+    message: string,
+    readonly problem: string,
+    /** Binary (NUL or control bytes), not bytes that are no text in the encoding chosen. */
+    readonly binary: boolean,
+  ) {
+    super('bad-input', message);
+  }
+}
+
+/** C0 controls other than tab and line breaks, which text does not hold. */
+function isControl(c: number): boolean {
+  return c < 32 && c !== 9 && c !== 10 && c !== 13;
+}
+
 export function requireText(text: string, path: string, encoding: TextEncoding): void {
   const n = Math.min(text.length, PROBE_BYTES);
   let control = 0;
   let first = -1;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) {
+    if (isControl(c) || c === 0xfffd) {
       control++;
       if (first < 0) first = i;
     }
@@ -145,11 +167,13 @@ export function requireText(text: string, path: string, encoding: TextEncoding):
 
   const line = lineAt((i) => text.charCodeAt(i), first);
   const column = first - Math.max(text.lastIndexOf('\n', first), text.lastIndexOf('\r', first));
-  throw new GraftError(
-    'bad-input',
-    `${path} looks binary (control bytes or undecodable sequences read as ${encoding}, the ` +
-      `first at line ${line}, column ${column}), not text; accepted encodings: ` +
-      TEXT_ENCODINGS.join(', '),
+  const problem =
+    `control bytes or undecodable sequences read as ${encoding}, the first at line ${line}, ` +
+    `column ${column}`;
+  throw new UnreadableTextError(
+    `${path} looks binary (${problem}), not text; accepted encodings: ` + TEXT_ENCODINGS.join(', '),
+    `looks binary, not text (${problem})`,
+    true,
   );
 }
 
@@ -157,13 +181,23 @@ export function requireText(text: string, path: string, encoding: TextEncoding):
 export function requireNoNul(bytes: Uint8Array, path: string): void {
   const at = bytes.subarray(0, PROBE_BYTES).indexOf(0);
   if (at < 0) return;
-  const line = lineAt((i) => bytes[i], at);
-  throw new GraftError(
-    'bad-input',
-    `${path} looks binary, not text: line ${line} holds a NUL byte (byte offset ${at}), ` +
-      'which UTF-8, GBK and Windows-1252 text never does; for UTF-16 text without a BOM, ' +
-      'choose the encoding utf-16le or utf-16be',
+  const problem = byteProblem(bytes, at);
+  throw new UnreadableTextError(
+    `${path} looks binary, not text: ${problem}, which UTF-8, GBK and Windows-1252 text ` +
+      'never does; for UTF-16 text without a BOM, choose the encoding utf-16le or utf-16be',
+    `looks binary, not text: ${problem}`,
+    true,
   );
+}
+
+/** "line 2 holds a NUL byte (byte offset 9)", for the byte at `at`, a NUL or a control. */
+function byteProblem(bytes: Uint8Array, at: number): string {
+  const line = lineAt((i) => bytes[i], at);
+  const what =
+    bytes[at] === 0
+      ? 'a NUL byte'
+      : `control byte 0x${bytes[at].toString(16).padStart(2, '0').toUpperCase()}`;
+  return `line ${line} holds ${what} (byte offset ${at})`;
 }
 
 function decodeAs(encoding: TextEncoding, bytes: Uint8Array): string {
@@ -288,7 +322,11 @@ export function decodeText(bytes: Uint8Array, path: string, encoding: EncodingOp
       const text = strict('utf-8', bytes);
       if (text === null) {
         const line = utf8Lines(bytes).firstBad;
-        throw new GraftError('bad-input', `${path} line ${line}: bytes that are not valid UTF-8`);
+        throw new UnreadableTextError(
+          `${path} line ${line}: bytes that are not valid UTF-8`,
+          `not UTF-8, the encoding chosen: line ${line} holds bytes that are not valid UTF-8`,
+          false,
+        );
       }
       requireText(text, path, encoding);
       return { text: withoutBom(text), encoding, notes: ['encoding chosen by the user'] };
@@ -340,4 +378,54 @@ export function decodeText(bytes: Uint8Array, path: string, encoding: EncodingOp
 export function normaliseNewlines(text: string): string {
   if (!text.includes('\r')) return text;
   return text.replace(/\r\n?/g, '\n');
+}
+
+/** Bytes of a file that cannot be read as text that its malformed row keeps (see below). */
+export const MAX_UNREADABLE_RAW_BYTES = 1024;
+
+/** A file that cannot be read as text: why, and its first bytes, one character each. */
+export interface UnreadableText {
+  problem: string;
+  /**
+   * The first `MAX_UNREADABLE_RAW_BYTES` bytes as Latin-1, so each character is one byte
+   * ("\u0000\u0001bin"): the file itself is named by its place, and a large binary file (an
+   * image named .txt) would otherwise be kept whole with the dataset.
+   */
+  raw: string;
+}
+
+/**
+ * One file of many (a class folder's entry): its text as `decodeText` reads it, or, where it
+ * cannot be read as text, why, so that the reader sets that one file aside as a malformed row
+ * instead of refusing the folder. Why is said in the file's own bytes: a short file with a NUL
+ * (`\0\x01bin`) passes for UTF-16 without a BOM, and "read as utf-16be" would only confuse;
+ * "line 1 holds a NUL byte (byte offset 0)" is what is wrong with it. Where a BOM or the user
+ * chose UTF-16, NUL bytes are its text's, so the problem is said in the decoded text's terms.
+ */
+export function decodeEntry(
+  bytes: Uint8Array,
+  path: string,
+  encoding: EncodingOption,
+): SourceText | UnreadableText {
+  try {
+    return decodeText(bytes, path, encoding);
+  } catch (error) {
+    if (!(error instanceof UnreadableTextError)) throw error;
+    const raw = Buffer.from(bytes.subarray(0, MAX_UNREADABLE_RAW_BYTES)).toString('latin1');
+    return { problem: entryProblem(bytes, encoding, error), raw };
+  }
+}
+
+function entryProblem(
+  bytes: Uint8Array,
+  encoding: EncodingOption,
+  error: UnreadableTextError,
+): string {
+  const chosen = encoding === 'utf-16le' || encoding === 'utf-16be';
+  const bom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const utf16 = chosen || (encoding === 'auto' && bom);
+  if (utf16 || !error.binary) return error.problem;
+  // In the 8-bit encodings (UTF-8, GBK, Windows-1252) a control character is its own byte
+  const at = bytes.findIndex(isControl);
+  return at < 0 ? error.problem : `looks binary, not text: ${byteProblem(bytes, at)}`;
 }

@@ -195,6 +195,17 @@ describe('the validation report', () => {
     );
   });
 
+  it('says "1 field", not "1 fields", of a row without the delimiter', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `text ${i},${i % 2}`);
+    rows[3] = 'no comma here';
+    for (const quoting of ['rfc4180', 'none'] as const) {
+      const path = files.write('one.csv', lines('text,label', ...rows));
+      expect(() => parseDatasetFile(path, { quoting })).toThrow(
+        'one.csv line 5: 1 field, but line 1 has 2 (comma-separated)',
+      );
+    }
+  });
+
   it('says what is wrong with a quote in its own words', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => `text ${i},${i % 2}`);
     rows[3] = '"closed" then more,1';

@@ -145,6 +145,17 @@ describe('hostile files', () => {
     mkdirSync(join(files.dir, 'empty-folder'));
     mkdirSync(join(files.dir, 'one-class-folder', 'pos'), { recursive: true });
     writeFileSync(join(files.dir, 'one-class-folder', 'pos', 'a.txt'), 'hello');
+    // One binary file among the texts of a class folder: a malformed row, droppable
+    for (const label of ['pos', 'neg']) {
+      mkdirSync(join(files.dir, 'binary-in-class-folder', label), { recursive: true });
+      for (let i = 0; i < 15; i++) {
+        writeFileSync(
+          join(files.dir, 'binary-in-class-folder', label, `${i}.txt`),
+          `${label} ${i}`,
+        );
+      }
+    }
+    writeFileSync(join(files.dir, 'binary-in-class-folder', 'pos', 'img.txt'), '\x00\x01bin');
   });
 
   afterAll(() => {
@@ -152,7 +163,13 @@ describe('hostile files', () => {
     files?.remove();
   });
 
-  const names = [...Object.keys(CORPUS), 'empty-folder', 'one-class-folder', 'missing.csv'];
+  const names = [
+    ...Object.keys(CORPUS),
+    'empty-folder',
+    'one-class-folder',
+    'binary-in-class-folder',
+    'missing.csv',
+  ];
 
   it('has at least 50 cases', () => {
     expect(names.length).toBeGreaterThanOrEqual(50);

@@ -154,11 +154,15 @@ export function requireNamedIds(req: ImportRequest, st: Staging): void {
 
   const highest = Math.max(...unnamed.keys());
   const ids = [...unnamed.keys()].sort((a, b) => a - b);
+  const rows =
+    lines.length === 1
+      ? '1 row of the data has a label'
+      : `${lines.length.toLocaleString('en-US')} rows of the data have labels`;
   throw new GraftError(
     'bad-input',
     `${req.labelNamesPath} has ${names} names, too few: label ${highest} needs its line ` +
-      `${highest + 1} (label i is named on line i + 1); ${lines.length} rows of the data have ` +
-      `labels with no name (${quotedList(ids.map(String), 10)}), at line ${lineList(lines)}`,
+      `${highest + 1} (label i is named on line i + 1); ${rows} ` +
+      `with no name (${quotedList(ids.map(String), 10)}), at line ${lineList(lines)}`,
   );
 }
 

@@ -4,8 +4,9 @@
  * string form; anything else sorts by code unit, which no locale setting can change.
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
+import { notRegular } from './source';
 
 const INTEGER = /^[-+]?\d+$/;
 
@@ -81,8 +82,14 @@ export function splitLabels(field: string, separator: string): string[] {
 export function loadLabelNames(path: string): string[] {
   let bytes: Buffer;
   try {
+    // Stat-ed first: a pipe could not be read again (see notRegular), nor opened unwritten
+    const stat = statSync(path);
+    if (!stat.isFile() && !stat.isDirectory()) {
+      throw notRegular(path, stat, 'save the names to a file, one a line, and give its path');
+    }
     bytes = readFileSync(path);
   } catch (cause) {
+    if (cause instanceof GraftError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new GraftError('not-found', `no label names file at ${path}`, { cause });

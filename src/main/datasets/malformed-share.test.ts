@@ -33,8 +33,8 @@ describe('a CSV with a fifth of its rows of the wrong width', () => {
     const path = files.write('fifth.csv', csv(100, fifth));
     const refusal =
       'line 6: 3 fields, but line 1 has 2 (comma-separated); 20 of 100 records do not fit, ' +
-      'too many to set aside as malformed rows: check the delimiter (comma), the quoting and ' +
-      `the format; ${DROP_HINT}`;
+      'more than a tenth, so the delimiter, quoting or format may be wrong: check the ' +
+      `delimiter (comma), the quoting and the format; ${DROP_HINT}`;
     await expect(importDataset(store, { path })).rejects.toThrow(refusal);
     await expect(previewDataset({ path })).rejects.toThrow(refusal);
   });
@@ -67,12 +67,12 @@ describe('a CSV with more bad rows than good', () => {
     const refusal = expect(importDataset(store, { path, drop: ['malformed'] })).rejects;
     await refusal.toThrow(
       'line 2: 3 fields, but line 1 has 2 (comma-separated); 60 of 100 records do not fit, ' +
-        'too many to drop as malformed rows (more than 50%): check the delimiter (comma), the ' +
-        'quoting and the format',
+        'more than half, too many to drop, so the delimiter, quoting or format may be wrong: ' +
+        'check the delimiter (comma), the quoting and the format',
     );
     // Dropping would not help, so the refusal without drops does not offer it
     const without = importDataset(store, { path });
-    await expect(without).rejects.toThrow(/too many to set aside as malformed rows: [^;]*$/);
+    await expect(without).rejects.toThrow(/more than a tenth, so [^;:]*: [^;]*$/);
   });
 
   it('counts data records only: half of them, not half of the lines with the header', async () => {
@@ -82,7 +82,7 @@ describe('a CSV with more bad rows than good', () => {
       csv(21, (i) => i < 11),
     );
     await expect(importDataset(store, { path, drop: ['malformed'] })).rejects.toThrow(
-      '11 of 21 records do not fit, too many to drop as malformed rows',
+      '11 of 21 records do not fit, more than half, too many to drop,',
     );
     const half = files.write(
       'ten.csv',
@@ -104,8 +104,8 @@ describe('a large CSV whose rows stop fitting past its head', () => {
     );
     await expect(importDataset(store, { path }, head)).rejects.toThrow(
       `line 32: 3 fields, but line 1 has 2 (comma-separated); 4 of 34 records do not fit, ` +
-        `too many to set aside as malformed rows: check the delimiter (comma), the quoting and ` +
-        `the format; ${DROP_HINT}`,
+        `more than a tenth, so the delimiter, quoting or format may be wrong: check the ` +
+        `delimiter (comma), the quoting and the format; ${DROP_HINT}`,
     );
     const ds = await importDataset(store, { path, drop: ['malformed'] }, head);
     expect(total(ds.splits)).toBe(30);
@@ -119,7 +119,7 @@ describe('a large CSV whose rows stop fitting past its head', () => {
     );
     await expect(importDataset(store, { path, drop: ['malformed'] }, head)).rejects.toThrow(
       'line 22: 3 fields, but line 1 has 2 (comma-separated); 21 of 41 records do not fit, ' +
-        'too many to drop as malformed rows (more than 50%)',
+        'more than half, too many to drop,',
     );
   });
 });

@@ -11,14 +11,22 @@
  * The work comes as steps: each `yield` ends a chunk, a moment for the async driver to report
  * progress and give the event loop a turn; the sync driver just runs them through.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { GraftError } from '../../shared/errors';
-import { fileError } from './decode';
+import { openForReading } from './decode';
 import { isParquet, readFolder, readParquet } from './formats/binary';
+import { rawText } from './formats/delimited';
 import { chooseReader, readerByName } from './formats/registry';
 import { streamRecords } from './formats/stream';
-import type { MalformedRecord, RawTable, ReadOptions } from './formats/types';
+import { allowedShare, HINT_LINES, tooManyHint, tooManyMalformed } from './formats/malformed-share';
+import type {
+  MalformedRecord,
+  RawTable,
+  ReadOptions,
+  StreamOptions,
+  StreamPlan,
+} from './formats/types';
 import { isMalformed, rowMaker, type ParsedRow, type ParseOptions, type RowMaker } from './rows';
 import { detach } from './detach';
 import {
@@ -26,6 +34,7 @@ import {
   fallbackEncoding,
   LateEncodingError,
   readHead,
+  sourceKind,
   textChunks,
   type EncodingChoice,
   type StreamTuning,
@@ -65,38 +74,77 @@ const TABLE_STEP_ROWS = 10_000;
 
 type Steps = Generator<void, FileSummary>;
 
-/** Counts what passes to the sink, and stops rows at the limit. */
+/**
+ * Counts what passes to the sink, and stops at the limit: the first N records of the file, in
+ * file order, malformed or not, so "records read" says N however the file was read. Past them
+ * nothing counts, so the share of malformed records is judged here, on those N (see
+ * streamOptions), and a strict read fails at the first of them that is malformed.
+ */
 class Delivery {
   rows = 0;
   malformed = 0;
-  /** Records the maker turned into malformed rows: they count against the limit as records. */
-  private converted = 0;
+  private readonly limit: number;
+  /** Records the reader set aside (the maker's malformed rows are not its fault). */
+  private misread = 0;
+  private firstMisread: MalformedRecord | null = null;
+  /** The first records' text, good and bad, for the delimiter a refusal suggests. */
+  private readonly sample: string[] = [];
 
   constructor(
+    private readonly path: string,
     private readonly sink: RowSink,
     private readonly maker: RowMaker,
-    private readonly limit: number,
-  ) {}
+    private readonly options: ParseOptions,
+  ) {
+    this.limit = options.limit ?? Infinity;
+  }
 
   get full(): boolean {
-    return this.rows + this.converted >= this.limit;
+    return this.rows + this.malformed >= this.limit;
+  }
+
+  private sampled(raw: string): void {
+    if (this.limit !== Infinity && this.sample.length < HINT_LINES) {
+      this.sample.push(detach(raw));
+    }
   }
 
   record(record: Parameters<RowMaker['make']>[0]): void {
     if (this.full) return;
+    this.sampled(rawText(record));
     const made = this.maker.make(record);
     if (isMalformed(made)) {
-      this.converted++;
-      this.bad(made);
+      this.malformed++;
+      this.sink.malformed(made);
     } else {
       this.rows++;
       this.sink.row(made);
     }
   }
 
+  /** A record the reader set aside. */
   bad(record: MalformedRecord): void {
+    if (this.full) return;
+    // A limited file is read leniently, so that what lies past the limit cannot fail it
+    if (this.limit !== Infinity && !this.options.lenient) {
+      throw new GraftError('bad-input', `${this.path} line ${record.line}: ${record.reason}`);
+    }
+    this.sampled(record.raw);
+    this.misread++;
+    this.firstMisread ??= record;
     this.malformed++;
     this.sink.malformed(record);
+  }
+
+  /** A limited delimited file: refused, as its reader refuses a whole one, for too many bad. */
+  finish(plan: StreamPlan | undefined): void {
+    const first = this.firstMisread;
+    if (this.limit === Infinity || plan?.kind !== 'delimited' || !first) return;
+    const share = allowedShare(this.options.maxMalformedShare);
+    const total = this.rows + this.malformed;
+    if (!tooManyMalformed(this.misread, total, share)) return;
+    const hint = tooManyHint(this.misread, total, this.sample, plan.delimiter, share);
+    throw new GraftError('bad-input', `${this.path} line ${first.line}: ${first.reason}; ${hint}`);
   }
 }
 
@@ -124,24 +172,47 @@ function* tableSteps(
   sink: RowSink,
 ): Steps {
   const maker = rowMaker(path, table, options);
-  const delivery = new Delivery(sink, maker, options.limit ?? Infinity);
-  for (let i = 0; i < table.records.length && !delivery.full; i++) {
-    delivery.record(table.records[i]);
+  const delivery = new Delivery(path, sink, maker, options);
+  const { records, malformed } = table;
+  // In file order, as a streamed file delivers them: the limit counts malformed records too
+  let m = 0;
+  const badBefore = (line: number): void => {
+    while (m < malformed.length && malformed[m].line < line && !delivery.full) {
+      delivery.bad(malformed[m++]);
+    }
+  };
+  for (let i = 0; i < records.length && !delivery.full; i++) {
+    badBefore(records[i].line);
+    delivery.record(records[i]);
     if (i % TABLE_STEP_ROWS === TABLE_STEP_ROWS - 1) yield;
   }
-  for (const m of table.malformed) delivery.bad(m);
+  badBefore(Infinity);
+  delivery.finish(table.plan);
   return summary(path, table, encoding, delivery, maker);
 }
 
+/**
+ * With a limit, records past it must not fail the file: it is read leniently and with no
+ * bound on malformed records, and Delivery applies both to the records it keeps.
+ */
+function streamOptions(options: ParseOptions): StreamOptions {
+  const limited = options.limit !== undefined;
+  return {
+    lenient: limited || (options.lenient ?? false),
+    maxMalformedShare: limited ? 1 : options.maxMalformedShare,
+  };
+}
+
 function readOptions(options: ParseOptions, partial: boolean): ReadOptions {
+  const reading = streamOptions(options);
   return {
     header: options.header ?? 'auto',
     quoting: options.quoting ?? 'auto',
     labelLevel: options.labelLevel ?? 'coarse',
     delimiter: options.delimiter,
-    maxMalformedShare: options.maxMalformedShare,
+    maxMalformedShare: reading.maxMalformedShare,
     // A head is read leniently: the decisions need it whole, the stream applies strictness
-    lenient: partial || (options.lenient ?? false),
+    lenient: partial || reading.lenient,
     partial,
   };
 }
@@ -178,16 +249,10 @@ function* textSteps(path: string, options: ParseOptions, sink: RowSink, hooks: S
     // The head's records and text have done their job; the pass reads from byte 0
     table.records = [];
     head.text = '';
-    const delivery = new Delivery(sink, maker, options.limit ?? Infinity);
-    const reading = {
-      lenient: options.lenient ?? false,
-      maxMalformedShare: options.maxMalformedShare,
-    };
-    const records = streamRecords(path, table.plan, reading, {
+    const delivery = new Delivery(path, sink, maker, options);
+    const records = streamRecords(path, table.plan, streamOptions(options), {
       record: (r) => delivery.record(r),
-      malformed: (m) => {
-        if (!delivery.full) delivery.bad(m);
-      },
+      malformed: (m) => delivery.bad(m),
     });
     try {
       for (const text of textChunks(head, tuning, hooks.onBytes)) {
@@ -195,7 +260,9 @@ function* textSteps(path: string, options: ParseOptions, sink: RowSink, hooks: S
         if (delivery.full) break;
         yield;
       }
+      // At the limit the rest is left unread: the end's checks would judge what was not read
       if (!delivery.full) records.end();
+      delivery.finish(table.plan);
       const columns = records.columns?.();
       if (columns && columns.length > table.columns.length) table.columns = columns;
       return summary(path, table, head.encoding, delivery, maker);
@@ -207,18 +274,10 @@ function* textSteps(path: string, options: ParseOptions, sink: RowSink, hooks: S
   }
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch (error) {
-    throw fileError(path, error);
-  }
-}
-
 function isParquetFile(path: string): boolean {
   if (extname(path).toLowerCase() === '.parquet') return true;
   const head = new Uint8Array(4);
-  const fd = openSync(path, 'r');
+  const fd = openForReading(path);
   try {
     return readSync(fd, head, 0, 4, 0) === 4 && isParquet(head);
   } finally {
@@ -236,11 +295,11 @@ export function* fileSteps(
 ): Steps {
   const format = options.format ?? 'auto';
   if (parquet) return yield* tableSteps(path, parquet, 'binary', options, sink);
-  if (isDirectory(path)) {
+  if (sourceKind(path) === 'folder') {
     if (format !== 'auto' && format !== 'folder') {
       throw new GraftError('bad-input', `${path} is a folder; expected a ${format} file`);
     }
-    const table = readFolder(path, options.encoding ?? 'auto');
+    const table = readFolder(path, options.encoding ?? 'auto', options.maxMalformedShare);
     const encoding = table.notes[1]?.replace('file encodings: ', '') ?? 'utf-8';
     return yield* tableSteps(path, table, encoding, options, sink);
   }
@@ -258,7 +317,7 @@ export async function streamDatasetFile(
   hooks: StreamHooks = {},
 ): Promise<FileSummary> {
   const format = options.format ?? 'auto';
-  const folder = isDirectory(path);
+  const folder = sourceKind(path) === 'folder';
   const parquet =
     !folder && (format === 'parquet' || (format === 'auto' && isParquetFile(path)))
       ? await readParquet(path)

@@ -130,6 +130,28 @@ describe('label text lines', () => {
   });
 });
 
+describe('format detection without an extension', () => {
+  it('takes lines that line up in columns as CSV, though their first words recur', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `this is review ${i},${i % 2}`);
+    const parsed = parseDatasetFile(files.write('reviews', lines('text,label', ...rows)));
+    expect(parsed.format).toBe('csv');
+    expect(parsed.rows[0]).toEqual({ text: 'this is review 0', label: '0', line: 2 });
+  });
+
+  it('still takes label text whose lines hold a comma or two', () => {
+    const path = files.write(
+      'questions',
+      lines(
+        'DESC:manner How did serfdom develop , and why ?',
+        'HUM:ind Who was Galileo ?',
+        'DESC:def What is ethology , a science ?',
+        'HUM:desc Who is Bill ?',
+      ),
+    );
+    expect(parseDatasetFile(path).format).toBe('label-text');
+  });
+});
+
 describe('columns', () => {
   it('names the available columns when a named one is missing', () => {
     const path = files.write('c.csv', lines('body,stars', 'nice,5', 'meh,2'));

@@ -13,6 +13,7 @@ import { GraftError } from '../../shared/errors';
 import {
   openForReading,
   datasetFileSize,
+  decodeEntry,
   decodeText,
   fileError,
   normaliseNewlines,
@@ -30,6 +31,7 @@ import {
   skippedNote,
 } from './formats/binary';
 import { chooseReader, readerByName } from './formats/registry';
+import { sourceKind } from './source';
 import { maxMalformedShare } from './formats/malformed-share';
 import type { RawTable } from './formats/types';
 
@@ -202,11 +204,14 @@ function readFolderHead(path: string, req: PeekRequest): Head {
 
   // The first file of each class, then the second of each, ...: every class shows early
   const records: RawTable['records'] = [];
+  const malformed: RawTable['malformed'] = [];
   const encodings = new Set<string>();
   const total = files.reduce((n, f) => n + f.length, 0);
   const longest = Math.max(...files.map((f) => f.length));
-  for (let i = 0; i < longest && records.length < req.rows; i++) {
-    for (let c = 0; c < classes.length && records.length < req.rows; c++) {
+  const option = req.encoding ?? 'auto';
+  const seen = (): number => records.length + malformed.length;
+  for (let i = 0; i < longest && seen() < req.rows; i++) {
+    for (let c = 0; c < classes.length && seen() < req.rows; c++) {
       if (i >= files[c].length) continue;
       const file = join(path, classes[c], files[c][i]);
       let size: number;
@@ -219,9 +224,18 @@ function readFolderHead(path: string, req: PeekRequest): Head {
       }
       // An empty file is an empty text, for the check to report, as the import reads it
       const bytes = readStart(file, Math.min(size, HEAD_BYTES));
-      const decoded = decodeHead(bytes, size <= HEAD_BYTES, file, req.encoding ?? 'auto');
+      const head = size <= HEAD_BYTES ? bytes : wholeLines(bytes, option);
+      const decoded = decodeEntry(head, file, option);
+      const source = `${classes[c]}/${files[c][i]}`;
+      // A file that is not text is one malformed row, as the import reads it (readFolder)
+      if ('problem' in decoded) {
+        const reason = `${source}: ${decoded.problem}`;
+        malformed.push({ line: seen() + 1, reason, raw: decoded.raw, source });
+        continue;
+      }
       encodings.add(decoded.encoding);
-      records.push({ line: records.length + 1, fields: [decoded.text.trim(), classes[c]] });
+      const text = normaliseNewlines(decoded.text).trim();
+      records.push({ line: seen() + 1, fields: [text, classes[c]] });
     }
   }
   return {
@@ -230,7 +244,7 @@ function readFolderHead(path: string, req: PeekRequest): Head {
       columns: ['text', 'label'],
       hasHeader: true,
       records,
-      malformed: [],
+      malformed,
       notes: [],
     },
     encoding: [...encodings].join(', ') || 'utf-8',
@@ -243,12 +257,8 @@ function readFolderHead(path: string, req: PeekRequest): Head {
 }
 
 export async function readHead(req: PeekRequest): Promise<Head> {
-  let directory: boolean;
-  try {
-    directory = statSync(req.path).isDirectory();
-  } catch (error) {
-    throw fileError(req.path, error);
-  }
+  // As the import checks it: a pipe or device is refused before anything opens it
+  const directory = sourceKind(req.path) === 'folder';
   if (directory || req.format === 'folder') {
     if (!directory) {
       throw new GraftError('bad-input', `${req.path} is a file; the folder format needs a folder`);

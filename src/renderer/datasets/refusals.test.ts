@@ -5,18 +5,19 @@ import { offersDropMalformed, pageWording, withMalformed } from './refusals';
 /** As main/datasets/formats/malformed-share.ts words it (tooManyHint). */
 const TOO_MANY =
   '/d/f.csv line 7: 3 fields, but line 1 has 2 (comma-separated); 8 of 48 records do not fit, ' +
-  'too many to set aside as malformed rows: check the delimiter (comma), the quoting and the ' +
-  'format; or drop malformed rows to import the rest (drop: ["malformed"], CLI: --drop malformed)';
+  'more than a tenth, so the delimiter, quoting or format may be wrong: check the delimiter ' +
+  '(comma), the quoting and the format; or drop malformed rows to import the rest ' +
+  '(drop: ["malformed"], CLI: --drop malformed)';
 
 const OVER_HALF =
   '/d/f.csv line 2: 3 fields, but line 1 has 2 (comma-separated); 30 of 48 records do not fit, ' +
-  'too many to set aside as malformed rows: check the delimiter (comma), the quoting and the ' +
-  'format';
+  'more than a tenth, so the delimiter, quoting or format may be wrong: check the delimiter ' +
+  '(comma), the quoting and the format';
 
 const EVEN_SPLIT =
   '/d/f.csv line 2: 1 field, but line 1 has 3 (comma-separated); 40 of 48 records do not fit, ' +
-  'too many to set aside as malformed rows: the lines split evenly on semicolons; set ' +
-  '`delimiter` to ";"';
+  'more than a tenth, so the delimiter, quoting or format may be wrong: the lines split evenly ' +
+  'on semicolons; set `delimiter` to ";"';
 
 describe('offersDropMalformed', () => {
   it('tells a refusal that dropping the malformed rows would lift', () => {

@@ -11,17 +11,24 @@ import { closeSync, readdirSync, readFileSync, readSync, statSync } from 'node:f
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetReadObjects, type Compressors } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { DROP_MALFORMED_OFFER } from '../../../shared/contract';
 import { GraftError } from '../../../shared/errors';
 import {
   openForReading,
   datasetFileSize,
-  decodeText,
+  decodeEntry,
   fileError,
   normaliseNewlines,
   type EncodingOption,
 } from '../decode';
 import { logger } from '../../util/log';
-import type { RawRecord, RawTable } from './types';
+import {
+  allowedShare,
+  MAX_DROPPED_MALFORMED_SHARE,
+  shareWords,
+  tooManyMalformed,
+} from './malformed-share';
+import type { MalformedRecord, RawRecord, RawTable } from './types';
 
 const log = logger('datasets');
 
@@ -194,12 +201,24 @@ export function skippedNote(skipped: readonly string[]): string | null {
 /**
  * Each file is a record, located by its path in the folder ("pos/0001.txt", `source`) for
  * errors and the report; its `line` is its number in reading order, class by class.
+ *
+ * A file that cannot be read as text (an image named .txt, a file not in the encoding chosen)
+ * is one bad example among many, not a bad folder: it is a malformed row, which the user may
+ * drop, as a bad record in a CSV is. Only when too many files are so (more than
+ * `maxMalformedShare`, as ReadOptions', of the files read) is the folder refused: it is then
+ * no folder of texts, or the encoding chosen is wrong.
  */
-export function readFolder(path: string, encoding: EncodingOption): RawTable {
+export function readFolder(
+  path: string,
+  encoding: EncodingOption,
+  maxMalformedShare?: number,
+): RawTable {
+  const share = allowedShare(maxMalformedShare);
   const { classes, files, skipped } = classFolders(path);
   if (classes.length === 0) throw noClassFolders(path);
 
   const records: RawRecord[] = [];
+  const malformed: MalformedRecord[] = [];
   const notes = new Set<string>();
   classes.forEach((label, c) => {
     for (const name of files[c]) {
@@ -208,19 +227,29 @@ export function readFolder(path: string, encoding: EncodingOption): RawTable {
         skipped.push(`${label}/${name} (not a regular file)`);
         continue;
       }
-      const decoded = decodeText(readFileSync(file), file, encoding);
+      const source = `${label}/${name}`;
+      const line = records.length + malformed.length + 1;
+      const decoded = decodeEntry(readFileSync(file), file, encoding);
+      if ('problem' in decoded) {
+        malformed.push({ line, reason: decoded.problem, raw: decoded.raw, source });
+        continue;
+      }
       notes.add(decoded.encoding);
-      records.push({
-        line: records.length + 1,
-        fields: [normaliseNewlines(decoded.text), label],
-        source: `${label}/${name}`,
-      });
+      records.push({ line, fields: [normaliseNewlines(decoded.text), label], source });
     }
   });
+  const read = records.length + malformed.length;
+  if (tooManyMalformed(malformed.length, read, share)) {
+    throw tooManyUnreadable(path, malformed, read, share);
+  }
+  if (malformed.length > 0) {
+    const noun = malformed.length === 1 ? 'file' : 'files';
+    log.info(`${path}: ${malformed.length} ${noun} cannot be read as text, malformed rows`);
+  }
   // The encodings stay the second note: parse-stream.ts reads them from there
   const tableNotes = [
     `${classes.length} class folders`,
-    `file encodings: ${[...notes].join(', ')}`,
+    `file encodings: ${[...notes].join(', ') || 'utf-8'}`,
   ];
   const note = skippedNote(skipped);
   if (note) {
@@ -232,9 +261,36 @@ export function readFolder(path: string, encoding: EncodingOption): RawTable {
     columns: ['text', 'label'],
     hasHeader: true,
     records,
-    malformed: [],
+    malformed,
     notes: tableNotes,
   };
+}
+
+/**
+ * Too many files of a class folder cannot be read as text to set them aside: how many, the
+ * first with why, and whether dropping malformed rows would let the rest through.
+ */
+function tooManyUnreadable(
+  path: string,
+  malformed: readonly MalformedRecord[],
+  read: number,
+  share: number,
+): GraftError {
+  const bad = malformed.length;
+  const dropping = share >= MAX_DROPPED_MALFORMED_SHARE;
+  const limit =
+    `more than ${shareWords(share)}${dropping ? ', too many to drop' : ''}, so the encoding ` +
+    'or the folder may be wrong';
+  const orDrop =
+    !dropping && !tooManyMalformed(bad, read, MAX_DROPPED_MALFORMED_SHARE)
+      ? `; ${DROP_MALFORMED_OFFER} (drop: ["malformed"], CLI: --drop malformed)`
+      : '';
+  const [first] = malformed;
+  return new GraftError(
+    'bad-input',
+    `${path}: ${bad} of ${read} files cannot be read as text, ${limit}; the first, ` +
+      `${first.source}: ${first.reason}${orDrop}`,
+  );
 }
 
 /** The error for a folder that holds no class sub-folders (the folder format's layout). */

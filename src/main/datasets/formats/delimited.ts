@@ -13,8 +13,14 @@ import { GraftError } from '../../../shared/errors';
 import { detach } from '../detach';
 import { looksLikeHeader } from './header';
 import { delimiterName, sameCount, SNIFFED_DELIMITERS } from './delimiters';
-import { LineSplitter, QuotedSplitter } from './incremental';
+import {
+  LineSplitter,
+  OPEN_QUOTE_LIMIT_TEXT,
+  QuotedSplitter,
+  type QuotedRecord,
+} from './incremental';
 import { allowedShare, HINT_LINES, tooManyHint, tooManyMalformed } from './malformed-share';
+import { lineQuotes } from './quoted-scan';
 import {
   generatedColumnNames,
   type FormatName,
@@ -59,8 +65,8 @@ export function splitPlain(text: string, delimiter: string): RawRecord[] {
 
 export interface QuotedResult {
   records: RawRecord[];
-  /** Records papaparse flagged (malformed quotes), with their lines. */
-  problems: { line: number; message: string }[];
+  /** Records papaparse flagged (malformed quotes), with their lines and what is wrong. */
+  problems: { line: number; reason: string }[];
 }
 
 /**
@@ -70,9 +76,10 @@ export interface QuotedResult {
 export function splitQuoted(text: string, delimiter: string, partial = false): QuotedResult {
   const records: RawRecord[] = [];
   const problems: QuotedResult['problems'] = [];
-  const splitter = new QuotedSplitter(delimiter, ({ fields, raw, line, problem }) => {
+  const splitter = new QuotedSplitter(delimiter, (record) => {
+    const { fields, raw, line } = record;
     if (!leadingEmpty(records, fields)) records.push({ line, fields, raw });
-    if (problem) problems.push({ line, message: problem });
+    if (record.problem) problems.push({ line, reason: quoteReason(record, delimiter) });
   });
   if (partial) splitter.push(text);
   else splitter.end(text);
@@ -115,9 +122,14 @@ function mismatches(records: readonly RawRecord[]): RawRecord[] {
   return records.filter((r) => otherWidth(r, width));
 }
 
+/** `n` and a noun, plural unless `n` is 1: "1 field", "2 fields". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function widthReason(bad: RawRecord, first: RawRecord, delim: string): string {
   return (
-    `${bad.fields.length} fields, but line ${first.line} has ${first.fields.length} ` +
+    `${count(bad.fields.length, 'field')}, but line ${first.line} has ${first.fields.length} ` +
     `(${delimiterName(delim)}-separated)`
   );
 }
@@ -174,17 +186,13 @@ function widthSplit(path: string, records: RawRecord[], delim: string, lenient: 
 function quotedSplit(path: string, text: string, delim: string, options: ReadOptions): Split {
   const lenient = options.lenient;
   const quoted = splitQuoted(text, delim, options.partial);
-  const problemLines = new Map(quoted.problems.map((p) => [p.line, p.message]));
+  const problemLines = new Map(quoted.problems.map((p) => [p.line, p.reason]));
   const width = quoted.records[0]?.fields.length ?? 0;
   const bad = new Set(
     quoted.records.filter((r) => problemLines.has(r.line) || otherWidth(r, width)),
   );
-  const reason = (r: RawRecord): string => {
-    const message = problemLines.get(r.line);
-    return message
-      ? `malformed quoted field (${quoteProblem(message)})`
-      : widthReason(r, quoted.records[0], delim);
-  };
+  const reason = (r: RawRecord): string =>
+    problemLines.get(r.line) ?? widthReason(r, quoted.records[0], delim);
   return { ...setAside(path, quoted.records, bad, reason, lenient), quoted: true };
 }
 
@@ -238,6 +246,39 @@ function quoteProblem(problem: string): string {
     if (problem.startsWith(theirs)) return ours + problem.slice(theirs.length);
   }
   return problem;
+}
+
+/**
+ * A record with a broken quote, said as what is wrong in its own line: a broken quote's record
+ * may run on over the lines after it (which are read again as records of their own), and may
+ * owe its complaint to a quote on one of those. The lines it ran on over are named only where
+ * the line left a quote open, so that they did belong to its field by the quoting rules.
+ */
+function quoteReason(record: QuotedRecord, delimiter: string): string {
+  const { trailing, unclosed } = lineQuotes(record.raw, delimiter);
+  const { ranOn, line } = record;
+  const open = ranOn?.cut
+    ? `a quote is opened and not closed within ${OPEN_QUOTE_LIMIT_TEXT}`
+    : 'a quote is opened and never closed';
+  const own = [
+    ...(trailing ? ['a closing quote is followed by more text'] : []),
+    ...(unclosed ? [open] : []),
+  ];
+  const problem = own.length > 0 ? own.join(', and ') : quoteProblem(record.problem ?? '');
+  const ran = unclosed && ranOn ? `: ${swallowed(line, ranOn.through)}` : '';
+  return `malformed quoted field (${problem}${ran})`;
+}
+
+/** The lines a quote opened on `line` and left open took into its field, read again. */
+function swallowed(line: number, through: number): string {
+  const reread =
+    through === line + 1
+      ? `line ${through} re-read as a record of its own`
+      : `lines ${line + 1}\u2013${through} re-read as records of their own`;
+  return (
+    `the quote opened on line ${line} ran on through line ${through} and swallowed ` +
+    `${count(through - line, 'line')}; ${reread}`
+  );
 }
 
 /** The delimiter whose RFC-parsed sample lines up in two or more columns; null for none. */
@@ -323,16 +364,16 @@ export function streamDelimited(
   // The first lines, to suggest a delimiter should most records not fit
   const headLines: string[] = [];
 
-  const take = (record: RawRecord, problem?: string): void => {
+  const take = (record: RawRecord, brokenQuote?: string): void => {
     if (isBlank(record.fields) || (first === null && isEmptyRecord(record.fields))) return;
     total++;
     if (headLines.length < HINT_LINES) headLines.push(detach(rawText(record)));
     first ??= record;
-    const reason = problem
-      ? `malformed quoted field (${quoteProblem(problem)})`
-      : first && otherWidth(record, first.fields.length)
+    const reason =
+      brokenQuote ??
+      (first && otherWidth(record, first.fields.length)
         ? widthReason(record, first, plan.delimiter)
-        : null;
+        : null);
     if (reason === null) {
       if (headerSeen) sink.record(record);
       headerSeen = true;
@@ -345,7 +386,9 @@ export function streamDelimited(
   };
 
   const splitter = plan.quoted
-    ? new QuotedSplitter(plan.delimiter, (r) => take(r, r.problem))
+    ? new QuotedSplitter(plan.delimiter, (r) =>
+        take(r, r.problem ? quoteReason(r, plan.delimiter) : undefined),
+      )
     : new LineSplitter((text, line) =>
         take({ line, fields: text.split(plan.delimiter), raw: text }),
       );

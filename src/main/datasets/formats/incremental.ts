@@ -43,6 +43,12 @@ export interface QuotedRecord {
   line: number;
   /** papaparse's complaint about the record's quotes, if any. */
   problem?: string;
+  /**
+   * Set on the first line of a record that a broken quote ran on over more lines, the only one
+   * set aside: the record ran on through line `through`, and the lines after the first were read
+   * again as records of their own. `cut`: it was still open there, past OPEN_QUOTE_LIMIT.
+   */
+  ranOn?: { through: number; cut: boolean };
 }
 
 function newlinesBetween(text: string, start: number, end: number): number {
@@ -62,6 +68,10 @@ function newlinesBetween(text: string, start: number, end: number): number {
  * finds its broken quotes at the end.
  */
 export const OPEN_QUOTE_LIMIT = { lines: 10_000, chars: 1 << 20 };
+
+const { lines: limitLines, chars: limitChars } = OPEN_QUOTE_LIMIT;
+/** OPEN_QUOTE_LIMIT in words. */
+export const OPEN_QUOTE_LIMIT_TEXT = `${limitLines} lines or ${limitChars >> 20} MiB`;
 
 /**
  * RFC 4180 records by papaparse's rules (quoted-scan.ts), the way its stream readers use it:
@@ -123,8 +133,8 @@ export class QuotedSplitter {
       if (!record) {
         const inner = breaks.between(start, input.length);
         if (!pastLimit(inner, input.length - start)) break;
-        const limit = `${OPEN_QUOTE_LIMIT.lines} lines or ${OPEN_QUOTE_LIMIT.chars >> 20} MiB`;
-        start = this.brokenLine(input, start, line, `quoted field still open past ${limit}`, inner);
+        const problem = `quoted field still open past ${OPEN_QUOTE_LIMIT_TEXT}`;
+        start = this.brokenLine(input, start, line, problem, { through: line + inner, cut: true });
         line += 1;
         resumed = true;
         continue;
@@ -135,7 +145,7 @@ export class QuotedSplitter {
       const inside = input.charCodeAt(end - 1) === 10 ? end - 1 : end;
       const inner = problem ? breaks.between(start, inside) : 0;
       if (problem && inner > 0) {
-        start = this.brokenLine(input, start, line, problem, inner);
+        start = this.brokenLine(input, start, line, problem, { through: line + inner, cut: false });
         line += 1;
         resumed = true;
         continue;
@@ -160,16 +170,11 @@ export class QuotedSplitter {
     start: number,
     line: number,
     problem: string,
-    inner: number,
+    ranOn: NonNullable<QuotedRecord['ranOn']>,
   ): number {
     const lineEnd = input.indexOf('\n', start);
     const raw = input.slice(start, lineEnd);
-    this.onRecord({
-      fields: raw.split(this.delimiter),
-      raw,
-      line,
-      problem: swallowed(problem, line, inner),
-    });
+    this.onRecord({ fields: raw.split(this.delimiter), raw, line, problem, ranOn });
     return lineEnd + 1;
   }
 }
@@ -181,13 +186,4 @@ export class QuotedSplitter {
  */
 function pastLimit(lines: number, chars: number): boolean {
   return lines > 0 && (lines > OPEN_QUOTE_LIMIT.lines || chars > OPEN_QUOTE_LIMIT.chars);
-}
-
-function swallowed(problem: string, line: number, inner: number): string {
-  const last = line + inner;
-  const range = inner === 1 ? `line ${last}` : `lines ${line + 1}\u2013${last}`;
-  return (
-    `${problem}: the quote opened on line ${line} ran on through line ${last} and swallowed ` +
-    `${inner} line${inner === 1 ? '' : 's'}; ${range} re-read as records of their own`
-  );
 }

@@ -37,6 +37,13 @@ export function tooManyMalformed(bad: number, total: number, share: number): boo
   return bad > Math.max(1, total * share);
 }
 
+/** A share in words: "a tenth", "half", "25%". */
+export function shareWords(share: number): string {
+  if (share === 0.1) return 'a tenth';
+  if (share === 0.5) return 'half';
+  return `${Math.round(share * 100)}%`;
+}
+
 /** Lines a delimiter suggestion is based on. */
 export const HINT_LINES = 50;
 
@@ -52,10 +59,10 @@ export function tooManyHint(
   share: number,
 ): string {
   const dropping = share >= MAX_DROPPED_MALFORMED_SHARE;
-  const limit = dropping
-    ? `too many to drop as malformed rows (more than ${Math.round(share * 100)}%)`
-    : 'too many to set aside as malformed rows';
-  const count = `${bad} of ${total} records do not fit, ${limit}`;
+  const past = `more than ${shareWords(share)}${dropping ? ', too many to drop' : ''}`;
+  const count =
+    `${bad} of ${total} records do not fit, ${past}, ` +
+    'so the delimiter, quoting or format may be wrong';
   const sample = lines.slice(0, HINT_LINES).filter((l) => l.trim() !== '');
   const other = SNIFFED_DELIMITERS.find((d) => d !== used && sameCount(sample, d));
   const fix = other

@@ -20,6 +20,11 @@ export interface ScannedRecord {
   problem?: string;
   /** It ran to the end of the text, no line break after it: the text's last record. */
   final: boolean;
+  /**
+   * A quoted field in it meets no quote at all before the end of the text: nothing closes it,
+   * not even wrongly (`"abc`, not `"abc"x`). Found only with `last` set.
+   */
+  unclosed?: boolean;
   /** Built on demand: a record a broken quote made long is not turned into strings. */
   fields(): string[];
 }
@@ -69,10 +74,11 @@ export class QuotedScan {
     let invalid = false;
     let cursor = start;
     let newlineEnded = false;
-    const done = (end: number, problem?: string): ScannedRecord => ({
+    const done = (end: number, problem?: string, unclosed = false): ScannedRecord => ({
       end,
       final: end === len && !newlineEnded,
       ...(problem ? { problem } : {}),
+      ...(unclosed ? { unclosed } : {}),
       fields: () => fieldsOf(input, spans),
     });
 
@@ -84,7 +90,8 @@ export class QuotedScan {
           if (!last) return undefined;
           if (q.kind === 'none') spans.push(cursor + 1, len, 0);
           else spans.push(cursor + 1, q.at, 1);
-          return done(len, invalid ? INVALID : q.kind === 'none' ? MISSING : undefined);
+          const problem = invalid ? INVALID : q.kind === 'none' ? MISSING : undefined;
+          return done(len, problem, q.kind === 'none' && !q.invalid);
         }
         spans.push(cursor + 1, q.at, 1);
         if (q.kind === 'newline') {
@@ -170,6 +177,24 @@ export class QuotedScan {
     if (!this.kept || to > this.kept.to) this.kept = { ...found, from: open + 1, to, lastInvalid };
     return found;
   }
+}
+
+/** What is wrong with the quotes of one line, read on its own (see lineQuotes). */
+export interface LineQuotes {
+  /** A quoted field's closing quote is followed by more text: `"abc"x,1`. */
+  trailing: boolean;
+  /** A quoted field's opening quote meets no other quote on the line: `"abc,1`. */
+  unclosed: boolean;
+}
+
+/**
+ * The quote problems of one line (no line break in it), by papaparse's rules, as if the line
+ * ended the text. A broken quote's record may run on over many lines; this is what the first
+ * of them, which the report sets aside, does wrong itself. A line may have both problems.
+ */
+export function lineQuotes(line: string, delimiter: string): LineQuotes {
+  const record = new QuotedScan(`${line}\n`, delimiter).record(0, true);
+  return { trailing: record?.problem === INVALID, unclosed: record?.unclosed === true };
 }
 
 /** papaparse's extraSpaces: only spaces between the quote at `x` and `index`. */

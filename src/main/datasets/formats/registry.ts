@@ -1,7 +1,7 @@
 /**
  * Which reader handles a file: its extension when that is unambiguous, otherwise a sniff of the
  * first lines, in an order where the stricter shapes go first (a TSV line can never pass as
- * "label text", while almost any prose line passes as a one-column CSV). Parquet and folders
+ * "label text"; a CSV must line up in two or more columns on every sampled line). Parquet and folders
  * are told apart before any text is decoded, in parse.ts.
  */
 import { extname } from 'node:path';
@@ -15,8 +15,10 @@ export const readers: readonly FormatReader[] = [
   jsonlReader,
   jsonReader,
   tsvReader,
-  labelTextReader,
+  // Lines that all split into the same two or more fields are delimited, even where the first
+  // word recurs as label text's would ("this is ...,pos"); label text rarely lines up so
   csvReader,
+  labelTextReader,
 ];
 
 export { FORMAT_NAMES };
