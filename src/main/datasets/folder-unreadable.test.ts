@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../shared/errors';
-import { decodeEntry } from './decode';
+import { decodeEntry } from './decode-entry';
 import { readFolder } from './formats/binary';
 import { MAX_DROPPED_MALFORMED_SHARE } from './formats/malformed-share';
 import { importDataset, previewDataset } from './import';

@@ -13,7 +13,6 @@ import { GraftError } from '../../shared/errors';
 import {
   openForReading,
   datasetFileSize,
-  decodeEntry,
   decodeText,
   fileError,
   normaliseNewlines,
@@ -21,6 +20,7 @@ import {
   type EncodingOption,
   type SourceText,
 } from './decode';
+import { decodeEntry } from './decode-entry';
 import {
   classFolders,
   isParquet,

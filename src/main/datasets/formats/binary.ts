@@ -16,11 +16,11 @@ import { GraftError } from '../../../shared/errors';
 import {
   openForReading,
   datasetFileSize,
-  decodeEntry,
   fileError,
   normaliseNewlines,
   type EncodingOption,
 } from '../decode';
+import { decodeEntry } from '../decode-entry';
 import { logger } from '../../util/log';
 import {
   allowedShare,
