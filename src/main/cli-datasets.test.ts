@@ -4,7 +4,7 @@
  * stderr shows it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -344,6 +344,9 @@ describe('graft datasets: reports and errors in the words of the CLI', () => {
     const ratios = graft('datasets', 'import', file, '--ratios', '0.5,0.5,0.5');
     expect(ratios.stderr).toContain('--ratios shares must sum to 1, got 0.5,0.5,0.5 (sum 1.5)');
     expect(ratios.stderr).not.toMatch(/datasets\.(import|preview)/);
+    const limit = graft('datasets', 'import', file, '--limit', '99999999999999999999');
+    expect(limit.status).toBe(1);
+    expect(limit.stderr).toContain('--limit must be at most 9,007,199,254,740,991');
   });
 
   it('shows label counts per split', () => {
@@ -381,6 +384,23 @@ describe('graft datasets: reports and errors in the words of the CLI', () => {
     expect(lines[1].indexOf('"\\"never closed')).toBe(textAt);
     expect(lines[2].indexOf('why: ')).toBe(textAt);
     expect(lines[2]).toMatch(/why: malformed quoted field/);
+  });
+
+  it('keeps the file name and line of a long path, and says why in flags', () => {
+    const deep = join(dir, 'a-rather-long-folder-name-for-data', 'and-another-one-below-it');
+    mkdirSync(deep, { recursive: true });
+    const file = join(deep, 'lists.jsonl');
+    const rows = Array.from({ length: 20 }, (_, i) => ({ text: `row ${i}`, label: i % 2 }));
+    const lines = [{ text: 'a list', label: ['0', '1'] }, ...rows].map((r) => JSON.stringify(r));
+    writeFileSync(file, lines.join('\n') + '\n');
+    const imported = graft('datasets', 'import', file, '--drop', 'malformed', '--json');
+    expect(imported.status, imported.stderr).toBe(0);
+    const { id } = JSON.parse(imported.stdout) as { id: string };
+
+    const table = graft('datasets', 'dropped', id).stdout;
+    expect(table).toMatch(/malformed +\u2026\S*\/lists\.jsonl:1 /);
+    expect(table).toContain('--multi-label');
+    expect(table).not.toContain('multiLabel');
   });
 
   it('logs no INFO lines by default, and debug with --verbose', () => {

@@ -5,6 +5,7 @@
  */
 import { type Command, Option } from 'commander';
 import { DropReason, type DroppedRow } from '../shared/contract';
+import { inCliWords } from './cli-errors';
 import type { Workbench } from './workbench';
 
 /** Rows fetched per call: large enough to be quick, small enough to stay a few MB. */
@@ -61,7 +62,7 @@ function row(w: Widths, reason: string, where: string, label: string, text: stri
 function tableLines(w: Widths, d: DroppedRow): string[] {
   const flat = JSON.stringify(d.text);
   // A malformed row has no label: "-" in its place, and its problem on a line of its own
-  const why = d.detail;
+  const why = d.detail === undefined ? undefined : inCliWords(d.detail);
   const line = row(w, d.reason, `${d.file}:${d.line}`, d.label || '-', cut(flat, SHOWN_CHARS));
   if (why === undefined) return [line];
   return [line, `${' '.repeat(REASON_WIDTH + w.where + w.label + 3)}why: ${why}`];

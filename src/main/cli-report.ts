@@ -12,6 +12,7 @@ import {
 } from '../shared/contract';
 import { inCliWords } from './cli-errors';
 import { upTo } from './cli-util';
+import { clip } from './util/clip';
 
 const SPLIT_ORDER: readonly SplitName[] = ['train', 'validation', 'test'];
 
@@ -37,8 +38,11 @@ export function splitsLine(splits: Record<string, number>): string {
   return names.map((s) => `${s} ${count(splits[s])}`).join(' · ');
 }
 
+/** Characters of a label shown in a list of them; `datasets show --json` has it whole. */
+const MAX_LABEL_CHARS = 60;
+
 function labelsLine(counts: readonly { label: string; count: number }[]): string {
-  const named = counts.map((c) => `${c.label} ${count(c.count)}`);
+  const named = counts.map((c) => `${clip(c.label, MAX_LABEL_CHARS)} ${count(c.count)}`);
   return upTo(named, MAX_LABELS_NAMED, ' · ');
 }
 

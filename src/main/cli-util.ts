@@ -38,6 +38,10 @@ export function positiveInt(name: string): (value: string) => number {
     if (!Number.isInteger(parsed) || parsed < 1) {
       throw new InvalidArgumentError(`${name} must be a whole number of at least 1, got ${value}`);
     }
+    if (!Number.isSafeInteger(parsed)) {
+      const most = Number.MAX_SAFE_INTEGER.toLocaleString('en-US');
+      throw new InvalidArgumentError(`${name} must be at most ${most}, got ${value}`);
+    }
     return parsed;
   };
 }

@@ -78,19 +78,30 @@ function byName(table: RawTable, name: string, role: Role, path: string): number
   );
 }
 
-/** The single column whose name is a known one for this role; -1 for none; throws for several. */
+/**
+ * The single column whose name is a known one for this role; -1 for none; throws for several.
+ * A header naming two columns `text` has the second read as `text_2` (see headerColumns): that
+ * one qualifies too, beside a `text`, so that neither is taken on a guess.
+ */
 function guessByName(table: RawTable, role: Role, path: string): number {
   const known = role === 'text' ? KNOWN_TEXT_NAMES : KNOWN_LABEL_NAMES;
+  const lower = new Set(table.columns.map((c) => c.trim().toLowerCase()));
+  const qualifies = (name: string): boolean => {
+    if (known.includes(name)) return true;
+    const base = /^(.+)_\d+$/.exec(name)?.[1];
+    return base !== undefined && known.includes(base) && lower.has(base);
+  };
   const hits = table.columns
     .map((c, i) => ({ i, name: c.trim().toLowerCase() }))
-    .filter((c) => known.includes(c.name));
+    .filter((c) => qualifies(c.name));
   if (hits.length <= 1) return hits[0]?.i ?? -1;
 
-  const names = hits.map((h) => JSON.stringify(table.columns[h.i])).join(' and ');
+  const names = hits.map((h) => JSON.stringify(table.columns[h.i]));
+  const listed = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   throw new GraftError(
     'bad-input',
-    `${path}: cannot decide the ${role} column, ${names} both qualify; name it with ` +
-      `${role}Column; ${available(table)}`,
+    `${path}: cannot decide the ${role} column, ${listed} ${hits.length === 2 ? 'both' : 'all'} ` +
+      `qualify; name it with ${role}Column; ${available(table)}`,
   );
 }
 

@@ -323,7 +323,8 @@ export function decodeText(bytes: Uint8Array, path: string, encoding: EncodingOp
       if (text === null) {
         const line = utf8Lines(bytes).firstBad;
         throw new UnreadableTextError(
-          `${path} line ${line}: bytes that are not valid UTF-8`,
+          `${path} line ${line}: bytes that are not valid UTF-8, the encoding chosen; leave ` +
+            'the encoding to detection (auto), or choose the one the file is in',
           `not UTF-8, the encoding chosen: line ${line} holds bytes that are not valid UTF-8`,
           false,
         );

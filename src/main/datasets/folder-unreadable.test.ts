@@ -144,21 +144,22 @@ describe('a class folder with too many binary files', () => {
 
 describe('a class folder read in an encoding the user chose', () => {
   it('names the encoding where UTF-16 was chosen, and refuses a folder that is not', () => {
-    // Odd-length files cannot be UTF-16: 15 of 30 here ("bad movie 10\n" is 13 bytes)
+    // Odd-length files cannot be UTF-16: 15 of 30 here ("good movie 1\n" is 13 bytes); a file
+    // of each class in turn, neg/1.txt (even) first
     const root = folder(15);
     const problem =
       'looks binary, not text (control bytes or undecodable sequences read as utf-16le, the ' +
       'first at line 1, column 7)';
     expect(() => readFolder(root, 'utf-16le')).toThrow(
       `${root}: 15 of 30 files cannot be read as text, more than a tenth, so the ` +
-        `encoding or the folder may be wrong; the first, neg/10.txt: ${problem}; or drop malformed rows to import ` +
-        'the rest',
+        `encoding or the folder may be wrong; the first, pos/1.txt: ${problem}; or drop ` +
+        'malformed rows to import the rest',
     );
     // One more is more than half: too many to drop
     writeFileSync(join(root, 'pos', 'odd.txt'), 'odd.\n');
     expect(() => readFolder(root, 'utf-16le', MAX_DROPPED_MALFORMED_SHARE)).toThrow(
       `${root}: 16 of 31 files cannot be read as text, more than half, too many to ` +
-        `drop, so the encoding or the folder may be wrong; the first, neg/10.txt: ${problem}`,
+        `drop, so the encoding or the folder may be wrong; the first, pos/1.txt: ${problem}`,
     );
   });
 

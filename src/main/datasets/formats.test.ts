@@ -90,8 +90,9 @@ describe('formats', () => {
     writeFileSync(join(corpus, '1', '0002.txt'), '');
     const names = { labelNames: ['neg', 'pos'] };
     const parsed = await loadDatasetFile(corpus, { ...names, lenient: true });
-    expect(parsed.rows[3]).toMatchObject({ text: '1/1', label: 'pos', source: '1/0001.txt' });
-    expect(parsed.rows[4]).toMatchObject({ text: '', source: '1/0002.txt' });
+    // A file of each class in turn: 0/0001, 1/0001, (7/0001 malformed), 0/0002, 1/0002, ...
+    expect(parsed.rows[1]).toMatchObject({ text: '1/1', label: 'pos', source: '1/0001.txt' });
+    expect(parsed.rows[3]).toMatchObject({ text: '', source: '1/0002.txt' });
     expect(parsed.malformed!.map((m) => [m.source, m.reason])).toEqual(
       ['7/0001.txt', '7/0002.txt', '7/0003.txt'].map((f) => [
         f,

@@ -167,7 +167,8 @@ async function prepare(
       const detected = f.notes.find((n) => n.startsWith('detected '));
       const mixed = f.notes.find((n) => n.startsWith('not UTF-8'));
       if (detected) v.note('encoding', 'info', `${f.path}: ${detected}`);
-      else if (mixed) v.note('encoding', 'info', `${f.path}: ${mixed}, read as ${f.encoding}`);
+      else if (mixed)
+        v.note('encoding', 'info', `${f.path}: ${mixed}; the rest read as ${f.encoding}`);
     }
     const alive = new Uint8Array(st.count).fill(1);
     checkUnusable(v, st, alive);

@@ -77,7 +77,8 @@ export function splitLabels(field: string, separator: string): string[] {
  * The names of integer labels, one a line: label i is named on line i + 1 (GoEmotions'
  * labels.txt). Names are trimmed and a final newline is allowed; a blank line among them would
  * shift every later id onto the wrong name, so it is refused by its line number, as is a file
- * that is not UTF-8, whose names would come out with replacement characters.
+ * that is not UTF-8, whose names would come out with replacement characters, and so is a name
+ * on two lines.
  */
 export function loadLabelNames(path: string): string[] {
   let bytes: Buffer;
@@ -122,5 +123,29 @@ export function loadLabelNames(path: string): string[] {
         'lines (label i is named on line i + 1)',
     );
   }
+  refuseRepeatedName(path, names);
   return names;
+}
+
+/**
+ * A name on two lines would give two label ids one name, merging them silently, and output i
+ * of the model would no longer be label id i. Names are compared as stored labels are (NFC), so
+ * two that look the same are the same; a merge is asked for with renames, which say so.
+ */
+function refuseRepeatedName(path: string, names: readonly string[]): void {
+  const lineOf = new Map<string, number>();
+  names.forEach((name, i) => {
+    const key = name.normalize('NFC');
+    const first = lineOf.get(key);
+    if (first === undefined) {
+      lineOf.set(key, i + 1);
+      return;
+    }
+    throw new GraftError(
+      'bad-input',
+      `${path}: ${JSON.stringify(name)} is on lines ${first} and ${i + 1}; each label id needs ` +
+        'its own name (label i is named on line i + 1); to merge labels, give each its own ' +
+        'name here and rename them to one with labelRename',
+    );
+  });
 }

@@ -3,6 +3,8 @@
  * whether the file is read whole (no larger than its head) or streamed. Records past the limit
  * can neither be reported, nor dropped, nor make the file refused for too many malformed rows.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDataset, previewDataset } from './import';
 import { parseDatasetFile, type ParsedFile } from './parse';
@@ -109,5 +111,21 @@ describe('limit', () => {
     );
     expect(ds.splits).toEqual({ train: 1000, test: 30 });
     expect(store.datasets.dropped(ds.id, { offset: 0, limit: 10 }).total).toBe(0);
+  });
+
+  it('takes the first N files of a class folder from every class, as the preview shows', async () => {
+    for (const label of ['neg', 'pos'])
+      mkdirSync(join(files.dir, 'folder', label), { recursive: true });
+    for (let i = 0; i < 30; i++) {
+      files.write(`folder/neg/${i}.txt`, `a dull film ${i}`);
+      files.write(`folder/pos/${i}.txt`, `a fine film ${i}`);
+    }
+    const path = join(files.dir, 'folder');
+    const report = await previewDataset({ path, limit: 20 }, { tempDir: files.dir });
+    expect(report.rowsRead).toBe(20);
+    expect(report.labelCounts).toEqual([
+      { label: 'neg', count: 10 },
+      { label: 'pos', count: 10 },
+    ]);
   });
 });

@@ -138,6 +138,16 @@ describe('format detection without an extension', () => {
     expect(parsed.rows[0]).toEqual({ text: 'this is review 0', label: '0', line: 2 });
   });
 
+  it('takes a CSV with a stray row of another width as CSV, the row malformed', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `this is review ${i},${i % 2}`);
+    rows.splice(10, 0, 'this is, a broken one,1');
+    const path = files.write('one-bad', lines('text,label', ...rows));
+    const parsed = parseDatasetFile(path, { lenient: true });
+    expect(parsed.format).toBe('csv');
+    expect(parsed.rows).toHaveLength(30);
+    expect(parsed.malformed?.map((m) => m.line)).toEqual([12]);
+  });
+
   it('still takes label text whose lines hold a comma or two', () => {
     const path = files.write(
       'questions',

@@ -26,6 +26,7 @@ import {
   isParquet,
   noClassFolders,
   parquetError,
+  parquetRecord,
   PARQUET_COMPRESSORS,
   requireWholeParquet,
   skippedNote,
@@ -158,16 +159,6 @@ function readTextHead(path: string, size: number, req: PeekRequest): Head {
   };
 }
 
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
-  if (typeof value === 'object') {
-    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
-  }
-  return String(value);
-}
-
 /** The first rows of a Parquet file: hyparquet reads the footer and the row groups they need. */
 async function readParquetHead(path: string, size: number): Promise<Head> {
   requireWholeParquet(path);
@@ -185,7 +176,7 @@ async function readParquetHead(path: string, size: number): Promise<Head> {
     throw parquetError(path, error);
   }
   const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
-  const records = rows.map((row, i) => ({ line: i + 1, fields: columns.map((c) => cell(row[c])) }));
+  const records = rows.map((row, i) => parquetRecord(row, columns, i + 1));
   return {
     table: { format: 'parquet', columns, hasHeader: true, records, malformed: [], notes: [] },
     encoding: 'binary',

@@ -378,14 +378,16 @@ describe('peekDataset', () => {
       expect(raw.labels.map((l) => l.label)).toEqual(['0', '1', '2']);
     });
 
-    it('merges ids given one name, counting a row that has both once', async () => {
+    it('refuses one name for two ids, as the import does, showing the ids as read', async () => {
+      // Merging ids 0 and 1 silently would break "output i is label id i"; renames merge
       const names = files.write('labels.txt', 'joy\njoy\nneutral\n');
       const result = await peek(request(emotions(), names));
-      // Rows 1, 3 ("0,1": joy once) and 4
-      expect(result.labels).toEqual([
-        { label: 'joy', count: 3, ids: ['0', '1'] },
-        { label: 'neutral', count: 1, ids: ['2'] },
-      ]);
+      expect(result.labelNamesProblem).toBe(
+        `${names}: "joy" is on lines 1 and 2; each label id needs its own name (label i is ` +
+          'named on line i + 1); to merge labels, give each its own name here and rename them ' +
+          'to one with labelRename',
+      );
+      expect(result.labels.map((l) => l.label)).toEqual(['0', '1', '2']);
     });
 
     it('takes a UTF-8 BOM for no part of the first name', async () => {

@@ -250,7 +250,7 @@ function requireJsonColumn(
   multi: boolean,
   path: string,
 ): void {
-  if (table.format !== 'json' && table.format !== 'jsonl') return;
+  if (table.format !== 'json' && table.format !== 'jsonl' && table.format !== 'parquet') return;
   const name = table.columns[col];
   const bad = table.records.filter((r) => {
     const kind = r.kinds?.[col];
@@ -319,7 +319,7 @@ export function rowMaker(path: string, table: RawTable, options: ParseOptions): 
   const separator = options.multiLabel;
   const multi = separator !== undefined;
   const [textName, labelName] = [table.columns[cols.text], table.columns[cols.label]];
-  const json = table.format === 'json' || table.format === 'jsonl';
+  const json = table.format === 'json' || table.format === 'jsonl' || table.format === 'parquet';
   requireJsonColumn(kept, cols.text, 'text', multi, path);
   requireJsonColumn(kept, cols.label, 'label', multi, path);
 

@@ -28,7 +28,7 @@ import {
   shareWords,
   tooManyMalformed,
 } from './malformed-share';
-import type { MalformedRecord, RawRecord, RawTable } from './types';
+import type { JsonKind, MalformedRecord, RawRecord, RawTable } from './types';
 
 const log = logger('datasets');
 
@@ -100,14 +100,48 @@ export function parquetError(path: string, error: unknown): GraftError {
   );
 }
 
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean') {
-    return String(value);
-  }
-  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+/** Nested values' JSON text: 64-bit integers as their digits, bytes as the text they hold. */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    typeof v === 'bigint' ? String(v) : v instanceof Uint8Array ? new TextDecoder().decode(v) : v,
+  );
+}
+
+/**
+ * One Parquet row as a record: each column's value as its text, and, as JSON records have
+ * (json.ts), the kind of those that are no text or number (`kinds`), so that the row maker
+ * judges a struct text, a list label or a boolean label the same way as in JSON. A struct or
+ * map becomes its JSON text and is an 'object', a list its JSON list and a 'list' (which
+ * multi-label reads as a label set); a timestamp is its ISO text, a 64-bit integer its digits,
+ * untyped bytes the UTF-8 text they hold. Null stays an empty value, as JSON's null does.
+ */
+export function parquetRecord(
+  row: Record<string, unknown>,
+  columns: readonly string[],
+  line: number,
+): RawRecord {
+  const record: RawRecord = { line, fields: [] };
+  columns.forEach((column, i) => {
+    const value = row[column];
+    let kind: JsonKind | null = null;
+    let text: string;
+    if (value === null || value === undefined) text = '';
+    else if (typeof value === 'string') text = value;
+    else if (typeof value === 'boolean') {
+      kind = 'boolean';
+      text = String(value);
+    } else if (typeof value !== 'object') text = String(value);
+    else if (value instanceof Date) {
+      text = Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
+    } else if (value instanceof Uint8Array) text = new TextDecoder().decode(value);
+    else {
+      kind = Array.isArray(value) ? 'list' : 'object';
+      text = jsonText(value);
+    }
+    record.fields.push(text);
+    if (kind) (record.kinds ??= {})[i] = kind;
+  });
+  return record;
 }
 
 export async function readParquet(path: string): Promise<RawTable> {
@@ -123,10 +157,7 @@ export async function readParquet(path: string): Promise<RawTable> {
     throw parquetError(path, error);
   }
   const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
-  const records: RawRecord[] = rows.map((row, i) => ({
-    line: i + 1,
-    fields: columns.map((c) => cell(row[c])),
-  }));
+  const records = rows.map((row, i) => parquetRecord(row, columns, i + 1));
   return {
     format: 'parquet',
     columns,
@@ -200,7 +231,9 @@ export function skippedNote(skipped: readonly string[]): string | null {
 
 /**
  * Each file is a record, located by its path in the folder ("pos/0001.txt", `source`) for
- * errors and the report; its `line` is its number in reading order, class by class.
+ * errors and the report; its `line` is its number in reading order: the first file of each
+ * class, then the second of each, and so on, as the preview shows them, so that the first N
+ * rows (a limit) hold every class.
  *
  * A file that cannot be read as text (an image named .txt, a file not in the encoding chosen)
  * is one bad example among many, not a bad folder: it is a malformed row, which the user may
@@ -220,8 +253,12 @@ export function readFolder(
   const records: RawRecord[] = [];
   const malformed: MalformedRecord[] = [];
   const notes = new Set<string>();
-  classes.forEach((label, c) => {
-    for (const name of files[c]) {
+  const longest = Math.max(...files.map((f) => f.length));
+  for (let i = 0; i < longest; i++) {
+    for (let c = 0; c < classes.length; c++) {
+      const name = files[c][i];
+      if (name === undefined) continue;
+      const label = classes[c];
       const file = join(path, label, name);
       if (!statSync(file).isFile()) {
         skipped.push(`${label}/${name} (not a regular file)`);
@@ -237,7 +274,7 @@ export function readFolder(
       notes.add(decoded.encoding);
       records.push({ line, fields: [normaliseNewlines(decoded.text), label], source });
     }
-  });
+  }
   const read = records.length + malformed.length;
   if (tooManyMalformed(malformed.length, read, share)) {
     throw tooManyUnreadable(path, malformed, read, share);
@@ -288,7 +325,8 @@ function tooManyUnreadable(
   const [first] = malformed;
   return new GraftError(
     'bad-input',
-    `${path}: ${bad} of ${read} files cannot be read as text, ${limit}; the first, ` +
+    `${path}: ${bad.toLocaleString('en-US')} of ${read.toLocaleString('en-US')} files cannot ` +
+      `be read as text, ${limit}; the first, ` +
       `${first.source}: ${first.reason}${orDrop}`,
   );
 }

@@ -11,10 +11,16 @@
 import { DatasetImportRequest } from '../../../shared/contract';
 import { GraftError } from '../../../shared/errors';
 import { detach } from '../detach';
-import { looksLikeHeader } from './header';
+import { headerColumns, looksLikeHeader } from './header';
 import { delimiterName, sameCount, SNIFFED_DELIMITERS } from './delimiters';
 import { LineSplitter, QuotedSplitter } from './incremental';
-import { allowedShare, HINT_LINES, tooManyHint, tooManyMalformed } from './malformed-share';
+import {
+  allowedShare,
+  HINT_LINES,
+  MAX_MALFORMED_SHARE,
+  tooManyHint,
+  tooManyMalformed,
+} from './malformed-share';
 import { quoteReason } from './quote-reasons';
 import {
   generatedColumnNames,
@@ -230,19 +236,26 @@ function splitRecords(
   return widthSplit(path, plain, delimiter, lenient);
 }
 
-/** The delimiter whose RFC-parsed sample lines up in two or more columns; null for none. */
+/**
+ * The delimiter whose RFC-parsed sample lines up in two or more columns; null for none. Where
+ * none lines up exactly, one that lines up but for a few records (at most a tenth, so none in
+ * under ten) is taken: a stray row of another width is a malformed row for the report, not a
+ * sign of another format.
+ */
 export function sniffDelimiter(lines: readonly string[]): string | null {
   for (const d of SNIFFED_DELIMITERS) {
     if (d === '\t' ? sameCount(lines, d) : linesUp(lines, d)) return d;
   }
-  return null;
+  const misfits = Math.floor(lines.length * MAX_MALFORMED_SHARE);
+  if (misfits === 0) return null;
+  return SNIFFED_DELIMITERS.find((d) => linesUp(lines, d, misfits)) ?? null;
 }
 
-function linesUp(lines: readonly string[], delimiter: string): boolean {
+function linesUp(lines: readonly string[], delimiter: string, misfits = 0): boolean {
   // The sample may end inside a quoted field, so its last record is not held against it
   const { records } = splitQuoted(lines.join('\n'), delimiter);
   const whole = records.slice(0, Math.max(1, records.length - 1));
-  return whole[0]?.fields.length > 1 && mismatches(whole).length === 0;
+  return whole[0]?.fields.length > 1 && mismatches(whole).length <= misfits;
 }
 
 /**
@@ -282,9 +295,7 @@ function readDelimited(
     if (!header) notes.push('no header row');
 
     const width = records[0]?.fields.length ?? 0;
-    const columns = header
-      ? records[0].fields.map((f, i) => f.trim() || `column${i + 1}`)
-      : generatedColumnNames(width);
+    const columns = header ? headerColumns(records[0].fields, notes) : generatedColumnNames(width);
     const data = header ? records.slice(1) : records;
     refuseTooMany(path, split, data.length, delimiter, share);
     const plan: StreamPlan = { kind: 'delimited', quoted: quoted === true, delimiter, header };

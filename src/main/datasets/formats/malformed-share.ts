@@ -61,8 +61,8 @@ export function tooManyHint(
   const dropping = share >= MAX_DROPPED_MALFORMED_SHARE;
   const past = `more than ${shareWords(share)}${dropping ? ', too many to drop' : ''}`;
   const count =
-    `${bad} of ${total} records do not fit, ${past}, ` +
-    'so the delimiter, quoting or format may be wrong';
+    `${bad.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} records do not fit, ` +
+    `${past}, so the delimiter, quoting or format may be wrong`;
   const sample = lines.slice(0, HINT_LINES).filter((l) => l.trim() !== '');
   const other = SNIFFED_DELIMITERS.find((d) => d !== used && sameCount(sample, d));
   const fix = other
