@@ -223,6 +223,14 @@ describe.skipIf(noChromium !== null)('the Datasets page import flow', () => {
       expect.arrayContaining(['empty-text:info', 'duplicate:info', 'test-overlap:info']),
     );
     expect(await page.locator('[data-testid=report-dropped-row]').count()).toBe(3);
+
+    // A name changed after the check is the same label, not one more the check found
+    await page.fill('[data-testid=dataset-rename][data-label="0"]', 'bad');
+    await page.waitForSelector('[data-testid=dataset-report-stale]');
+    expect(await page.locator('[data-testid=dataset-label-row]').count()).toBe(2);
+    await page.fill('[data-testid=dataset-rename][data-label="0"]', 'negative');
+    await page.waitForSelector('[data-testid=dataset-report-stale]', { state: 'detached' });
+
     await page.click('[data-testid=report-dropped] summary');
     await screenshot(page, 'datasets-04-dropped');
   });

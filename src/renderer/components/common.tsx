@@ -20,7 +20,7 @@ function errorTitle(code: ApiError['code']): string {
     case 'not-found':
       return 'Not found.';
     case 'bad-input':
-      return 'Unusable file.';
+      return 'Not usable as it is.';
     case 'unsupported':
       return 'Not supported.';
     case 'conflict':

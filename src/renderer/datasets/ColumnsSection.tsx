@@ -25,8 +25,10 @@ const TRANSFORMS: { value: TransformChoice; label: string }[] = [
   { value: 'after', label: 'after a separator…' },
 ];
 
+/** The choices, the first saying the format's own default (the importer's, main/datasets/peek.ts). */
 function transformChoices(peek: DatasetPeek | null): Choice[] {
-  const auto = peek ? `Default: ${peek.labelTransform}` : 'Default for the format';
+  const fallback = peek?.format === 'label-text' ? 'coarse' : 'none';
+  const auto = peek ? `Default: ${fallback}` : 'Default for the format';
   return [{ value: 'auto', label: auto }, ...TRANSFORMS];
 }
 

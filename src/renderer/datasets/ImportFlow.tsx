@@ -28,6 +28,7 @@ import {
   labelRows,
   peekRequest,
   suggestSplitColumn,
+  withAnotherFile,
   type FieldErrors,
   type ImportForm,
 } from './form';
@@ -39,7 +40,7 @@ import { ReportView } from './ReportView';
 import { SplitSection } from './SplitSection';
 
 const DECIDE_FIRST =
-  'Some rows need a decision before this import: tick the rows to drop in the report below, ' +
+  'Some rows need a decision before this import: tick the rows to drop in the report, ' +
   'then import again.';
 
 /** The importer's refusal over flagged rows (empty texts, malformed rows...), not a bad file. */
@@ -51,6 +52,8 @@ import './datasets.css';
 
 interface Checked {
   report: DatasetReport;
+  /** The renames it was checked with: its label counts are under those names. */
+  rename: Record<string, string>;
   /** The request it answered, to tell when the form has moved on since. */
   key: string;
   /** The reading part of that request: its labels are this preview's labels. */
@@ -195,7 +198,7 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
   // The check's labels are this preview's labels when both read the data and names alike
   const readingKey = JSON.stringify(reading);
   const fresh = checked && checked.readingKey === readingKey ? checked.report : null;
-  const labels = labelRows(peek.data?.labels ?? [], fresh?.labelCounts ?? [], form.rename);
+  const labels = labelRows(peek.data?.labels ?? [], fresh?.labelCounts ?? [], checked?.rename);
   const labelNames = labels.map((l) => l.label);
   const errors = formErrors(form, labelNames);
   if (namesPath && namesProblem) errors.labelNamesPath = namesProblem;
@@ -244,9 +247,12 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
   }, [api, busy]);
 
   const patch = (p: Partial<ImportForm>): void => {
-    // Another file's report would only mislead; other changes leave it, marked as outdated
-    if (p.path !== undefined && p.path !== form.path) setChecked(null);
-    setForm((f) => ({ ...f, ...p }));
+    // Another file's report and label choices would only mislead; other changes leave the
+    // report, marked as outdated
+    const path = p.path;
+    const another = path !== undefined && path !== form.path;
+    if (another) setChecked(null);
+    setForm((f) => ({ ...(another ? withAnotherFile(f, path) : f), ...p }));
     setError(null);
     setDone(null);
   };
@@ -268,7 +274,7 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
     try {
       if (kind === 'check') {
         const report = await api.call('datasets.preview', request);
-        setChecked({ report, key: requestKey, readingKey });
+        setChecked({ report, key: requestKey, readingKey, rename: request.labelRename ?? {} });
       } else {
         const dataset = await api.call('datasets.import', request);
         setDone(dataset);
@@ -285,7 +291,7 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
         setBusy('check');
         try {
           const report = await api.call('datasets.preview', request);
-          setChecked({ report, key: requestKey, readingKey });
+          setChecked({ report, key: requestKey, readingKey, rename: request.labelRename ?? {} });
           setError(new ApiError('bad-input', DECIDE_FIRST));
         } catch {
           // the import's own refusal, already shown, says what is wrong

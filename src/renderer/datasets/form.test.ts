@@ -15,6 +15,7 @@ import {
   labelsLookLikeIds,
   peekRequest,
   type ImportForm,
+  withAnotherFile,
 } from './form';
 import { suggestSplitColumn } from '../../shared/split-column';
 
@@ -230,6 +231,26 @@ describe('formErrors', () => {
         '(to itself or to a new name shared by both)',
     });
     expect(formErrors(form({ rename: { pos: 'neg', neg: 'neg' } }), ['neg', 'pos'])).toEqual({});
+  });
+});
+
+describe('withAnotherFile', () => {
+  it('undoes the label and drop choices made for the last file, and keeps the rest', () => {
+    const goemotions: ImportForm = {
+      ...BLANK_FORM,
+      path: '/d/goemotions/train.tsv',
+      name: 'mine',
+      multiLabel: true,
+      labelNamesPath: '/d/goemotions/labels.txt',
+      rename: { admiration: 'admired' },
+      transform: 'fine',
+      drop: ['malformed'],
+    };
+    expect(withAnotherFile(goemotions, '/d/sst2/train.tsv')).toEqual({
+      ...BLANK_FORM,
+      path: '/d/sst2/train.tsv',
+      name: 'mine',
+    });
   });
 });
 

@@ -90,6 +90,28 @@ export const BLANK_FORM: ImportForm = {
   drop: [],
 };
 
+/**
+ * A new training file with the choices made for the last one's labels and rows undone: its
+ * names file, renames, label transform, multi-label reading and drops would apply to another
+ * file's labels without a word (GoEmotions' 28 names on SST-2's 0 and 1).
+ */
+export function withAnotherFile(form: ImportForm, path: string): ImportForm {
+  const { labelNamesPath, rename, transform, transformSeparator, drop } = BLANK_FORM;
+  const { multiLabel, multiSeparator, labelColumns } = BLANK_FORM;
+  return {
+    ...form,
+    path,
+    labelNamesPath,
+    rename,
+    transform,
+    transformSeparator,
+    multiLabel,
+    multiSeparator,
+    labelColumns,
+    drop,
+  };
+}
+
 /** The rows the preview table shows. */
 export const PREVIEW_ROWS = 20;
 
@@ -217,7 +239,7 @@ export interface LabelRow extends LabelCount {
 export function labelRows(
   sampled: readonly LabelCount[],
   checked: readonly LabelCount[],
-  rename: Record<string, string>,
+  rename: Record<string, string> = {},
 ): LabelRow[] {
   const rows: LabelRow[] = sampled.map((l) => ({ ...l, counted: 'sample' }));
   const known = new Set(rows.map((r) => r.label));

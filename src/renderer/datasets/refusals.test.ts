@@ -46,6 +46,24 @@ describe('pageWording', () => {
     expect(pageWording(EVEN_SPLIT.replace('";"', '"\\t"'))).toMatch(/choose the delimiter "tab"/);
   });
 
+  it("names the page's controls, not the request's fields or the CLI's flags", () => {
+    const columns =
+      '/d/f.csv: cannot decide the text column, "text" and "text_2" both qualify; name it with ' +
+      'textColumn; available columns: "text", "text_2", "label"';
+    expect(pageWording(columns)).toContain('both qualify; choose it as the Text column;');
+    const lists =
+      '/d/f.tsv: 400 labels look like lists of other labels; import them as a list ' +
+      '(multiLabel: ",", CLI: --multi-label ,)';
+    expect(pageWording(lists)).toBe(
+      '/d/f.tsv: 400 labels look like lists of other labels; import them as a list ' +
+        '(tick "Several labels per row", separated by ",")',
+    );
+    const words = 'these labels are words (leave out labelNamesPath); see labelRename';
+    expect(pageWording(words)).toBe(
+      'these labels are words (clear the Label names file); see the label name boxes',
+    );
+  });
+
   it('leaves other messages as they are', () => {
     expect(pageWording(OVER_HALF)).toBe(OVER_HALF);
   });

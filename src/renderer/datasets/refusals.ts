@@ -33,10 +33,41 @@ export function offersDropMalformed(message: string): boolean {
   return OFFER.test(message);
 }
 
+/** A hint giving the request's form and the CLI's: `(multiLabel: ",", CLI: --multi-label ,)`. */
+const REQUEST_HINT = /\((drop|labelColumns|multiLabel): (\[[^\]]*\]|"[^"]*"), CLI: [^)]*\)/g;
+
+/** Request fields as the page's controls are labelled. */
+const PAGE_FIELDS: Record<string, string> = {
+  textColumn: 'Text column',
+  labelColumn: 'Label column',
+  splitColumn: 'Split column',
+  labelNamesPath: 'Label names file',
+  labelColumns: '"Or one 0/1 column per label"',
+  multiLabel: '"Several labels per row"',
+  labelRename: 'the label name boxes',
+  testPath: 'Test file path',
+  validationPath: 'Validation file path',
+};
+
+function pageHint(field: string, value: string): string {
+  if (field === 'multiLabel') return `(tick "Several labels per row", separated by ${value})`;
+  if (field === 'labelColumns') return `(give ${value} as "Or one 0/1 column per label")`;
+  return '(tick them in the report)';
+}
+
 /** The refusal in the page's terms: its options by their names on the page, not the CLI's. */
 export function pageWording(message: string): string {
   return message
     .replace(OFFER, 'or drop the malformed rows to import the rest')
+    .replace(REQUEST_HINT, (_, field: string, value: string) => pageHint(field, value))
+    .replace(/name it with (text|label|split)Column/g, (_, role: string) => {
+      return `choose it as the ${role[0].toUpperCase()}${role.slice(1)} column`;
+    })
+    .replace(/\bset multiLabel\b/g, 'tick "Several labels per row"')
+    .replace(/\bleave out labelNamesPath\b/g, 'clear the Label names file')
+    .replace(/\b(\w+(?:Column|Path)|labelColumns|multiLabel|labelRename)\b/g, (word: string) => {
+      return Object.hasOwn(PAGE_FIELDS, word) ? PAGE_FIELDS[word] : word;
+    })
     .replace(SET_DELIMITER, (whole, quoted: string) => {
       const delimiter = JSON.parse(quoted) as string;
       const choice = DELIMITER_CHOICES[delimiter];
