@@ -20,7 +20,6 @@
  * encodings is read as Windows-1252 whole: the unit is the line.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { openSync, readFileSync, statSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
 import { logger } from '../util/log';
 import { decodeWindows1252, MixedDecoder, utf8Lines } from './mixed-utf8';
@@ -54,51 +53,6 @@ const MAX_CONTROL_SHARE = 0.01;
  * make pairs); TREC's one stray byte is a single isolated character (0%).
  */
 const MIN_CJK_RUN_SHARE = 0.8;
-
-/** The size of a dataset file, with missing, folder and special paths reported by name. */
-export function datasetFileSize(path: string): number {
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) {
-      throw new GraftError('bad-input', `${path} is a folder; expected a dataset file`);
-    }
-    // Devices and pipes never end (think /dev/urandom): only regular files are datasets.
-    if (!stat.isFile()) {
-      throw new GraftError('bad-input', `${path} is not a regular file; expected a dataset file`);
-    }
-    return stat.size;
-  } catch (error) {
-    if (error instanceof GraftError) throw error;
-    throw fileError(path, error);
-  }
-}
-
-/** The file's bytes, with missing, unreadable and folder paths reported by name. */
-export function readBytes(path: string): Buffer {
-  datasetFileSize(path);
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw fileError(path, error);
-  }
-}
-
-/** A descriptor of the file opened for reading, with a failure reported by the path. */
-export function openForReading(path: string): number {
-  try {
-    return openSync(path, 'r');
-  } catch (error) {
-    throw fileError(path, error);
-  }
-}
-
-/** A file-system failure as a GraftError naming the path. */
-export function fileError(path: string, error: unknown): GraftError {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new GraftError('not-found', `file not found: ${path}`);
-  const reason = error instanceof Error ? error.message : String(error);
-  return new GraftError('bad-input', `cannot read ${path}: ${reason}`, { cause: error });
-}
 
 /** 'utf-16le' / 'utf-16be' when the bytes carry that BOM, or look like UTF-16 without one. */
 export function sniffUtf16(bytes: Uint8Array): TextEncoding | null {

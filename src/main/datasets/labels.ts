@@ -6,7 +6,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
-import { notRegular } from './source';
+import { notRegular } from './dataset-files';
 
 const INTEGER = /^[-+]?\d+$/;
 

@@ -14,7 +14,7 @@
 import { closeSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { GraftError } from '../../shared/errors';
-import { openForReading } from './decode';
+import { openForReading, sourceKind } from './dataset-files';
 import { isParquet, readFolder, readParquet } from './formats/binary';
 import { rawText } from './formats/delimited';
 import { chooseReader, readerByName } from './formats/registry';
@@ -34,7 +34,6 @@ import {
   fallbackEncoding,
   LateEncodingError,
   readHead,
-  sourceKind,
   textChunks,
   type EncodingChoice,
   type StreamTuning,

@@ -11,18 +11,17 @@ import type { z } from 'zod';
 import type { DatasetSampleRequest } from '../../shared/contract';
 import { GraftError } from '../../shared/errors';
 import {
-  openForReading,
-  datasetFileSize,
   decodeText,
-  fileError,
   normaliseNewlines,
   sniffUtf16,
   type EncodingOption,
   type SourceText,
 } from './decode';
+import { datasetFileSize, fileError, openForReading, sourceKind } from './dataset-files';
 import { decodeEntry } from './decode-entry';
 import {
   classFolders,
+  inTurn,
   isParquet,
   noClassFolders,
   parquetError,
@@ -32,7 +31,6 @@ import {
   skippedNote,
 } from './formats/binary';
 import { chooseReader, readerByName } from './formats/registry';
-import { sourceKind } from './source';
 import { maxMalformedShare } from './formats/malformed-share';
 import type { RawTable } from './formats/types';
 
@@ -193,41 +191,38 @@ function readFolderHead(path: string, req: PeekRequest): Head {
   const { classes, files, skipped } = classFolders(path);
   if (classes.length === 0) throw noClassFolders(path);
 
-  // The first file of each class, then the second of each, ...: every class shows early
+  // In the import's order (inTurn): every class shows early
   const records: RawTable['records'] = [];
   const malformed: RawTable['malformed'] = [];
   const encodings = new Set<string>();
   const total = files.reduce((n, f) => n + f.length, 0);
-  const longest = Math.max(...files.map((f) => f.length));
   const option = req.encoding ?? 'auto';
   const seen = (): number => records.length + malformed.length;
-  for (let i = 0; i < longest && seen() < req.rows; i++) {
-    for (let c = 0; c < classes.length && seen() < req.rows; c++) {
-      if (i >= files[c].length) continue;
-      const file = join(path, classes[c], files[c][i]);
-      let size: number;
-      try {
-        const stat = statSync(file);
-        if (!stat.isFile()) continue;
-        size = stat.size;
-      } catch (error) {
-        throw fileError(file, error);
-      }
-      // An empty file is an empty text, for the check to report, as the import reads it
-      const bytes = readStart(file, Math.min(size, HEAD_BYTES));
-      const head = size <= HEAD_BYTES ? bytes : wholeLines(bytes, option);
-      const decoded = decodeEntry(head, file, option);
-      const source = `${classes[c]}/${files[c][i]}`;
-      // A file that is not text is one malformed row, as the import reads it (readFolder)
-      if ('problem' in decoded) {
-        const reason = `${source}: ${decoded.problem}`;
-        malformed.push({ line: seen() + 1, reason, raw: decoded.raw, source });
-        continue;
-      }
-      encodings.add(decoded.encoding);
-      const text = normaliseNewlines(decoded.text).trim();
-      records.push({ line: seen() + 1, fields: [text, classes[c]] });
+  for (const [c, name] of inTurn(files)) {
+    if (seen() >= req.rows) break;
+    const file = join(path, classes[c], name);
+    let size: number;
+    try {
+      const stat = statSync(file);
+      if (!stat.isFile()) continue;
+      size = stat.size;
+    } catch (error) {
+      throw fileError(file, error);
     }
+    // An empty file is an empty text, for the check to report, as the import reads it
+    const bytes = readStart(file, Math.min(size, HEAD_BYTES));
+    const head = size <= HEAD_BYTES ? bytes : wholeLines(bytes, option);
+    const decoded = decodeEntry(head, file, option);
+    const source = `${classes[c]}/${name}`;
+    // A file that is not text is one malformed row, as the import reads it (readFolder)
+    if ('problem' in decoded) {
+      const reason = `${source}: ${decoded.problem}`;
+      malformed.push({ line: seen() + 1, reason, raw: decoded.raw, source });
+      continue;
+    }
+    encodings.add(decoded.encoding);
+    const text = normaliseNewlines(decoded.text).trim();
+    records.push({ line: seen() + 1, fields: [text, classes[c]] });
   }
   return {
     table: {

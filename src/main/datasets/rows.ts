@@ -86,6 +86,11 @@ export interface RowMaker {
   make(record: RawRecord): ParsedRow | MalformedRecord;
 }
 
+/** Formats whose records say which values are no text (RawRecord.kinds): json.ts, Parquet. */
+function carriesKinds(table: RawTable): boolean {
+  return table.format === 'json' || table.format === 'jsonl' || table.format === 'parquet';
+}
+
 /** Text as stored and hashed: NFC (so that é typed two ways is one string), ends trimmed. */
 export function normaliseText(value: string): string {
   return value.normalize('NFC').trim();
@@ -250,7 +255,7 @@ function requireJsonColumn(
   multi: boolean,
   path: string,
 ): void {
-  if (table.format !== 'json' && table.format !== 'jsonl' && table.format !== 'parquet') return;
+  if (!carriesKinds(table)) return;
   const name = table.columns[col];
   const bad = table.records.filter((r) => {
     const kind = r.kinds?.[col];
@@ -319,7 +324,7 @@ export function rowMaker(path: string, table: RawTable, options: ParseOptions): 
   const separator = options.multiLabel;
   const multi = separator !== undefined;
   const [textName, labelName] = [table.columns[cols.text], table.columns[cols.label]];
-  const json = table.format === 'json' || table.format === 'jsonl' || table.format === 'parquet';
+  const json = carriesKinds(table);
   requireJsonColumn(kept, cols.text, 'text', multi, path);
   requireJsonColumn(kept, cols.label, 'label', multi, path);
 

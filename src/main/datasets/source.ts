@@ -10,25 +10,23 @@
  * `fallbackEncoding` picks by one pass over the file (UTF-8 with its few other lines read as
  * Windows-1252, GBK, or Windows-1252), the same choice decode.ts makes for a file in memory.
  */
-import { closeSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { GraftError } from '../../shared/errors';
 import { logger } from '../util/log';
 import {
   chosenNotes,
   CjkRuns,
-  datasetFileSize,
   decodeText,
   detectedNote,
   detectEncoding,
-  fileError,
   normaliseNewlines,
-  openForReading,
   requireNoNul,
   requireText,
   withoutBom,
   type EncodingOption,
   type TextEncoding,
 } from './decode';
+import { datasetFileSize, openForReading } from './dataset-files';
 import { decodeWindows1252, MixedDecoder, Utf8Lines } from './mixed-utf8';
 import { isParquet } from './formats/binary';
 
@@ -88,41 +86,6 @@ function chunkDecoder(encoding: TextEncoding, fatal: boolean, mixed = false): Ch
   if (encoding === 'windows-1252') return { decode: (bytes) => decodeWindows1252(bytes) };
   const decoder = new TextDecoder(encoding, { fatal });
   return { decode: (bytes, last) => decoder.decode(bytes, { stream: !last }) };
-}
-
-/**
- * A path that is no regular file nor folder, refused before anything opens it: a pipe
- * (`cat f.csv |` as /dev/stdin, `<(...)`) can be read once, where an import reads a file
- * more than once (head, then stream; the label names twice), and opening a named pipe waits
- * for a writer; a device may never end (/dev/urandom). `instead` says what to do.
- */
-export function notRegular(path: string, stat: Stats, instead: string): GraftError {
-  if (stat.isFIFO() || stat.isSocket()) {
-    const kind = stat.isFIFO() ? 'a pipe' : 'a socket';
-    return new GraftError(
-      'unsupported',
-      `${path} is ${kind}, not a regular file: an import reads its files more than once, ` +
-        `and ${kind} can be read only once; ${instead}`,
-    );
-  }
-  const kind = stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'no file';
-  return new GraftError('unsupported', `${path} is ${kind}, not a regular file; ${instead}`);
-}
-
-/**
- * Whether a dataset path is a regular file or a folder (of class folders), stat-ed before
- * any read: every way in (import, preview, peek, parse) asks this first. See notRegular.
- */
-export function sourceKind(path: string): 'file' | 'folder' {
-  let stat: Stats;
-  try {
-    stat = statSync(path);
-  } catch (error) {
-    throw fileError(path, error);
-  }
-  if (stat.isDirectory()) return 'folder';
-  if (stat.isFile()) return 'file';
-  throw notRegular(path, stat, 'save it to a file and import that');
 }
 
 /** The file's bytes from the start, chunk by chunk; the buffer is reused between chunks. */
@@ -226,7 +189,6 @@ export function readHead(
   tuning: StreamTuning,
   decided?: EncodingChoice,
 ): TextHead {
-  sourceKind(path);
   const size = datasetFileSize(path);
   if (size === 0) throw new GraftError('bad-input', `${path} is empty`);
   const whole = size <= tuning.sampleBytes && !decided;

@@ -265,6 +265,10 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
     return false;
   }
 
+  const checkedBy = (report: DatasetReport): Checked => {
+    return { report, key: requestKey, readingKey, rename: request.labelRename ?? {} };
+  };
+
   async function run(kind: 'check' | 'import'): Promise<void> {
     if (!ready()) return;
     setBusy(kind);
@@ -274,7 +278,7 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
     try {
       if (kind === 'check') {
         const report = await api.call('datasets.preview', request);
-        setChecked({ report, key: requestKey, readingKey, rename: request.labelRename ?? {} });
+        setChecked(checkedBy(report));
       } else {
         const dataset = await api.call('datasets.import', request);
         setDone(dataset);
@@ -291,7 +295,7 @@ export function ImportFlow(props: { onImported(dataset: Dataset): void }): React
         setBusy('check');
         try {
           const report = await api.call('datasets.preview', request);
-          setChecked({ report, key: requestKey, readingKey, rename: request.labelRename ?? {} });
+          setChecked(checkedBy(report));
           setError(new ApiError('bad-input', DECIDE_FIRST));
         } catch {
           // the import's own refusal, already shown, says what is wrong

@@ -13,13 +13,8 @@ import { asyncBufferFromFile, parquetReadObjects, type Compressors } from 'hypar
 import { compressors } from 'hyparquet-compressors';
 import { DROP_MALFORMED_OFFER } from '../../../shared/contract';
 import { GraftError } from '../../../shared/errors';
-import {
-  openForReading,
-  datasetFileSize,
-  fileError,
-  normaliseNewlines,
-  type EncodingOption,
-} from '../decode';
+import { normaliseNewlines, type EncodingOption } from '../decode';
+import { datasetFileSize, fileError, openForReading } from '../dataset-files';
 import { decodeEntry } from '../decode-entry';
 import { logger } from '../../util/log';
 import {
@@ -184,6 +179,20 @@ export interface ClassFolders {
 }
 
 /**
+ * A class folder's files in reading order, each as its class's index and its name: the first
+ * file of each class, then the second of each, and so on, so that the first rows (a preview,
+ * a limit) hold every class.
+ */
+export function* inTurn(files: readonly (readonly string[])[]): Generator<[number, string]> {
+  const longest = Math.max(...files.map((f) => f.length));
+  for (let i = 0; i < longest; i++) {
+    for (let c = 0; c < files.length; c++) {
+      if (i < files[c].length) yield [c, files[c][i]];
+    }
+  }
+}
+
+/**
  * The classes of a class-folder dataset and their .txt files. Entries that are no example are
  * listed in `skipped` with why: a user who put a file beside the class folders, or a level too
  * deep, expects it to count. Hidden entries (.DS_Store, .git) are the system's, not the user's,
@@ -231,9 +240,8 @@ export function skippedNote(skipped: readonly string[]): string | null {
 
 /**
  * Each file is a record, located by its path in the folder ("pos/0001.txt", `source`) for
- * errors and the report; its `line` is its number in reading order: the first file of each
- * class, then the second of each, and so on, as the preview shows them, so that the first N
- * rows (a limit) hold every class.
+ * errors and the report; its `line` is its number in reading order (inTurn), which the
+ * preview shares.
  *
  * A file that cannot be read as text (an image named .txt, a file not in the encoding chosen)
  * is one bad example among many, not a bad folder: it is a malformed row, which the user may
@@ -253,27 +261,22 @@ export function readFolder(
   const records: RawRecord[] = [];
   const malformed: MalformedRecord[] = [];
   const notes = new Set<string>();
-  const longest = Math.max(...files.map((f) => f.length));
-  for (let i = 0; i < longest; i++) {
-    for (let c = 0; c < classes.length; c++) {
-      const name = files[c][i];
-      if (name === undefined) continue;
-      const label = classes[c];
-      const file = join(path, label, name);
-      if (!statSync(file).isFile()) {
-        skipped.push(`${label}/${name} (not a regular file)`);
-        continue;
-      }
-      const source = `${label}/${name}`;
-      const line = records.length + malformed.length + 1;
-      const decoded = decodeEntry(readFileSync(file), file, encoding);
-      if ('problem' in decoded) {
-        malformed.push({ line, reason: decoded.problem, raw: decoded.raw, source });
-        continue;
-      }
-      notes.add(decoded.encoding);
-      records.push({ line, fields: [normaliseNewlines(decoded.text), label], source });
+  for (const [c, name] of inTurn(files)) {
+    const label = classes[c];
+    const file = join(path, label, name);
+    if (!statSync(file).isFile()) {
+      skipped.push(`${label}/${name} (not a regular file)`);
+      continue;
     }
+    const source = `${label}/${name}`;
+    const line = records.length + malformed.length + 1;
+    const decoded = decodeEntry(readFileSync(file), file, encoding);
+    if ('problem' in decoded) {
+      malformed.push({ line, reason: decoded.problem, raw: decoded.raw, source });
+      continue;
+    }
+    notes.add(decoded.encoding);
+    records.push({ line, fields: [normaliseNewlines(decoded.text), label], source });
   }
   const read = records.length + malformed.length;
   if (tooManyMalformed(malformed.length, read, share)) {
